@@ -1,0 +1,84 @@
+# Bending Lines: `make book` builds the site, `make test` checks everything.
+# Needs only python3 and make: every Python package comes pinned from requirements.lock.
+
+PYTHON  ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+PY      := $(BIN)/python
+STAMP   := $(VENV)/.installed
+BOOK    := book
+HTML    := $(BOOK)/_build/html
+SPHINX_OPTS ?= -W --keep-going -n
+JOBS    ?= 1
+
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export OMP_NUM_THREADS ?= 1
+export OPENBLAS_NUM_THREADS ?= 1
+
+.PHONY: help install book test lint unit workflows serve figures bench linkcheck lock clean distclean
+
+help:
+	@echo "make book     install (first run) and build the site into $(HTML)"
+	@echo "make test     lint, unit and figure tests, a full book build, workflow lint"
+	@echo "make serve    live preview at http://127.0.0.1:8000 (rebuilds on save)"
+	@echo "make figures  render every figure script into figures/_build/ (SVG and PNG)"
+	@echo "make bench    print the timing budgets"
+	@echo "make lock     re-resolve requirements.lock from pyproject.toml"
+	@echo "make clean    remove build outputs and caches (distclean: the virtualenv too)"
+
+install: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation --editable .
+	touch $@
+
+book: $(STAMP)
+	$(BIN)/sphinx-build -b html $(SPHINX_OPTS) -j $(JOBS) $(BOOK) $(HTML)
+	@echo
+	@echo "The book is in $(HTML)/index.html"
+	@echo "View it with:  $(PY) -m http.server --directory $(HTML) 8000   then open http://127.0.0.1:8000"
+
+test: $(STAMP) lint unit book workflows
+	$(PY) -m pytest -q tests/test_site.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests figures benchmarks book/conf.py book/_ext
+	$(BIN)/ruff format --check src tests figures benchmarks book/conf.py book/_ext
+
+unit: $(STAMP)
+	$(PY) -m pytest -q --ignore=tests/test_site.py
+
+workflows: $(STAMP)
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+	$(BIN)/zizmor --offline --persona pedantic .github/workflows
+
+serve: $(STAMP)
+	$(BIN)/sphinx-autobuild $(BOOK) $(HTML) --host 127.0.0.1 --port 8000 \
+		--watch src --watch figures -n
+
+figures: $(STAMP)
+	mkdir -p figures/_build
+	for script in figures/*.py; do \
+		name=$$(basename $$script .py); \
+		echo "figures/_build/$$name.svg, .png"; \
+		$(PY) $$script -o figures/_build/$$name.svg -o figures/_build/$$name.png || exit 1; \
+	done
+
+linkcheck: $(STAMP)
+	$(BIN)/sphinx-build -b linkcheck -n $(BOOK) $(BOOK)/_build/linkcheck
+
+bench: $(STAMP)
+	$(PY) benchmarks/run.py
+
+lock: $(STAMP)
+	$(BIN)/uv pip compile pyproject.toml --extra book --extra test --extra dev \
+		--generate-hashes --python-version 3.11 --no-header --quiet -o requirements.lock
+
+clean:
+	rm -rf $(BOOK)/_build figures/_build .pytest_cache .ruff_cache
+	find . -name __pycache__ -type d -prune -not -path './$(VENV)/*' -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV)

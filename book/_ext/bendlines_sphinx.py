@@ -1,0 +1,175 @@
+"""Sphinx glue for the book.
+
+Three jobs, each small:
+
+1. Offline math: serve a bundled copy of MathJax from ``_static/mathjax`` instead of a CDN.
+2. A safe execution cache: a missing, half-created or corrupt jupyter-cache is cleared and
+   created afresh before any (possibly parallel) reader touches it.
+3. Never-stale chapters: MyST-NB's cache hashes only cell sources, so a chapter is also keyed
+   by the code it runs: ``src/bendlines``, the lock file and the figure scripts it imports.
+   When any of them changes, the chapter's cache record is dropped and it re-executes;
+   when nothing changed, nothing executes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import sqlite3
+from importlib.metadata import PackageNotFoundError, distribution
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parents[2]
+FIGURES = ROOT / "figures"
+PACKAGE = ROOT / "src" / "bendlines"
+LOCK = ROOT / "requirements.lock"
+DIGESTS = "bendlines-dependencies.json"
+MATHJAX_FILES = ("tex-chtml.js", "output/chtml/fonts/woff-v2")
+_IMPORT = re.compile(r"^\s*(?:from|import)\s+([A-Za-z_]\w*)", re.MULTILINE)
+
+
+# --- 1. offline math ------------------------------------------------------------------
+def _mathjax_source() -> Path:
+    try:
+        dist = distribution("sphinx-mathjax-offline")
+    except PackageNotFoundError as error:
+        raise RuntimeError("sphinx-mathjax-offline is not installed: run `make book`") from error
+    return Path(str(dist.locate_file("sphinx-mathjax-offline/static/mathjax")))
+
+
+def _use_local_mathjax(app: Sphinx, config) -> None:
+    config.mathjax_path = "mathjax/tex-chtml.js"
+
+
+def _copy_mathjax(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    source, target = _mathjax_source(), Path(app.outdir) / "_static" / "mathjax"
+    for name in MATHJAX_FILES:
+        src, dst = source / name, target / name
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        if src.is_dir():
+            shutil.copytree(src, dst, dirs_exist_ok=True)
+        else:
+            shutil.copy2(src, dst)
+
+
+# --- 2. a safe execution cache ------------------------------------------------------------
+def cache_path(app: Sphinx) -> Path:
+    """Folder of MyST-NB's jupyter-cache for this build."""
+    configured = app.config.nb_execution_cache_path
+    return Path(configured) if configured else Path(app.outdir).parent / ".jupyter_cache"
+
+
+def cache_problem(path: Path) -> str | None:
+    """Why the cache at ``path`` cannot be used, or None if it is sound (or absent)."""
+    if not path.exists():
+        return None
+    database = path / "global.db"
+    if not database.is_file():
+        return "it has no database (a half-created cache)"
+    try:
+        with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as connection:
+            (verdict,) = connection.execute("PRAGMA integrity_check").fetchone()
+        if verdict != "ok":
+            return f"its database failed an integrity check ({verdict})"
+        from jupyter_cache import get_cache
+
+        cache = get_cache(path)
+        for record in cache.list_cache_records():
+            cache.get_cache_bundle(record.pk)
+    except Exception as error:  # any failure to read it means: rebuild it
+        return f"it cannot be read ({type(error).__name__}: {error})"
+    return None
+
+
+def _prepare_cache(app: Sphinx) -> None:
+    path = cache_path(app)
+    problem = cache_problem(path)
+    if problem:
+        logger.info("bendlines: clearing the execution cache at %s: %s", path, problem)
+        shutil.rmtree(path)
+    from jupyter_cache import get_cache
+
+    # Creating the database here, in the main process, keeps parallel readers from racing.
+    get_cache(path).list_cache_records()
+
+
+# --- 3. never-stale chapters ----------------------------------------------------------------
+def _is_notebook(text: str) -> bool:
+    return "```{code-cell}" in text
+
+
+def dependencies(source: Path) -> list[Path]:
+    """Files whose edits must re-execute the chapter at ``source``.
+
+    Every chapter runs the package, so all of ``src/bendlines`` counts, and so does the
+    lock file; of the figure scripts, those the chapter imports by name.
+    """
+    text = source.read_text(encoding="utf-8")
+    scripts = {p.stem: p for p in FIGURES.glob("*.py")}
+    imported = sorted({scripts[name] for name in _IMPORT.findall(text) if name in scripts})
+    return sorted(PACKAGE.rglob("*.py")) + [LOCK, *imported]
+
+
+def _digest(paths: list[Path]) -> str:
+    sha = hashlib.sha256()
+    for path in paths:
+        sha.update(str(path.relative_to(ROOT)).encode())
+        sha.update(path.read_bytes() if path.exists() else b"<missing>")
+    return sha.hexdigest()
+
+
+def _note_dependencies(app: Sphinx, docname: str, source: list[str]) -> None:
+    if _is_notebook(source[0]):
+        for path in dependencies(Path(app.env.doc2path(docname))):
+            app.env.note_dependency(str(path))
+
+
+def _stale_chapters(app: Sphinx, env, added, changed, removed) -> list[str]:
+    from jupyter_cache import get_cache
+
+    path = cache_path(app)
+    store = path / DIGESTS
+    try:
+        known = json.loads(store.read_text())
+    except (OSError, ValueError):
+        known = {}
+    cache = get_cache(path)
+    records = cache.list_cache_records()
+    stale, digests = [], {}
+    for docname in sorted(env.found_docs):
+        source = Path(env.doc2path(docname))
+        if not source.is_file() or not _is_notebook(source.read_text(encoding="utf-8")):
+            continue
+        digests[docname] = _digest(dependencies(source))
+        if known.get(docname) == digests[docname]:
+            continue
+        for record in records:
+            if Path(record.uri) == source:
+                cache.remove_cache_record(record.pk)
+        if docname not in added and docname not in changed:
+            stale.append(docname)
+    if stale:
+        logger.info("bendlines: code changed under %s: re-executing", ", ".join(stale))
+    tmp = store.with_suffix(".tmp")
+    tmp.write_text(json.dumps(digests, indent=1, sort_keys=True))
+    os.replace(tmp, store)
+    return stale
+
+
+def setup(app: Sphinx) -> dict[str, object]:
+    app.connect("config-inited", _use_local_mathjax)
+    app.connect("builder-inited", _prepare_cache)
+    app.connect("source-read", _note_dependencies)
+    app.connect("env-get-outdated", _stale_chapters)
+    app.connect("build-finished", _copy_mathjax)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

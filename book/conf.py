@@ -1,0 +1,93 @@
+"""Sphinx configuration for the book *Bending Lines*."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+BOOK = Path(__file__).resolve().parent
+ROOT = BOOK.parent
+sys.path.insert(0, str(BOOK / "_ext"))
+
+# Chapters import figure scripts by name (``import collapse``) and the package from this
+# tree: the kernel that runs them inherits this environment, so both are on its path.
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    p
+    for p in (str(ROOT / "src"), str(ROOT / "figures"), os.environ.get("PYTHONPATH", ""))
+    if p
+)
+# Keep numpy's thread pool small and equal on every machine: the book's nets are tiny.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+project = "Bending Lines"
+author = "The Bending Lines authors"
+copyright = "2026, the Bending Lines authors"  # noqa: A001
+html_title = "Bending Lines"
+language = "en"
+
+extensions = [
+    "myst_nb",
+    "sphinx_copybutton",
+    "sphinx_design",
+    "sphinxcontrib.bibtex",
+    "sphinx_sitemap",
+    "sphinxext.opengraph",
+    "bendlines_sphinx",
+]
+
+exclude_patterns = ["_build", "**.ipynb_checkpoints", "README.md", "_ext"]
+numfig = True
+numfig_format = {"figure": "Figure %s", "table": "Table %s"}
+nitpicky = True
+
+# --- MyST and notebook execution -------------------------------------------------
+myst_enable_extensions = ["amsmath", "dollarmath", "colon_fence", "deflist", "substitution"]
+myst_heading_anchors = 3
+nb_execution_mode = "cache"
+nb_execution_cache_path = str(BOOK / "_build" / ".jupyter_cache")
+nb_execution_timeout = 300
+nb_execution_raise_on_error = True
+nb_execution_show_tb = True
+nb_execution_in_temp = False
+nb_merge_streams = True
+nb_render_markdown_format = "myst"
+nb_render_image_options = {}
+nb_mime_priority_overrides = [("html", "image/svg+xml", 5)]
+
+# --- citations ----------------------------------------------------------------
+bibtex_bibfiles = ["references.bib"]
+bibtex_default_style = "plain"
+bibtex_reference_style = "author_year"
+
+# --- HTML ---------------------------------------------------------------------
+html_theme = "sphinx_book_theme"
+html_static_path = ["_static"]
+html_css_files = ["bendlines.css"]
+html_favicon = "_static/favicon.svg"
+html_logo = "_static/logo.svg"
+html_baseurl = os.environ.get("BENDLINES_BASEURL", "https://bending-lines.github.io/bendlines/")
+html_last_updated_fmt = None
+html_copy_source = True
+html_show_sourcelink = True
+html_theme_options = {
+    "repository_url": "https://github.com/bending-lines/bendlines",
+    "path_to_docs": "book",
+    "use_repository_button": False,
+    "use_download_button": True,
+    "use_source_button": False,
+    "use_fullscreen_button": False,
+    "home_page_in_toc": True,
+    "show_toc_level": 2,
+    "navigation_with_keys": False,
+}
+html_context = {"default_mode": "auto"}
+sitemap_url_scheme = "{link}"
+ogp_site_url = html_baseurl
+ogp_site_name = "Bending Lines"
+ogp_enable_meta_description = True
+ogp_social_cards = {"enable": False}
+
+# Math renders offline from a bundled copy of MathJax (see _ext/bendlines_sphinx.py).
+mathjax3_config = {"options": {"enableMenu": False}}
