@@ -13,9 +13,7 @@ sys.path.insert(0, str(BOOK / "_ext"))
 # Chapters import figure scripts by name (``import collapse``) and the package from this
 # tree: the kernel that runs them inherits this environment, so both are on its path.
 os.environ["PYTHONPATH"] = os.pathsep.join(
-    p
-    for p in (str(ROOT / "src"), str(ROOT / "figures"), os.environ.get("PYTHONPATH", ""))
-    if p
+    p for p in (str(ROOT / "src"), str(ROOT / "figures"), os.environ.get("PYTHONPATH", "")) if p
 )
 # Keep numpy's thread pool small and equal on every machine: the book's nets are tiny.
 os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -23,7 +21,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 project = "Bending Lines"
 author = "The Bending Lines authors"
-copyright = "2026, the Bending Lines authors"  # noqa: A001
+copyright = "2026, the Bending Lines authors"
 html_title = "Bending Lines"
 language = "en"
 
@@ -46,7 +44,7 @@ nitpicky = True
 myst_enable_extensions = ["amsmath", "dollarmath", "colon_fence", "deflist", "substitution"]
 myst_heading_anchors = 3
 nb_execution_mode = "cache"
-nb_execution_cache_path = str(BOOK / "_build" / ".jupyter_cache")
+nb_execution_cache_path = ""  # MyST-NB default: next to the output folder
 nb_execution_timeout = 300
 nb_execution_raise_on_error = True
 nb_execution_show_tb = True

@@ -117,7 +117,7 @@ def dependencies(source: Path) -> list[Path]:
     text = source.read_text(encoding="utf-8")
     scripts = {p.stem: p for p in FIGURES.glob("*.py")}
     imported = sorted({scripts[name] for name in _IMPORT.findall(text) if name in scripts})
-    return sorted(PACKAGE.rglob("*.py")) + [LOCK, *imported]
+    return [*sorted(PACKAGE.rglob("*.py")), LOCK, *imported]
 
 
 def _digest(paths: list[Path]) -> str:
@@ -155,7 +155,7 @@ def _stale_chapters(app: Sphinx, env, added, changed, removed) -> list[str]:
             continue
         for record in records:
             if Path(record.uri) == source:
-                cache.remove_cache_record(record.pk)
+                cache.remove_cache(record.pk)
         if docname not in added and docname not in changed:
             stale.append(docname)
     if stale:

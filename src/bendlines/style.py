@@ -19,9 +19,9 @@ import matplotlib
 
 matplotlib.use("Agg")  # never open windows; figure scripts only write files
 
-import matplotlib.pyplot as plt  # noqa: E402
-from cycler import cycler  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+import matplotlib.pyplot as plt
+from cycler import cycler
+from matplotlib.figure import Figure
 
 #: Okabe-Ito colours, safe for the common forms of colour blindness.
 COLORS: dict[str, str] = {

@@ -1,0 +1,155 @@
+"""The book build: never stale, never re-executes needlessly, survives a bad cache, fails loudly.
+
+Each test builds a small copy of the book (the real conf.py and extension, a tiny chapter)
+in a temporary folder, so it is fast and leaves the real build alone.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+CHAPTER = """\
+---
+file_format: mystnb
+kernelspec:
+  name: python3
+  display_name: Python 3
+  language: python
+---
+
+# Tiny chapter
+
+```{code-cell} ipython3
+import tiny_figure
+from bendlines import render
+
+render.show(tiny_figure.make_figure())
+```
+"""
+
+FIGURE = '''\
+"""A tiny figure for build tests: one straight line."""
+
+from bendlines import render, style
+
+
+def make_figure():
+    fig, ax = style.figure(width=3, height=2)
+    ax.plot([0, 1], [0, 1])
+    return fig
+
+
+if __name__ == "__main__":
+    render.main(make_figure, __doc__)
+'''
+
+EXECUTED = "Executing notebook"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the repository's build machinery with a one-chapter book."""
+    book = tmp_path / "book"
+    book.mkdir()
+    for name in ("conf.py", "references.bib"):
+        shutil.copy(ROOT / "book" / name, book / name)
+    for folder in ("_ext", "_static"):
+        shutil.copytree(ROOT / "book" / folder, book / folder)
+    (book / "index.md").write_text("# Tiny book\n\n```{toctree}\nchapter\n```\n")
+    (book / "chapter.md").write_text(CHAPTER)
+    shutil.copytree(ROOT / "src", tmp_path / "src", ignore=shutil.ignore_patterns("*.egg-info"))
+    (tmp_path / "figures").mkdir()
+    (tmp_path / "figures" / "tiny_figure.py").write_text(FIGURE)
+    (tmp_path / "figures" / "unrelated_figure.py").write_text(FIGURE)
+    shutil.copy(ROOT / "requirements.lock", tmp_path / "requirements.lock")
+    return tmp_path
+
+
+def build(project: Path, *extra: str) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going", "-n", *extra]
+    command += [str(project / "book"), str(project / "book" / "_build" / "html")]
+    return subprocess.run(command, capture_output=True, text=True, timeout=600)
+
+
+def log(result: subprocess.CompletedProcess) -> str:
+    return result.stdout + result.stderr
+
+
+def test_rebuild_without_change_executes_nothing(project):
+    first = build(project)
+    assert first.returncode == 0, log(first)
+    assert EXECUTED in log(first)
+    second = build(project)
+    assert second.returncode == 0, log(second)
+    assert EXECUTED not in log(second)
+
+
+def test_editing_the_package_or_an_imported_script_re_executes(project):
+    assert build(project).returncode == 0
+    module = project / "src" / "bendlines" / "style.py"
+    module.write_text(module.read_text() + "\n# an edit\n")
+    after_package = build(project)
+    assert after_package.returncode == 0, log(after_package)
+    assert EXECUTED in log(after_package)
+
+    script = project / "figures" / "tiny_figure.py"
+    script.write_text(script.read_text().replace("[0, 1], [0, 1]", "[0, 1], [1, 0]"))
+    after_script = build(project)
+    assert EXECUTED in log(after_script)
+    page = (project / "book" / "_build" / "html" / "chapter.html").read_text()
+    images = list((project / "book" / "_build" / "html" / "_images").glob("*.svg"))
+    assert len(images) >= 1 and any(img.name in page for img in images)
+
+    unrelated = project / "figures" / "unrelated_figure.py"
+    unrelated.write_text(unrelated.read_text() + "\n# an edit\n")
+    after_unrelated = build(project)
+    assert after_unrelated.returncode == 0
+    assert EXECUTED not in log(after_unrelated)
+
+
+def test_lock_file_edit_re_executes(project):
+    assert build(project).returncode == 0
+    lock = project / "requirements.lock"
+    lock.write_text(lock.read_text() + "\n")
+    assert EXECUTED in log(build(project))
+
+
+@pytest.mark.parametrize("damage", ["garbage database", "half-created", "missing notebook"])
+def test_a_damaged_cache_is_cleared_and_rebuilt(project, damage):
+    assert build(project).returncode == 0
+    cache = project / "book" / "_build" / ".jupyter_cache"
+    if damage == "garbage database":
+        (cache / "global.db").write_bytes(b"this is not sqlite" * 100)
+    elif damage == "half-created":
+        shutil.rmtree(cache)
+        cache.mkdir()
+    else:
+        for notebook in (cache / "executed").rglob("*.ipynb"):
+            notebook.unlink()
+    result = build(project)
+    assert result.returncode == 0, log(result)
+    assert "clearing the execution cache" in log(result)
+    assert EXECUTED in log(result)
+
+
+def test_parallel_build_on_an_empty_cache(project):
+    result = build(project, "-j", "2")
+    assert result.returncode == 0, log(result)
+
+
+def test_a_failing_cell_fails_the_build_with_its_traceback(project):
+    chapter = project / "book" / "chapter.md"
+    chapter.write_text(
+        chapter.read_text() + "\n```{code-cell} ipython3\n1 / 0  # deliberate\n```\n"
+    )
+    result = build(project)
+    assert result.returncode != 0
+    assert "ZeroDivisionError" in log(result)
+    assert "1 / 0  # deliberate" in log(result)
