@@ -9,7 +9,7 @@ STAMP   := $(VENV)/.installed
 BOOK    := book
 HTML    := $(BOOK)/_build/html
 SPHINX_OPTS ?= -W --keep-going -n
-JOBS    ?= 1
+JOBS    ?= 2
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export OMP_NUM_THREADS ?= 1

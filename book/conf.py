@@ -62,6 +62,7 @@ bibtex_reference_style = "author_year"
 # --- HTML ---------------------------------------------------------------------
 html_theme = "sphinx_book_theme"
 html_static_path = ["_static"]
+templates_path = ["_templates"]
 html_css_files = ["bendlines.css"]
 html_favicon = "_static/favicon.svg"
 html_logo = "_static/logo.svg"

@@ -1,0 +1,190 @@
+"""Checks on the built site (run after `make book`): offline, accessible markup, no broken links.
+
+These read the HTML that `make book` wrote to book/_build/html; `make test` builds it first.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urldefrag, urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SITE = ROOT / "book" / "_build" / "html"
+PAGES = sorted(SITE.glob("**/*.html")) if SITE.is_dir() else []
+OUR_PAGES = [p for p in PAGES if not p.relative_to(SITE).parts[0].startswith("_")]
+CHAPTERS = [p for p in OUR_PAGES if p.stem not in {"genindex", "search", "404"}]
+
+pytestmark = pytest.mark.skipif(not PAGES, reason="build the book first: make book")
+
+#: link relations a browser fetches on page load (canonical, alternate, next... are not fetched)
+FETCHED_RELS = {
+    "stylesheet",
+    "icon",
+    "shortcut",
+    "preload",
+    "modulepreload",
+    "prefetch",
+    "manifest",
+}
+#: URLs inside bundled JavaScript that are never requested with our configuration
+ALLOWED_JS_URLS = {
+    # MathJax's speech-rule engine can fetch its maps from a CDN; speech and the menu are
+    # disabled (conf.py: mathjax3_config), and the browser tests confirm no request is made.
+    "https://cdn.jsdelivr.net/npm/sre-mathmaps-ie@",
+    "https://cdn.jsdelivr.net/npm/speech-rule-engine@",
+    "https://cdn.jsdelivr.net/npm/mathjax@",
+    "https://cdn.jsdelivr.net/npm/wicked-good-xpath@",  # an XPath shim for old browsers (SRE)
+}
+
+
+class Page(HTMLParser):
+    """Collects what the checks need from one HTML page."""
+
+    def __init__(self):
+        super().__init__()
+        self.loaded: list[str] = []
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+        self.images: list[dict[str, str]] = []
+        self.meta: dict[str, str] = {}
+        self.styles: list[str] = []
+        self.figures = 0
+        self.captions = 0
+        self._in_main = 0
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: (v or "") for k, v in attrs}
+        if "id" in a:
+            self.ids.add(a["id"])
+        if "name" in a and tag == "a":
+            self.ids.add(a["name"])
+        if tag == "main":
+            self._in_main += 1
+        if tag in {"script", "img", "iframe", "source", "audio", "video", "embed"} and a.get("src"):
+            self.loaded.append(a["src"])
+        if tag in {"img", "source"} and a.get("srcset"):
+            self.loaded += [part.split()[0] for part in a["srcset"].split(",") if part.strip()]
+        if tag == "object" and a.get("data"):
+            self.loaded.append(a["data"])
+        if tag == "link" and set(a.get("rel", "").lower().split()) & FETCHED_RELS:
+            self.loaded.append(a.get("href", ""))
+        if tag == "a" and a.get("href"):
+            self.links.append(a["href"])
+        if tag == "img" and self._in_main:
+            self.images.append(a)
+        if tag == "meta" and (a.get("name") or a.get("property")):
+            self.meta[a.get("name") or a.get("property")] = a.get("content", "")
+        if a.get("style"):
+            self.styles.append(a["style"])
+        if tag == "figure" and self._in_main:
+            self.figures += 1
+        if tag == "figcaption" and self._in_main:
+            self.captions += 1
+
+    def handle_endtag(self, tag):
+        if tag == "main":
+            self._in_main -= 1
+
+
+def parse(path: Path) -> Page:
+    page = Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    return page
+
+
+def is_external(url: str) -> bool:
+    parts = urlsplit(url)
+    return bool(parts.scheme in {"http", "https", "ftp"} or url.startswith("//"))
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(SITE)))
+def test_page_loads_nothing_from_other_hosts(page):
+    parsed = parse(page)
+    external = [url for url in parsed.loaded if is_external(url)]
+    external += re.findall(r"url\(\s*['\"]?((?:https?:)?//[^)'\"]+)", " ".join(parsed.styles))
+    assert external == []
+
+
+def test_stylesheets_load_nothing_from_other_hosts():
+    offenders = []
+    for css in SITE.glob("**/*.css"):
+        text = css.read_text(encoding="utf-8", errors="replace")
+        offenders += [
+            (css.name, u) for u in re.findall(r"url\(\s*['\"]?((?:https?:)?//[^)'\"]+)", text)
+        ]
+        offenders += [
+            (css.name, u)
+            for u in re.findall(r"@import\s+(?:url\()?['\"]?(https?://[^'\")]+)", text)
+        ]
+    assert offenders == []
+
+
+def test_scripts_name_no_cdn_except_known_unused_ones():
+    cdn = re.compile(
+        r"https?://(?:[\w-]+\.)*(?:jsdelivr\.net|unpkg\.com|cdnjs\.cloudflare\.com|googleapis\.com|gstatic\.com|cdn\.[\w.-]+)[^\s\"'`]*"
+    )
+    offenders = []
+    for js in SITE.glob("**/*.js"):
+        for url in cdn.findall(js.read_text(encoding="utf-8", errors="replace")):
+            if not any(url.startswith(allowed) for allowed in ALLOWED_JS_URLS):
+                offenders.append((str(js.relative_to(SITE)), url))
+    assert offenders == []
+
+
+def test_math_is_served_locally():
+    page = (SITE / "gallery.html").read_text()  # a page with math (pages without load none)
+    assert "_static/mathjax/tex-chtml.js" in page
+    assert (SITE / "_static" / "mathjax" / "tex-chtml.js").is_file()
+    assert any((SITE / "_static" / "mathjax" / "output" / "chtml" / "fonts").rglob("*.woff"))
+
+
+@pytest.mark.parametrize("page", OUR_PAGES, ids=lambda p: str(p.relative_to(SITE)))
+def test_internal_links_and_anchors_resolve(page):
+    broken = []
+    for href in parse(page).links:
+        if is_external(href) or href.startswith(("mailto:", "javascript:", "data:")):
+            continue
+        url, fragment = urldefrag(href)
+        target = (page.parent / unquote(url)).resolve() if url else page
+        if target.is_dir():
+            target = target / "index.html"
+        if not target.exists():
+            broken.append(href)
+        elif fragment and target.suffix == ".html" and unquote(fragment) not in parse(target).ids:
+            broken.append(href)
+    assert broken == []
+
+
+@pytest.mark.parametrize("page", OUR_PAGES, ids=lambda p: str(p.relative_to(SITE)))
+def test_every_page_has_a_meta_description(page):
+    description = parse(page).meta.get("description", "")
+    assert len(description) >= 40
+
+
+@pytest.mark.parametrize("page", CHAPTERS, ids=lambda p: str(p.relative_to(SITE)))
+def test_content_images_have_real_alt_text_and_captions(page):
+    parsed = parse(page)
+    for image in parsed.images:
+        alt = image.get("alt", "").strip()
+        assert len(alt.split()) >= 6, f"alt text too short for {image.get('src')}: {alt!r}"
+        assert not re.search(r"\.(svg|png|jpe?g|gif)\b", alt), f"alt is a file name: {alt!r}"
+    assert parsed.captions == parsed.figures
+
+
+def test_figure_files_carry_no_dates():
+    for svg in SITE.glob("_images/*.svg"):
+        text = svg.read_text(encoding="utf-8")
+        assert "<dc:date>" not in text, svg.name
+
+
+def test_chapters_offer_their_source_and_the_gallery_links_its_script():
+    gallery = (SITE / "gallery.html").read_text()
+    assert (SITE / "_sources" / "gallery.md").is_file() or (
+        SITE / "_sources" / "gallery.md.txt"
+    ).is_file()
+    assert "activation_gallery.py" in gallery
+    assert any(SITE.glob("_downloads/*/activation_gallery.py"))
