@@ -3,8 +3,11 @@
 Modules
 -------
 activations  the activation registry (values, derivatives, formulas, properties)
-mlp          a small numpy multilayer perceptron trained by backpropagation
-data         the book's data sets and 1-D target functions
+mlp          a small numpy multilayer perceptron: initialisation, losses, backpropagation
+optim        SGD, SGD with momentum and Adam on a flat parameter vector
+training     the training loop, its history, and ``train_many`` for many nets at once
+data         the book's data sets (MNIST-1D, 2-D toy sets)
+targets      1-D target functions with their second derivatives
 approx       piecewise-linear approximation with sums of ReLU hinges
 regions      exact linear regions of ReLU networks with 2-D input
 experiments  the experiments each chapter runs
