@@ -15,7 +15,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export OMP_NUM_THREADS ?= 1
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: help install book test lint unit workflows serve figures bench linkcheck lock clean distclean
+.PHONY: help install book test lint unit browser-deps workflows serve figures bench linkcheck lock clean distclean
 
 help:
 	@echo "make book     install (first run) and build the site into $(HTML)"
@@ -40,15 +40,30 @@ book: $(STAMP)
 	@echo "The book is in $(HTML)/index.html"
 	@echo "View it with:  $(PY) -m http.server --directory $(HTML) 8000   then open http://127.0.0.1:8000"
 
-test: $(STAMP) lint unit book workflows
-	$(PY) -m pytest -q tests/test_site.py
+test: $(STAMP) lint unit book workflows browser-deps
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(PY) -m pytest -q tests/test_site.py tests/test_browser.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests figures benchmarks book/conf.py book/_ext
 	$(BIN)/ruff format --check src tests figures benchmarks book/conf.py book/_ext
 
 unit: $(STAMP)
-	$(PY) -m pytest -q --ignore=tests/test_site.py
+	$(PY) -m pytest -q --ignore=tests/test_site.py --ignore=tests/test_browser.py
+
+# The site checks drive Debian's Chromium and run the Nu HTML checker on Java. Install them
+# when missing and we may (root with apt-get, as in CI); otherwise those tests skip and say how.
+browser-deps:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "installing$$missing"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+		else \
+			echo "missing$$missing: the browser and HTML checks will skip (sudo apt-get install -y$$missing)"; \
+		fi; \
+	fi
 
 workflows: $(STAMP)
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml

@@ -64,6 +64,7 @@ html_theme = "sphinx_book_theme"
 html_static_path = ["_static"]
 templates_path = ["_templates"]
 html_css_files = ["bendlines.css"]
+html_js_files = [("bendlines.js", {"defer": "defer"})]
 html_favicon = "_static/favicon.svg"
 html_logo = "_static/logo.svg"
 html_baseurl = os.environ.get("BENDLINES_BASEURL", "https://bending-lines.github.io/bendlines/")
@@ -89,4 +90,4 @@ ogp_enable_meta_description = True
 ogp_social_cards = {"enable": False}
 
 # Math renders offline from a bundled copy of MathJax (see _ext/bendlines_sphinx.py).
-mathjax3_config = {"options": {"enableMenu": False}}
+mathjax3_config = {"options": {"enableMenu": False, "enableAssistiveMml": True}}

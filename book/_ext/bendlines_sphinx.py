@@ -1,6 +1,6 @@
 """Sphinx glue for the book.
 
-Three jobs, each small:
+Four jobs, each small:
 
 1. Offline math: serve a bundled copy of MathJax from ``_static/mathjax`` instead of a CDN.
 2. A safe execution cache: a missing, half-created or corrupt jupyter-cache is cleared and
@@ -9,6 +9,11 @@ Three jobs, each small:
    by the code it runs: ``src/bendlines``, the lock file and the figure scripts it imports.
    When any of them changes, the chapter's cache record is dropped and it re-executes;
    when nothing changed, nothing executes.
+4. Valid markup: docutils marks citations with the deprecated ``doc-biblioentry`` role inside
+   a ``role="list"`` without list items (axe flags both), and the theme's search box carries a
+   non-standard ``autocorrect`` attribute (the Nu HTML checker flags it); all three are dropped.
+   Tables scroll sideways on phones (see _static/bendlines.css), so keyboard users must be
+   able to focus them: each table gets ``tabindex="0"``.
 """
 
 from __future__ import annotations
@@ -166,10 +171,31 @@ def _stale_chapters(app: Sphinx, env, added, changed, removed) -> list[str]:
     return stale
 
 
+# --- 4. valid markup ------------------------------------------------------------------------
+_INVALID = re.compile(
+    r'(<div class="citation"[^>]*?) role="doc-biblioentry"'
+    r'|(<div) role="list"(?= class="citation-list")'
+    r'|(<input type="search"[^>]*?)\s+autocorrect="off"'
+)
+_TABLE = re.compile(r'<table class="table"(?! tabindex)')
+
+
+def _fix_markup(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    for page in Path(app.outdir).glob("**/*.html"):
+        text = page.read_text(encoding="utf-8")
+        fixed = _INVALID.sub(lambda m: m.group(1) or m.group(2) or m.group(3), text)
+        fixed = _TABLE.sub('<table class="table" tabindex="0"', fixed)
+        if fixed != text:
+            page.write_text(fixed, encoding="utf-8")
+
+
 def setup(app: Sphinx) -> dict[str, object]:
     app.connect("config-inited", _use_local_mathjax)
     app.connect("builder-inited", _prepare_cache)
     app.connect("source-read", _note_dependencies)
     app.connect("env-get-outdated", _stale_chapters)
     app.connect("build-finished", _copy_mathjax)
+    app.connect("build-finished", _fix_markup)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

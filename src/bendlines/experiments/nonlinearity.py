@@ -1,0 +1,566 @@
+"""Experiments of the chapter *Why neural networks need nonlinearity*.
+
+Four experiments, each a function whose default arguments are the chapter's settings (the
+module-level constants below), so the chapter, its figure scripts and its tests run the very
+same computation:
+
+* :func:`collapse_demo` and :func:`collapsed_rank`: a stack of linear layers equals one linear
+  layer, whose rank is at most the narrowest width.
+* :func:`line_curves`: random 1-D nets without an activation draw straight lines; with ReLU or
+  tanh they bend.
+* :func:`toy_experiment`: linear nets of any depth against ReLU and tanh nets on xor, circles
+  and spiral.
+* :func:`mnist1d_experiment`: logistic regression, deep linear nets and ReLU MLPs on MNIST-1D.
+
+Notation follows the code: samples are rows, so a layer maps ``X`` (n, fan_in) to
+``X W + b`` with ``W`` of shape (fan_in, fan_out).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from bendlines import data
+from bendlines.mlp import MLP
+from bendlines.training import History, train_many
+
+__all__ = [
+    "COLLAPSE_SIZES",
+    "LINES_ACTIVATIONS",
+    "MNIST_ACTIVATIONS",
+    "MNIST_DEPTHS",
+    "MNIST_SEEDS",
+    "MNIST_TRAINING",
+    "MNIST_WIDTH",
+    "PAPER_ACCURACY",
+    "RANK_ARCHITECTURES",
+    "TOY_ACTIVATIONS",
+    "TOY_DATASETS",
+    "TOY_DEPTHS",
+    "TOY_TRAINING",
+    "TOY_WIDTH",
+    "CollapseResult",
+    "LinesResult",
+    "MnistResult",
+    "ToyResult",
+    "collapse",
+    "collapse_demo",
+    "collapsed_rank",
+    "line_curves",
+    "mnist1d_experiment",
+    "random_params",
+    "toy_experiment",
+]
+
+# --------------------------------------------------------------------------------------------
+# The chapter's settings
+# --------------------------------------------------------------------------------------------
+
+#: Widths of the deep linear net whose collapse the chapter checks (input first).
+COLLAPSE_SIZES: tuple[int, ...] = (10, 32, 3, 32, 10)
+#: Seed of the collapse demonstration (weights, biases and test inputs).
+COLLAPSE_SEED = 0
+#: Number of random inputs on which the deep net and its collapse are compared.
+COLLAPSE_SAMPLES = 1000
+#: Architectures whose collapsed rank the chapter tabulates.
+RANK_ARCHITECTURES: tuple[tuple[int, ...], ...] = (
+    (10, 3, 10),
+    (10, 32, 3, 32, 10),
+    (10, 8, 6, 8, 10),
+    (10, 64, 64, 64, 10),
+)
+
+#: Widths of the random 1-D nets of the "lines stay lines" figure.
+LINES_SIZES: tuple[int, ...] = (1, 8, 8, 8, 1)
+#: Activations compared in that figure (identity means no activation).
+LINES_ACTIVATIONS: tuple[str, ...] = ("identity", "relu", "tanh")
+#: Number of random nets drawn per activation, and their seed.
+LINES_NETS = 4
+LINES_SEED = 3
+#: Input interval of the curves (dimensionless).
+LINES_RANGE: tuple[float, float] = (-3.0, 3.0)
+
+#: The 2-D data sets no line can separate.
+TOY_DATASETS: tuple[str, ...] = ("xor", "circles", "spiral")
+#: Numbers of hidden layers tried on them.
+TOY_DEPTHS: tuple[int, ...] = (1, 2, 3)
+#: Width of every hidden layer of the 2-D nets.
+TOY_WIDTH = 16
+#: Hidden activations compared on the 2-D data.
+TOY_ACTIVATIONS: tuple[str, ...] = ("identity", "relu", "tanh")
+#: Training settings for the 2-D data (passed to :func:`bendlines.training.train_many`).
+TOY_TRAINING: dict[str, object] = {
+    "optimizer": "adam",
+    "lr": 1e-2,
+    "batch_size": 100,
+    "steps": 1000,
+    "eval_every": 500,
+    "seed": 0,
+}
+#: Seed of the 2-D nets' initial weights.
+TOY_SEED = 0
+
+#: Numbers of hidden layers of the MNIST-1D nets.
+MNIST_DEPTHS: tuple[int, ...] = (1, 2, 3, 4)
+#: Width of every hidden layer of the MNIST-1D nets.
+MNIST_WIDTH = 100
+#: Initialisation seeds (one net per seed and architecture).
+MNIST_SEEDS: tuple[int, ...] = (0, 1, 2)
+#: Hidden activations compared on MNIST-1D.
+MNIST_ACTIVATIONS: tuple[str, ...] = ("identity", "relu")
+#: Training settings for MNIST-1D (passed to :func:`bendlines.training.train_many`).
+MNIST_TRAINING: dict[str, object] = {
+    "optimizer": "adam",
+    "lr": 1e-2,
+    "batch_size": 100,
+    "steps": 1000,
+    "eval_every": 500,
+    "seed": 0,
+}
+#: Test accuracies reported in the MNIST-1D paper's table (Greydanus and Kobak).
+PAPER_ACCURACY: dict[str, float] = {"logistic": 0.32, "mlp": 0.68}
+
+
+# --------------------------------------------------------------------------------------------
+# 1. Collapse of linear layers
+# --------------------------------------------------------------------------------------------
+
+
+def _check_sizes(sizes: Sequence[int]) -> tuple[int, ...]:
+    try:
+        out = tuple(int(s) for s in sizes)
+    except (TypeError, ValueError):
+        out = ()
+    if len(out) < 2 or any(s < 1 for s in out) or len(out) != len(sizes):
+        raise ValueError(
+            f"sizes must be at least two positive ints (input, hidden..., output), got {sizes!r}"
+        )
+    return out
+
+
+def random_params(
+    sizes: Sequence[int], rng: np.random.Generator, bias_scale: float = 0.5
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Random weights and biases for a fully connected net.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        Layer widths, input first.
+    rng : numpy.random.Generator
+        Source of randomness.
+    bias_scale : float, default 0.5
+        Standard deviation of the biases.
+
+    Returns
+    -------
+    list of (W, b)
+        ``W`` of shape (fan_in, fan_out) drawn from N(0, 2 / fan_in) (He scaling), ``b`` of shape
+        (fan_out,) drawn from N(0, bias_scale**2); float64.
+    """
+    sizes = _check_sizes(sizes)
+    return [
+        (rng.normal(0.0, np.sqrt(2.0 / a), (a, b)), rng.normal(0.0, bias_scale, b))
+        for a, b in itertools.pairwise(sizes)
+    ]
+
+
+def collapse(params: Sequence[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """The single layer equal to a stack of linear layers.
+
+    With rows as samples a layer is ``x -> x W + b``, so two layers give
+    ``(x W1 + b1) W2 + b2 = x (W1 W2) + (b1 W2 + b2)``; this repeats for every further layer.
+
+    Parameters
+    ----------
+    params : sequence of (W, b)
+        ``W`` of shape (fan_in, fan_out), ``b`` of shape (fan_out,), layers chained.
+
+    Returns
+    -------
+    W : ndarray of shape (sizes[0], sizes[-1])
+        The product ``W1 W2 ... WL``.
+    b : ndarray of shape (sizes[-1],)
+        ``(...((b1 W2 + b2) W3 + b3)...) WL + bL``.
+    """
+    if len(params) == 0:
+        raise ValueError("params must hold at least one (W, b) pair")
+    W, b = (np.array(a, dtype=np.float64) for a in params[0])
+    for W_next, b_next in params[1:]:
+        W = W @ W_next
+        b = b @ W_next + b_next
+    return W, b
+
+
+@dataclass(frozen=True)
+class CollapseResult:
+    """A deep linear net compared with its collapsed single layer.
+
+    Attributes
+    ----------
+    sizes : tuple of int
+        Layer widths of the deep net.
+    max_abs_diff : float
+        Largest absolute difference between the two outputs over all inputs and outputs.
+    output_scale : float
+        Largest absolute output of the deep net (same units as the outputs).
+    rank : int
+        Rank of the collapsed weight matrix.
+    narrowest : int
+        Smallest layer width (input and output included).
+    W, b : ndarray
+        The collapsed layer, shapes (sizes[0], sizes[-1]) and (sizes[-1],).
+    """
+
+    sizes: tuple[int, ...]
+    max_abs_diff: float
+    output_scale: float
+    rank: int
+    narrowest: int
+    W: np.ndarray
+    b: np.ndarray
+
+
+def collapse_demo(
+    sizes: Sequence[int] = COLLAPSE_SIZES,
+    seed: int = COLLAPSE_SEED,
+    n_samples: int = COLLAPSE_SAMPLES,
+) -> CollapseResult:
+    """Run a random deep linear net and its collapsed layer on random inputs and compare.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        Layer widths, input first.
+    seed : int
+        Seed of the weights, biases and inputs.
+    n_samples : int
+        Number of random inputs, drawn from N(0, 1) per coordinate.
+
+    Returns
+    -------
+    CollapseResult
+    """
+    sizes = _check_sizes(sizes)
+    rng = np.random.default_rng(seed)
+    params = random_params(sizes, rng)
+    net = MLP.from_params(params, activation="identity")
+    X = rng.standard_normal((n_samples, sizes[0]))
+    deep = net.forward(X)
+    W, b = collapse(params)
+    single = X @ W + b
+    return CollapseResult(
+        sizes=sizes,
+        max_abs_diff=float(np.max(np.abs(deep - single))),
+        output_scale=float(np.max(np.abs(deep))),
+        rank=int(np.linalg.matrix_rank(W)),
+        narrowest=min(sizes),
+        W=W,
+        b=b,
+    )
+
+
+def collapsed_rank(sizes: Sequence[int], seed: int = COLLAPSE_SEED) -> int:
+    """Rank of the collapsed weight matrix of a random linear net of widths ``sizes``."""
+    params = random_params(sizes, np.random.default_rng(seed))
+    return int(np.linalg.matrix_rank(collapse(params)[0]))
+
+
+# --------------------------------------------------------------------------------------------
+# 2. Lines stay lines
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LinesResult:
+    """Input-to-output curves of random 1-D nets.
+
+    Attributes
+    ----------
+    x : ndarray of shape (n_points,)
+        Inputs (dimensionless).
+    curves : dict of str to ndarray of shape (n_nets, n_points)
+        Outputs of each net, per activation; the nets of every activation share their weights.
+    bend : dict of str to ndarray of shape (n_nets,)
+        Largest distance between a curve and its best straight line (least squares), divided
+        by the curve's output range (dimensionless; 0 for a straight line).
+    """
+
+    x: np.ndarray
+    curves: dict[str, np.ndarray]
+    bend: dict[str, np.ndarray]
+
+
+def _bend(x: np.ndarray, Y: np.ndarray) -> np.ndarray:
+    """Largest distance of each row of ``Y`` (n_nets, n) from its least-squares line, relative."""
+    basis = np.column_stack([x, np.ones_like(x)])
+    coef, *_ = np.linalg.lstsq(basis, Y.T, rcond=None)
+    residual = np.max(np.abs(Y.T - basis @ coef), axis=0)
+    spread = np.ptp(Y, axis=1)
+    return residual / np.where(spread > 0, spread, 1.0)
+
+
+def line_curves(
+    sizes: Sequence[int] = LINES_SIZES,
+    activations: Sequence[str] = LINES_ACTIVATIONS,
+    n_nets: int = LINES_NETS,
+    seed: int = LINES_SEED,
+    x_range: tuple[float, float] = LINES_RANGE,
+    n_points: int = 601,
+) -> LinesResult:
+    """Curves ``x -> f(x)`` of random nets with one input and one output.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        Layer widths; must start and end with 1.
+    activations : sequence of str
+        Hidden activations to compare (names from :mod:`bendlines.activations`).
+    n_nets : int
+        Number of random nets; net ``i`` has the same weights under every activation.
+    seed : int
+        Seed of the weights and biases.
+    x_range : (float, float)
+        Input interval.
+    n_points : int
+        Number of inputs on the interval.
+
+    Returns
+    -------
+    LinesResult
+    """
+    sizes = _check_sizes(sizes)
+    if sizes[0] != 1 or sizes[-1] != 1:
+        raise ValueError(f"sizes must start and end with 1 (one input, one output), got {sizes}")
+    rng = np.random.default_rng(seed)
+    nets_params = [random_params(sizes, rng) for _ in range(n_nets)]
+    x = np.linspace(x_range[0], x_range[1], n_points)
+    curves, bend = {}, {}
+    for name in activations:
+        Y = np.stack(
+            [MLP.from_params(p, activation=name).forward(x[:, None])[:, 0] for p in nets_params]
+        )
+        curves[name], bend[name] = Y, _bend(x, Y)
+    return LinesResult(x=x, curves=curves, bend=bend)
+
+
+# --------------------------------------------------------------------------------------------
+# 3. Data a line cannot separate
+# --------------------------------------------------------------------------------------------
+
+#: Name of the model with no hidden layer (a single linear layer plus softmax).
+LOGISTIC = "logistic"
+
+
+@dataclass
+class ToyResult:
+    """Nets trained on 2-D data sets that no line separates.
+
+    Attributes
+    ----------
+    data : dict of str to ((X_train, y_train), (X_test, y_test))
+        The data sets.
+    nets : dict of (dataset, activation, depth) to MLP
+        Trained nets; logistic regression is ``(dataset, "logistic", 0)``.
+    test_acc, train_acc : dict of (dataset, activation, depth) to float
+        Final accuracies in [0, 1].
+    """
+
+    data: dict[str, tuple]
+    nets: dict[tuple[str, str, int], MLP]
+    test_acc: dict[tuple[str, str, int], float]
+    train_acc: dict[tuple[str, str, int], float]
+
+    def linear_keys(self, dataset: str) -> list[tuple[str, str, int]]:
+        """Keys of every net without a hidden activation on ``dataset`` (logistic included)."""
+        return [k for k in self.nets if k[0] == dataset and k[1] in (LOGISTIC, "identity")]
+
+
+def _classes(y: np.ndarray) -> int:
+    return int(np.max(y)) + 1
+
+
+def toy_experiment(
+    datasets: Sequence[str] = TOY_DATASETS,
+    depths: Sequence[int] = TOY_DEPTHS,
+    width: int = TOY_WIDTH,
+    activations: Sequence[str] = TOY_ACTIVATIONS,
+    seed: int = TOY_SEED,
+    training: dict[str, object] | None = None,
+) -> ToyResult:
+    """Train logistic regression and nets of every depth and activation on 2-D data.
+
+    For each data set, one :func:`~bendlines.training.train_many` call per depth trains one
+    net per activation (all from the same initial weights), and one more call trains logistic
+    regression.
+
+    Parameters
+    ----------
+    datasets : sequence of str
+        Names for :func:`bendlines.data.load` (default settings of each data set).
+    depths : sequence of int
+        Numbers of hidden layers (each >= 1).
+    width : int
+        Width of every hidden layer.
+    activations : sequence of str
+        Hidden activations; ``"identity"`` is the deep linear net.
+    seed : int
+        Seed of the initial weights.
+    training : dict, optional
+        Keyword arguments of ``train_many`` (default :data:`TOY_TRAINING`).
+
+    Returns
+    -------
+    ToyResult
+    """
+    training = dict(TOY_TRAINING if training is None else training)
+    if any(int(d) < 1 for d in depths):
+        raise ValueError(f"depths must be ints >= 1 (logistic regression is added), got {depths}")
+    loaded, nets, test_acc, train_acc = {}, {}, {}, {}
+    for name in datasets:
+        (X, y), (Xt, yt) = loaded[name] = data.load(name)
+        n_in, n_out = X.shape[1], _classes(y)
+        groups = [((LOGISTIC,), [n_in, n_out], 0)]
+        groups += [(tuple(activations), [n_in] + [width] * d + [n_out], d) for d in depths]
+        for acts, sizes, depth in groups:
+            stack = [
+                MLP(sizes, activation="identity" if a == LOGISTIC else a, init="xavier", seed=seed)
+                for a in acts
+            ]
+            histories = train_many(stack, (X, y), (Xt, yt), **training)
+            for act, net, history in zip(acts, stack, histories, strict=True):
+                key = (name, act, depth)
+                nets[key] = net
+                test_acc[key] = float(history.test_acc[-1])
+                train_acc[key] = float(history.train_acc[-1])
+    return ToyResult(data=loaded, nets=nets, test_acc=test_acc, train_acc=train_acc)
+
+
+def decision_grid(
+    net: MLP, bounds: tuple[float, float, float, float], resolution: int = 200
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Predicted class of ``net`` on a regular grid of the plane.
+
+    Parameters
+    ----------
+    net : MLP
+        A net with two inputs.
+    bounds : (x_min, x_max, y_min, y_max)
+        The rectangle to cover (input units).
+    resolution : int
+        Grid points per side.
+
+    Returns
+    -------
+    gx, gy : ndarray of shape (resolution,)
+        Grid coordinates.
+    labels : ndarray of shape (resolution, resolution)
+        Predicted class, ``labels[i, j]`` at ``(gx[j], gy[i])``.
+    """
+    gx = np.linspace(bounds[0], bounds[1], resolution)
+    gy = np.linspace(bounds[2], bounds[3], resolution)
+    xx, yy = np.meshgrid(gx, gy)
+    labels = net.predict(np.column_stack([xx.ravel(), yy.ravel()]))
+    return gx, gy, labels.reshape(resolution, resolution)
+
+
+# --------------------------------------------------------------------------------------------
+# 4. MNIST-1D
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class MnistResult:
+    """Test accuracies on MNIST-1D.
+
+    Attributes
+    ----------
+    depths : tuple of int
+        Numbers of hidden layers, matching the rows of ``test_acc[activation]``.
+    width : int
+        Width of every hidden layer.
+    seeds : tuple of int
+        Initialisation seeds, matching the columns.
+    logistic : ndarray of shape (n_seeds,)
+        Test accuracy of logistic regression, in [0, 1].
+    test_acc, train_acc : dict of str to ndarray of shape (n_depths, n_seeds)
+        Final test and training accuracies per hidden activation (``"identity"``: deep
+        linear nets), in [0, 1].
+    logistic_train : ndarray of shape (n_seeds,)
+        Training accuracy of logistic regression.
+    histories : dict of (activation, depth) to list of History
+        Training records (logistic regression under ``("logistic", 0)``).
+    """
+
+    depths: tuple[int, ...]
+    width: int
+    seeds: tuple[int, ...]
+    logistic: np.ndarray
+    logistic_train: np.ndarray
+    test_acc: dict[str, np.ndarray]
+    train_acc: dict[str, np.ndarray]
+    histories: dict[tuple[str, int], list[History]]
+
+
+def mnist1d_experiment(
+    depths: Sequence[int] = MNIST_DEPTHS,
+    width: int = MNIST_WIDTH,
+    seeds: Sequence[int] = MNIST_SEEDS,
+    activations: Sequence[str] = MNIST_ACTIVATIONS,
+    training: dict[str, object] | None = None,
+) -> MnistResult:
+    """Logistic regression, deep linear nets and MLPs on MNIST-1D, several seeds each.
+
+    Every (activation, depth) pair is one :func:`~bendlines.training.train_many` call over all
+    seeds, in float32.
+
+    Parameters
+    ----------
+    depths : sequence of int
+        Numbers of hidden layers (each >= 1).
+    width : int
+        Width of every hidden layer.
+    seeds : sequence of int
+        Seeds of the initial weights, one net per seed.
+    activations : sequence of str
+        Hidden activations (``"identity"`` gives deep linear nets).
+    training : dict, optional
+        Keyword arguments of ``train_many`` (default :data:`MNIST_TRAINING`).
+
+    Returns
+    -------
+    MnistResult
+    """
+    training = dict(MNIST_TRAINING if training is None else training)
+    if any(int(d) < 1 for d in depths):
+        raise ValueError(f"depths must be ints >= 1 (logistic regression is added), got {depths}")
+    (X, y), (Xt, yt) = data.load("mnist1d")
+    n_in, n_out = X.shape[1], _classes(y)
+    histories: dict[tuple[str, int], list[History]] = {}
+
+    def fit(activation: str, sizes: list[int]) -> list[History]:
+        stack = [MLP(sizes, activation=activation, seed=s, dtype=np.float32) for s in seeds]
+        return train_many(stack, (X, y), (Xt, yt), **training)
+
+    histories[(LOGISTIC, 0)] = fit("identity", [n_in, n_out])
+    for act in activations:
+        for d in depths:
+            histories[(act, d)] = fit(act, [n_in] + [width] * d + [n_out])
+
+    def final(key: tuple[str, int], field: str) -> np.ndarray:
+        return np.array([getattr(h, field)[-1] for h in histories[key]])
+
+    return MnistResult(
+        depths=tuple(int(d) for d in depths),
+        width=int(width),
+        seeds=tuple(int(s) for s in seeds),
+        logistic=final((LOGISTIC, 0), "test_acc"),
+        logistic_train=final((LOGISTIC, 0), "train_acc"),
+        test_acc={a: np.stack([final((a, d), "test_acc") for d in depths]) for a in activations},
+        train_acc={a: np.stack([final((a, d), "train_acc") for d in depths]) for a in activations},
+        histories=histories,
+    )

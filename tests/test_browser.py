@@ -1,0 +1,139 @@
+"""Every page of the built site in headless Chromium: clean console, offline, math, alt text, axe.
+
+Needs Debian's Chromium (`apt-get install -y chromium`; `make test` installs it when it can).
+Without it these tests skip, except under CI, where they must run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from site_server import serve
+
+ROOT = Path(__file__).resolve().parents[1]
+SITE = ROOT / "book" / "_build" / "html"
+SHOTS = ROOT / "book" / "_build" / "screenshots"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+PAGES = sorted(
+    str(p.relative_to(SITE)) for p in SITE.glob("*.html") if p.stem not in {"genindex", "search"}
+)
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("CI"):
+        pytest.fail("CI is set but Chromium is missing: apt-get install -y chromium", pytrace=False)
+    pytest.skip(
+        "headless Chromium not found: `apt-get install -y chromium` enables the browser tests",
+        allow_module_level=True,
+    )
+if not PAGES:
+    pytest.skip("build the book first: make book", allow_module_level=True)
+
+from axe_playwright_python.sync_playwright import Axe  # noqa: E402
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def base_url():
+    with serve(SITE) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def visits(browser, base_url):
+    """Load each page once (phone-sized), record what happened, then run axe on it."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    results = {}
+    for name in PAGES:
+        page = browser.new_page(viewport={"width": 412, "height": 915})
+        record = {"console": [], "failed": [], "external": []}
+        page.on(
+            "console",
+            lambda m, r=record: r["console"].append(m.text) if m.type == "error" else None,
+        )
+        page.on("pageerror", lambda e, r=record: r["console"].append(str(e)))
+        page.on("requestfailed", lambda q, r=record: r["failed"].append(q.url))
+        page.on(
+            "response",
+            lambda s, r=record: (
+                r["failed"].append(f"{s.status} {s.url}") if s.status >= 400 else None
+            ),
+        )
+        page.on(
+            "request",
+            lambda q, r=record: (
+                None
+                if q.url.startswith((base_url, "data:", "blob:"))
+                else r["external"].append(q.url)
+            ),
+        )
+        page.goto(base_url + name, wait_until="networkidle")
+        if page.evaluate("typeof MathJax !== 'undefined'"):
+            page.evaluate("MathJax.startup.promise")
+        page.wait_for_timeout(200)
+        record["raw_math"] = page.evaluate(
+            """() => [...document.querySelectorAll('.math, span.math, div.math')]
+                 .filter(el => !el.querySelector('mjx-container'))
+                 .map(el => el.textContent.slice(0, 60))"""
+        )
+        record["math_errors"] = page.locator("mjx-merror").count()
+        record["images"] = page.evaluate(
+            """() => [...document.querySelectorAll('main img')]
+                 .map(img => ({src: img.getAttribute('src'),
+                               alt: img.getAttribute('alt') || ''}))"""
+        )
+        page.screenshot(path=str(SHOTS / f"{Path(name).stem}.png"), full_page=True)
+        # Snapshot what the page itself did before axe runs: axe fetches stylesheets itself.
+        record = {k: list(v) if isinstance(v, list) else v for k, v in record.items()}
+        record["axe"] = Axe().run(page)
+        results[name] = record
+        page.close()
+    return results
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_no_console_errors_or_failed_requests(visits, name):
+    assert visits[name]["console"] == []
+    assert visits[name]["failed"] == []
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_no_request_leaves_the_local_server(visits, name):
+    assert visits[name]["external"] == []
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_math_is_rendered(visits, name):
+    assert visits[name]["raw_math"] == []
+    assert visits[name]["math_errors"] == 0
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_images_have_real_alt_text(visits, name):
+    for image in visits[name]["images"]:
+        alt = image["alt"].strip()
+        assert alt, f"no alt text on {image['src']}"
+        assert not alt.lower().endswith((".svg", ".png", ".jpg")), alt
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_axe_finds_no_violations(visits, name):
+    result = visits[name]["axe"]
+    assert result.violations_count == 0, result.generate_report()
+
+
+def test_screenshots_were_saved(visits):
+    assert all((SHOTS / f"{Path(name).stem}.png").stat().st_size > 10_000 for name in PAGES)

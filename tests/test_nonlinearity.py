@@ -1,0 +1,163 @@
+"""Claims of the chapter *Why neural networks need nonlinearity*, on the chapter's own settings."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bendlines.experiments import nonlinearity as nl
+from bendlines.mlp import MLP
+
+# --------------------------------------------------------------------------------------------
+# Collapse of linear layers
+# --------------------------------------------------------------------------------------------
+
+
+def test_two_layer_collapse_is_the_textbook_algebra():
+    """(x W1 + b1) W2 + b2 = x (W1 W2) + (b1 W2 + b2), with small hand-made matrices."""
+    W1 = np.array([[1.0, 2.0], [0.0, -1.0], [3.0, 1.0]])
+    b1 = np.array([1.0, -2.0])
+    W2 = np.array([[2.0], [1.0]])
+    b2 = np.array([0.5])
+    W, b = nl.collapse([(W1, b1), (W2, b2)])
+    # W1 W2 by hand: rows (1*2 + 2*1), (0*2 - 1*1), (3*2 + 1*1)
+    np.testing.assert_array_equal(W, [[4.0], [-1.0], [7.0]])
+    # b1 W2 + b2 by hand: 1*2 - 2*1 + 0.5
+    np.testing.assert_array_equal(b, [0.5])
+
+
+def test_deep_linear_net_equals_its_collapse_to_1e_12():
+    result = nl.collapse_demo()
+    assert result.sizes == nl.COLLAPSE_SIZES
+    assert result.max_abs_diff <= 1e-12
+    assert result.output_scale > 1.0  # the agreement is not that of two tiny numbers
+
+
+def test_collapse_fails_as_soon_as_there_is_an_activation():
+    rng = np.random.default_rng(nl.COLLAPSE_SEED)
+    params = nl.random_params(nl.COLLAPSE_SIZES, rng)
+    X = rng.standard_normal((200, nl.COLLAPSE_SIZES[0]))
+    W, b = nl.collapse(params)
+    for name in ("relu", "tanh"):
+        bent = MLP.from_params(params, activation=name).forward(X)
+        assert np.max(np.abs(bent - (X @ W + b))) > 0.1
+
+
+@pytest.mark.parametrize("sizes", nl.RANK_ARCHITECTURES, ids=str)
+def test_collapsed_rank_is_the_narrowest_width(sizes):
+    rank = nl.collapsed_rank(sizes)
+    assert rank <= min(sizes)
+    assert rank == min(sizes)  # random weights lose nothing more: the bottleneck is the limit
+
+
+def test_collapse_demo_rank_is_at_most_narrowest_width():
+    result = nl.collapse_demo()
+    assert result.rank <= result.narrowest == min(nl.COLLAPSE_SIZES)
+    assert result.W.shape == (nl.COLLAPSE_SIZES[0], nl.COLLAPSE_SIZES[-1])
+
+
+# --------------------------------------------------------------------------------------------
+# Lines stay lines
+# --------------------------------------------------------------------------------------------
+
+
+def test_random_linear_nets_draw_straight_lines_and_activations_bend_them():
+    result = nl.line_curves()
+    assert set(result.curves) == set(nl.LINES_ACTIVATIONS)
+    assert result.curves["identity"].shape == (nl.LINES_NETS, result.x.size)
+    assert np.all(result.bend["identity"] < 1e-12)
+    assert np.all(result.bend["relu"] > 0.05)
+    assert np.all(result.bend["tanh"] > 0.05)
+
+
+# --------------------------------------------------------------------------------------------
+# 2-D data a line cannot separate
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def toy():
+    return nl.toy_experiment()
+
+
+def test_no_linear_net_exceeds_76_percent_on_xor(toy):
+    keys = toy.linear_keys("xor")
+    assert len(keys) == 1 + len(nl.TOY_DEPTHS)
+    for key in keys:
+        assert toy.test_acc[key] <= 0.76, key
+
+
+def test_relu_net_reaches_99_percent_on_xor(toy):
+    for depth in nl.TOY_DEPTHS:
+        assert toy.test_acc[("xor", "relu", depth)] >= 0.99
+
+
+@pytest.mark.parametrize("dataset", ["circles", "spiral"])
+def test_deep_linear_nets_match_logistic_regression(toy, dataset):
+    logistic = toy.test_acc[(dataset, "logistic", 0)]
+    for depth in nl.TOY_DEPTHS:
+        assert abs(toy.test_acc[(dataset, "identity", depth)] - logistic) <= 0.03
+        assert toy.test_acc[(dataset, "relu", depth)] >= logistic + 0.2
+
+
+@pytest.mark.parametrize("dataset", nl.TOY_DATASETS)
+def test_trained_linear_nets_are_one_linear_layer(toy, dataset):
+    """Training does not change the algebra: every trained linear net is a single layer."""
+    _, (X, _) = toy.data[dataset]
+    for key in toy.linear_keys(dataset):
+        net = toy.nets[key]
+        W, b = nl.collapse(net.params)
+        np.testing.assert_allclose(net.forward(X), X @ W + b, rtol=0, atol=1e-10)
+
+
+def test_decision_grid_matches_predict(toy):
+    net = toy.nets[("xor", "relu", nl.TOY_DEPTHS[-1])]
+    gx, gy, labels = nl.decision_grid(net, (-2.0, 2.0, -1.0, 1.0), resolution=7)
+    assert labels.shape == (7, 7)
+    assert labels[2, 5] == net.predict(np.array([[gx[5], gy[2]]]))[0]
+
+
+# --------------------------------------------------------------------------------------------
+# MNIST-1D
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def mnist():
+    return nl.mnist1d_experiment()
+
+
+def test_mnist_uses_at_least_three_seeds_per_model(mnist):
+    assert len(mnist.seeds) >= 3
+    assert mnist.logistic.shape == (len(mnist.seeds),)
+    for act in nl.MNIST_ACTIVATIONS:
+        assert mnist.test_acc[act].shape == (len(nl.MNIST_DEPTHS), len(mnist.seeds))
+
+
+def test_deep_linear_nets_are_within_3_points_of_logistic_regression(mnist):
+    logistic = mnist.logistic.mean()
+    gaps = np.abs(mnist.test_acc["identity"].mean(axis=1) - logistic)
+    assert np.all(gaps <= 0.03), gaps
+
+
+def test_relu_mlps_beat_logistic_regression_by_20_points(mnist):
+    margins = mnist.test_acc["relu"].mean(axis=1) - mnist.logistic.mean()
+    assert np.all(margins >= 0.20), margins
+
+
+# --------------------------------------------------------------------------------------------
+# Bad input
+# --------------------------------------------------------------------------------------------
+
+
+def test_bad_input_raises_value_error_saying_what_is_allowed():
+    with pytest.raises(ValueError, match="at least one"):
+        nl.collapse([])
+    with pytest.raises(ValueError, match="positive ints"):
+        nl.random_params([3], np.random.default_rng(0))
+    with pytest.raises(ValueError, match="start and end with 1"):
+        nl.line_curves(sizes=(2, 4, 1))
+    with pytest.raises(ValueError, match=">= 1"):
+        nl.toy_experiment(depths=(0,))
+    with pytest.raises(ValueError, match=">= 1"):
+        nl.mnist1d_experiment(depths=(0, 1))

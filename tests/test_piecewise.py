@@ -1,0 +1,226 @@
+"""Claims of the chapter "ReLU is piecewise linear, and that is enough", on its own settings."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bendlines import approx, data, regions
+from bendlines.experiments import piecewise as pw
+
+
+@pytest.fixture(scope="module")
+def trained():
+    return pw.trained_vs_constructed()
+
+
+@pytest.fixture(scope="module")
+def grid():
+    return pw.grid_vs_exact()
+
+
+@pytest.fixture(scope="module")
+def learned():
+    return pw.learned_regions()
+
+
+@pytest.fixture(scope="module")
+def depth():
+    return pw.depth_vs_regions()
+
+
+# ---------------------------------------------------------------------------- hinges
+
+
+def test_neuron_kink_is_at_minus_b_over_w():
+    kink = -pw.NEURON_B / pw.NEURON_W
+    x = np.array([kink - 0.1, kink, kink + 0.1])
+    y = pw.hinge(x, pw.NEURON_W, pw.NEURON_B)
+    assert y[1] == 0.0
+    # w < 0: active on the left of the kink, zero on the right
+    assert y[0] > 0 and y[2] == 0.0
+
+
+def test_shifted_relu_is_relu_moved_right():
+    x = np.linspace(-3, 3, 61)
+    assert np.array_equal(pw.hinge(x, 1.0, -pw.SHIFT_H), pw.hinge(x - pw.SHIFT_H))
+
+
+@pytest.mark.parametrize("name", list(pw.SUM_EXAMPLES))
+def test_n_hinges_make_n_bends(name):
+    weights, kinks, bias = pw.SUM_EXAMPLES[name]
+    params = pw.sum_params(weights, kinks, bias)
+    breaks, _, _ = approx.pieces(params, pw.SUM_INTERVAL)
+    assert breaks.size - 2 == len(weights)  # interior breakpoints = bends
+    np.testing.assert_allclose(breaks[1:-1], np.sort(kinks))
+    x = np.linspace(*pw.SUM_INTERVAL, 501)
+    total, terms = pw.hinge_sum(x, weights, kinks, bias)
+    assert terms.shape == (len(weights), x.size)
+    np.testing.assert_allclose(total, bias + terms.sum(axis=0))
+    assert params[0][0].shape == (1, len(weights))
+
+
+def test_hinge_sum_rejects_mismatched_lengths():
+    with pytest.raises(ValueError, match="equal length"):
+        pw.hinge_sum(np.zeros(3), [1.0, 2.0], [0.0])
+
+
+# --------------------------------------------------------------------- approximation
+
+
+@pytest.mark.parametrize("name", ["sin", "nielsen"])
+def test_hinge_form_equals_interpolant(name):
+    gap = pw.hinge_form_gap(name)
+    assert gap["hinge"] <= 1e-12
+    assert gap["network"] <= 1e-12
+
+
+@pytest.mark.parametrize("name", ["sin", "nielsen"])
+def test_error_within_bound_and_slope_minus_two(name):
+    c = pw.convergence(name)
+    assert np.all(c["errors"] <= c["bounds"])
+    assert abs(c["slope"] + 2.0) <= 0.15
+
+
+@pytest.mark.parametrize("name", ["sin", "nielsen"])
+def test_approximation_error_falls_with_units(name):
+    a = pw.approximations(name)
+    assert a["units"] == pw.APPROX_UNITS
+    # from 10 units on, more units always help
+    tail = a["errors"][list(a["units"]).index(10) :]
+    assert np.all(np.diff(tail) < 0)
+    # at 100 units the error is below 1 % of the function's range
+    span = np.ptp(a["f"])
+    assert a["errors"][-1] < 0.01 * span
+
+
+@pytest.mark.parametrize("name", ["sin", "nielsen"])
+def test_hinge_budget_meets_each_tolerance(name):
+    b = pw.budget(name)
+    assert np.all(b["errors"] <= b["eps"])
+    assert np.all(np.diff(b["units"]) > 0)
+    # ten times smaller tolerance costs about sqrt(10) times more units
+    growth = b["units"][1:] / b["units"][:-1]
+    assert np.all((growth > 2.5) & (growth < 3.8))
+
+
+# -------------------------------------------------------------------------- training
+
+
+def test_constructed_beats_trained_on_nielsen(trained):
+    assert trained["constructed_error"] < trained["errors"].min()
+    assert trained["constructed_rms"] < trained["rms"].min()
+
+
+def test_zero_bias_start_is_worse(trained):
+    # every kink at x = 0 at the start: training ends far worse than with spread kinks
+    assert trained["zero_bias_errors"].min() > 2 * trained["errors"].max()
+
+
+def test_trained_kinks_move_towards_bends_and_some_leave(trained):
+    assert np.all(trained["inside_init"] == pw.TRAIN_UNITS)
+    assert np.all(trained["inside_trained"] < pw.TRAIN_UNITS)
+    assert np.all(trained["bend_trained"] > trained["bend_average"])
+    assert np.all(trained["bend_trained"] > trained["bend_init"])
+
+
+def test_first_layer_kinks():
+    params = [
+        (np.array([[2.0, 0.0, -1.0]]), np.array([-1.0, 3.0, 0.5])),
+        (np.ones((3, 1)), np.zeros(1)),
+    ]
+    k = pw.first_layer_kinks(params)
+    np.testing.assert_allclose(k[[0, 2]], [0.5, 0.5])
+    assert np.isnan(k[1])
+
+
+# ----------------------------------------------------------------------------- plane
+
+
+def test_arrangement_matches_formula():
+    a = pw.arrangement_example()
+    xmin, xmax, ymin, ymax = a["box"]
+    pts = a["crossings"]
+    assert np.all((pts[:, 0] > xmin) & (pts[:, 0] < xmax) & (pts[:, 1] > ymin) & (pts[:, 1] < ymax))
+    assert a["count"] == a["formula"] == 1 + a["n"] + a["n"] * (a["n"] - 1) // 2
+
+
+def test_grid_count_is_exact_when_regions_are_large(grid):
+    assert grid["small_min_cells"] > 10
+    assert grid["small_grid"] == grid["small_exact"]
+
+
+def test_grid_misses_small_regions(grid):
+    counts = grid["miss_grid"]
+    assert np.all(np.diff(counts) >= 0)
+    assert np.all(counts < grid["miss_exact"])
+    # the smallest regions are far smaller than a cell of the finest grid
+    finest_cell = 1.0 / grid["resolutions"][-1] ** 2
+    assert grid["miss_areas"].min() < 1e-3 * finest_cell
+
+
+def test_exact_regions_tile_the_box(grid):
+    box = pw.MISS_BOX
+    area = (box[1] - box[0]) * (box[3] - box[2])
+    assert np.isclose(grid["miss_areas"].sum(), 1.0, rtol=1e-9)
+    assert area > 0
+
+
+# --------------------------------------------------------------------------- learned
+
+
+def test_training_multiplies_regions_and_moves_them_to_data(learned):
+    assert learned["accuracy"] >= 0.95
+    assert learned["count_trained"] > 5 * learned["count_init"]
+    assert learned["near_trained"] > 0.5
+    assert learned["near_trained"] > 3 * learned["near_init"]
+
+
+def test_initial_first_layer_lines_pass_through_origin(learned):
+    _, offsets = regions.lines(learned["init"])
+    assert np.all(offsets == 0.0)
+
+
+# ----------------------------------------------------------------------------- depth
+
+
+def test_tent_map_has_two_to_the_k_pieces():
+    t = pw.tent_pieces()
+    assert list(t["k"]) == list(range(1, 11))
+    assert np.array_equal(t["pieces"], 2 ** t["k"])
+    assert np.array_equal(t["shallow_units"], 2 ** t["k"] - 1)
+    assert np.all(t["deep_units"] == 2 * t["k"])
+
+
+def test_tent_values_zigzag():
+    x = np.linspace(0, 1, 9)
+    params = approx.tent_network(3)
+    h = x[:, None]
+    for W, b in params[:-1]:
+        h = np.maximum(h @ W + b, 0.0)
+    y = (h @ params[-1][0] + params[-1][1])[:, 0]
+    np.testing.assert_allclose(y, [0, 1, 0, 1, 0, 1, 0, 1, 0])
+
+
+def test_depth_does_not_multiply_regions_at_init(depth):
+    # a deeper net with the same number of neurons never has more than 1.2 times the regions
+    # of one hidden layer (on average over seeds), far from the 2**(depth-1) of the tent map
+    assert np.all(depth["ratio"] <= 1.2)
+
+
+def test_regions_grow_with_neurons(depth):
+    mean = depth["mean"]
+    one_layer = mean[:, 0]
+    assert np.all(np.diff(one_layer) > 0)
+    # roughly quadratic in the number of neurons: 4x the neurons, at least 8x the regions
+    assert one_layer[-1] > 8 * one_layer[0]
+    assert np.all(one_layer <= [regions.arrangement_count(int(n)) for n in depth["totals"]])
+
+
+def test_random_relu_net_rejects_bad_widths():
+    with pytest.raises(ValueError, match="widths"):
+        pw.random_relu_net([0], seed=0)
+
+
+def test_targets_used_exist():
+    assert {"sin", "nielsen"} <= set(data.target_names())
