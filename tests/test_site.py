@@ -206,3 +206,12 @@ def test_pages_are_valid_html():
     command += ["--match", "*.html", "--blacklist", "_static", "_sources", "_images"]
     result = subprocess.run(command, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("chapter", ["nonlinearity", "piecewise", "choosing"])
+def test_chapters_end_with_a_summary_and_hidden_solutions(chapter):
+    html = (SITE / f"{chapter}.html").read_text(encoding="utf-8")
+    assert 'id="summary"' in html and 'id="exercises"' in html
+    solutions = re.findall(r'<details class="sd-sphinx-override sd-dropdown', html)
+    assert 3 <= len(solutions) <= 5
+    assert not re.search(r"<details[^>]*\sopen", html), "solutions must start hidden"

@@ -474,8 +474,8 @@ def _log(x):  # -inf at 0, nan for x < 0
         return np.log(x)
 
 
-def _log_grad(x):  # 1 / x: +inf at 0, nan for x < 0
-    with np.errstate(divide="ignore"):
+def _log_grad(x):  # 1 / x: +inf at 0 (and beyond the float range, e.g. float32 subnormals)
+    with np.errstate(divide="ignore", over="ignore"):
         g = np.divide(1.0, x)
     np.copyto(g, np.nan, where=x < 0)
     np.copyto(g, _INF, where=x == 0)
