@@ -32,7 +32,9 @@ extensions = [
     "sphinxcontrib.bibtex",
     "sphinx_sitemap",
     "sphinxext.opengraph",
-    "bendlines_sphinx",
+    "bendlines_mathjax",
+    "bendlines_cache",
+    "bendlines_html",
 ]
 
 exclude_patterns = ["_build", "**.ipynb_checkpoints", "README.md", "_ext"]
@@ -89,5 +91,8 @@ ogp_site_name = "Bending Lines"
 ogp_enable_meta_description = True
 ogp_social_cards = {"enable": False}
 
-# Math renders offline from a bundled copy of MathJax (see _ext/bendlines_sphinx.py).
-mathjax3_config = {"options": {"enableMenu": False, "enableAssistiveMml": True}}
+# Math: a bundled MathJax (see _ext/bendlines_mathjax.py), typeset lazily as it scrolls into view.
+mathjax3_config = {
+    "loader": {"load": ["ui/lazy"]},
+    "options": {"enableMenu": False, "lazyMargin": "400px"},
+}

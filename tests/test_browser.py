@@ -81,9 +81,15 @@ def visits(browser, base_url):
             ),
         )
         page.goto(base_url + name, wait_until="networkidle")
+        # Math and figures load lazily as they scroll into view: scroll through the page.
+        height = page.evaluate("document.body.scrollHeight")
+        for y in range(0, height + 915, 600):
+            page.evaluate(f"window.scrollTo(0, {y})")
+            page.wait_for_timeout(30)
         if page.evaluate("typeof MathJax !== 'undefined'"):
             page.evaluate("MathJax.startup.promise")
-        page.wait_for_timeout(200)
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(300)
         record["raw_math"] = page.evaluate(
             """() => [...document.querySelectorAll('.math, span.math, div.math')]
                  .filter(el => !el.querySelector('mjx-container'))

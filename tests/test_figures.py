@@ -132,8 +132,10 @@ def test_svg_for_notebooks_carries_size_and_closes_the_figure():
     fig, ax = style.figure(width=5, height=2.5)
     ax.plot([0, 1], [1, 0])
     shown = render.show(fig)
-    assert shown._repr_svg_().lstrip().startswith("<?xml")
+    data, metadata = shown._repr_svg_()
+    assert data.lstrip().startswith("<?xml")
     assert (shown.width, shown.height) == (480, 240)
+    assert metadata == {"width": 480, "height": 240}
     assert not plt.fignum_exists(fig.number)
 
 

@@ -1,5 +1,6 @@
 // Bending Lines: wide display equations scroll sideways on phones; make those scroll areas
-// reachable by keyboard (and so by axe's scrollable-region-focusable rule).
+// reachable by keyboard (and so by axe's scrollable-region-focusable rule). MathJax typesets
+// lazily, so check again whenever it has rendered more.
 (function () {
   function focusableWideMath() {
     document.querySelectorAll('mjx-container[display="true"]').forEach(function (el) {
@@ -10,11 +11,17 @@
       }
     });
   }
-  function whenTypeset() {
-    if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
-      MathJax.startup.promise.then(focusableWideMath);
-    }
+  function watch() {
+    focusableWideMath();
+    new MutationObserver(focusableWideMath).observe(document.body, {
+      childList: true,
+      subtree: true,
+    });
   }
-  window.addEventListener("load", whenTypeset);
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", watch);
+  } else {
+    watch();
+  }
   window.addEventListener("resize", focusableWideMath);
 })();

@@ -101,8 +101,9 @@ class SVG:
         width, height = fig.get_size_inches() * 96  # CSS pixels are 1/96 inch
         self.width, self.height = round(float(width)), round(float(height))
 
-    def _repr_svg_(self) -> str:
-        return self.data
+    def _repr_svg_(self) -> tuple[str, dict[str, int]]:
+        # The size travels as output metadata, so pages reserve the space (no layout shift).
+        return self.data, {"width": self.width, "height": self.height}
 
     def __repr__(self) -> str:
         return f"<SVG figure {self.width}x{self.height} px>"

@@ -1,19 +1,11 @@
-"""Sphinx glue for the book.
+"""Execution cache for the book: safe to start, never stale.
 
-Four jobs, each small:
-
-1. Offline math: serve a bundled copy of MathJax from ``_static/mathjax`` instead of a CDN.
-2. A safe execution cache: a missing, half-created or corrupt jupyter-cache is cleared and
-   created afresh before any (possibly parallel) reader touches it.
-3. Never-stale chapters: MyST-NB's cache hashes only cell sources, so a chapter is also keyed
-   by the code it runs: ``src/bendlines``, the lock file and the figure scripts it imports.
-   When any of them changes, the chapter's cache record is dropped and it re-executes;
-   when nothing changed, nothing executes.
-4. Valid markup: docutils marks citations with the deprecated ``doc-biblioentry`` role inside
-   a ``role="list"`` without list items (axe flags both), and the theme's search box carries a
-   non-standard ``autocorrect`` attribute (the Nu HTML checker flags it); all three are dropped.
-   Tables scroll sideways on phones (see _static/bendlines.css), so keyboard users must be
-   able to focus them: each table gets ``tabindex="0"``.
+1. A missing, half-created or corrupt jupyter-cache is cleared and created afresh before
+   any (possibly parallel) reader touches it, so ``-j`` builds do not race on creating it.
+2. MyST-NB's cache hashes only cell sources, so each chapter is also keyed by the code it
+   runs: ``src/bendlines``, the lock file and the figure scripts it imports. When any of
+   them changes, the chapter's cache record is dropped and it re-executes; when nothing
+   changed, nothing executes.
 """
 
 from __future__ import annotations
@@ -24,7 +16,6 @@ import os
 import re
 import shutil
 import sqlite3
-from importlib.metadata import PackageNotFoundError, distribution
 from pathlib import Path
 
 from sphinx.application import Sphinx
@@ -37,37 +28,10 @@ FIGURES = ROOT / "figures"
 PACKAGE = ROOT / "src" / "bendlines"
 LOCK = ROOT / "requirements.lock"
 DIGESTS = "bendlines-dependencies.json"
-MATHJAX_FILES = ("tex-chtml.js", "output/chtml/fonts/woff-v2")
 _IMPORT = re.compile(r"^\s*(?:from|import)\s+([A-Za-z_]\w*)", re.MULTILINE)
 
 
-# --- 1. offline math ------------------------------------------------------------------
-def _mathjax_source() -> Path:
-    try:
-        dist = distribution("sphinx-mathjax-offline")
-    except PackageNotFoundError as error:
-        raise RuntimeError("sphinx-mathjax-offline is not installed: run `make book`") from error
-    return Path(str(dist.locate_file("sphinx-mathjax-offline/static/mathjax")))
-
-
-def _use_local_mathjax(app: Sphinx, config) -> None:
-    config.mathjax_path = "mathjax/tex-chtml.js"
-
-
-def _copy_mathjax(app: Sphinx, exception: Exception | None) -> None:
-    if exception is not None or app.builder.format != "html":
-        return
-    source, target = _mathjax_source(), Path(app.outdir) / "_static" / "mathjax"
-    for name in MATHJAX_FILES:
-        src, dst = source / name, target / name
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        if src.is_dir():
-            shutil.copytree(src, dst, dirs_exist_ok=True)
-        else:
-            shutil.copy2(src, dst)
-
-
-# --- 2. a safe execution cache ------------------------------------------------------------
+# --- a safe cache ---------------------------------------------------------------------------
 def cache_path(app: Sphinx) -> Path:
     """Folder of MyST-NB's jupyter-cache for this build."""
     configured = app.config.nb_execution_cache_path
@@ -108,7 +72,7 @@ def _prepare_cache(app: Sphinx) -> None:
     get_cache(path).list_cache_records()
 
 
-# --- 3. never-stale chapters ----------------------------------------------------------------
+# --- never-stale chapters -------------------------------------------------------------------
 def _is_notebook(text: str) -> bool:
     return "```{code-cell}" in text
 
@@ -171,31 +135,8 @@ def _stale_chapters(app: Sphinx, env, added, changed, removed) -> list[str]:
     return stale
 
 
-# --- 4. valid markup ------------------------------------------------------------------------
-_INVALID = re.compile(
-    r'(<div class="citation"[^>]*?) role="doc-biblioentry"'
-    r'|(<div) role="list"(?= class="citation-list")'
-    r'|(<input type="search"[^>]*?)\s+autocorrect="off"'
-)
-_TABLE = re.compile(r'<table class="table"(?! tabindex)')
-
-
-def _fix_markup(app: Sphinx, exception: Exception | None) -> None:
-    if exception is not None or app.builder.format != "html":
-        return
-    for page in Path(app.outdir).glob("**/*.html"):
-        text = page.read_text(encoding="utf-8")
-        fixed = _INVALID.sub(lambda m: m.group(1) or m.group(2) or m.group(3), text)
-        fixed = _TABLE.sub('<table class="table" tabindex="0"', fixed)
-        if fixed != text:
-            page.write_text(fixed, encoding="utf-8")
-
-
 def setup(app: Sphinx) -> dict[str, object]:
-    app.connect("config-inited", _use_local_mathjax)
     app.connect("builder-inited", _prepare_cache)
     app.connect("source-read", _note_dependencies)
     app.connect("env-get-outdated", _stale_chapters)
-    app.connect("build-finished", _copy_mathjax)
-    app.connect("build-finished", _fix_markup)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,146 @@
+"""Finishing touches on the built HTML: valid, accessible and light pages.
+
+1. Valid markup: docutils marks citations with the deprecated ``doc-biblioentry`` role inside
+   a ``role="list"`` without list items (axe flags both), and the theme's search box carries a
+   non-standard ``autocorrect`` attribute (the Nu HTML checker flags it); all three go.
+   Tables scroll sideways on phones (see _static/bendlines.css), so keyboard users must be
+   able to focus them: each table gets ``tabindex="0"``.
+2. Light loading: figures below the first one load lazily (their width and height are in
+   the markup, so nothing shifts when they arrive). No render-blocking scripts: each script
+   in the page head gets ``defer`` (which keeps their order), and the inline snippets that
+   use them become module scripts, which run in the same order after them.
+3. Light icons: the theme loads all of Font Awesome (1.5 MB of JavaScript) to draw about a
+   dozen icons. The icons the pages use are extracted from that same file into a small
+   ``_static/icons.js``, which the pages load instead.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from sphinx.application import Sphinx
+
+# --- valid markup and no blocking scripts ----------------------------------------------------
+_INVALID = re.compile(
+    r'(<div class="citation"[^>]*?) role="doc-biblioentry"'
+    r'|(<div) role="list"(?= class="citation-list")'
+    r'|(<input type="search"[^>]*?)\s+autocorrect="off"'
+)
+_TABLE = re.compile(r'<table class="table"(?! tabindex)')
+_BLOCKING_SCRIPT = re.compile(
+    r'<script (?![^>]*\b(?:defer|async|type=)\b)([^>]*\bsrc="(?!https?:|//)[^"]+")'
+)
+_DEPENDENT_INLINE = re.compile(r"<script>(?=[^<]*DOCUMENTATION_OPTIONS)")
+_FIGURE_IMAGE = re.compile(r'<img (?![^>]*\bloading=)(?=[^>]*\bsrc="(?:\.\./)*_images/)')
+
+
+def _lazy_after_first(text: str) -> str:
+    """Add ``loading="lazy"`` to every figure image but the first (it may be the largest paint)."""
+    count = 0
+
+    def mark(match: re.Match) -> str:
+        nonlocal count
+        count += 1
+        return match.group(0) if count == 1 else '<img loading="lazy" decoding="async" '
+
+    return _FIGURE_IMAGE.sub(mark, text)
+
+
+def _fix_markup(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    for page in Path(app.outdir).glob("**/*.html"):
+        text = page.read_text(encoding="utf-8")
+        fixed = _INVALID.sub(lambda m: m.group(1) or m.group(2) or m.group(3), text)
+        fixed = _TABLE.sub('<table class="table" tabindex="0"', fixed)
+        fixed = _BLOCKING_SCRIPT.sub(r"<script defer \1", fixed)
+        fixed = _DEPENDENT_INLINE.sub('<script type="module">', fixed)
+        fixed = _lazy_after_first(fixed)
+        if fixed != text:
+            page.write_text(fixed, encoding="utf-8")
+
+
+# --- light icons -----------------------------------------------------------------------------
+_ICON_CLASS = re.compile(r'class="(?:fa-solid|fas) fa-([a-z0-9-]+)')
+_FONTAWESOME = re.compile(
+    r'<script defer src="((?:\.\./)*)_static/scripts/fontawesome\.js\?digest=[0-9a-f]+"></script>'
+)
+ICONS_JS = """// Icons for the theme's buttons: the few Font Awesome solid icons the pages use,
+// drawn as inline SVG (extracted at build time by book/_ext/bendlines_html.py).
+(function () {{
+  var ICONS = {icons};
+  function draw(root) {{
+    (root || document).querySelectorAll("i.fa-solid, i.fas").forEach(function (el) {{
+      var name = [].slice.call(el.classList).filter(function (c) {{
+        return c.indexOf("fa-") === 0 && ICONS[c.slice(3)];
+      }})[0];
+      if (!name) return;
+      var icon = ICONS[name.slice(3)];
+      var svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+      svg.setAttribute("viewBox", "0 0 " + icon[0] + " " + icon[1]);
+      svg.setAttribute("aria-hidden", "true");
+      svg.setAttribute("focusable", "false");
+      [].slice.call(el.attributes).forEach(function (attr) {{
+        svg.setAttribute(attr.name, attr.value);
+      }});
+      svg.setAttribute("class", el.getAttribute("class") + " svg-inline--fa");
+      var path = document.createElementNS("http://www.w3.org/2000/svg", "path");
+      path.setAttribute("fill", "currentColor");
+      path.setAttribute("d", icon[2]);
+      svg.appendChild(path);
+      el.replaceWith(svg);
+    }});
+  }}
+  if (document.readyState === "loading") {{
+    document.addEventListener("DOMContentLoaded", function () {{ draw(); }});
+  }} else {{
+    draw();
+  }}
+}})();
+"""
+
+
+def _solid_icons(fontawesome: str, names: set[str]) -> dict[str, list]:
+    """Width, height and SVG path of each named icon in Font Awesome's solid pack."""
+    end = fontawesome.find('p("fas",b)')
+    start = fontawesome.rfind("var b={", 0, end)
+    if start < 0 or end < 0:
+        raise RuntimeError("cannot find Font Awesome's solid icons in the theme's fontawesome.js")
+    pack = fontawesome[start:end]
+    icons = {}
+    for name in sorted(names):
+        key = re.escape(name)
+        found = re.search(
+            rf'[{{,](?:"{key}"|{key}):\[(\d+),(\d+),\[[^\]]*\],"[^"]*","([^"]+)"', pack
+        )
+        if found is None:
+            raise RuntimeError(f"icon {name!r} is not in Font Awesome's solid pack")
+        icons[name] = [int(found.group(1)), int(found.group(2)), found.group(3)]
+    return icons
+
+
+def _light_icons(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.outdir)
+    source = outdir / "_static" / "scripts" / "fontawesome.js"
+    if not source.is_file():
+        return
+    pages = {page: page.read_text(encoding="utf-8") for page in outdir.glob("**/*.html")}
+    names = {name for text in pages.values() for name in _ICON_CLASS.findall(text)}
+    icons = _solid_icons(source.read_text(encoding="utf-8"), names)
+    (outdir / "_static" / "icons.js").write_text(
+        ICONS_JS.format(icons=json.dumps(icons, sort_keys=True)), encoding="utf-8"
+    )
+    for page, text in pages.items():
+        fixed = _FONTAWESOME.sub(r'<script defer src="\1_static/icons.js"></script>', text)
+        if fixed != text:
+            page.write_text(fixed, encoding="utf-8")
+
+
+def setup(app: Sphinx) -> dict[str, object]:
+    app.connect("build-finished", _fix_markup)
+    app.connect("build-finished", _light_icons)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
