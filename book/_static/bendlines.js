@@ -1,9 +1,8 @@
 // Bending Lines: wide display equations scroll sideways on phones; make those scroll areas
-// reachable by keyboard (and so by axe's scrollable-region-focusable rule). MathJax typesets
-// lazily, so check again whenever it has rendered more.
+// reachable by keyboard (and so by axe's scrollable-region-focusable rule).
 (function () {
   function focusableWideMath() {
-    document.querySelectorAll('mjx-container[display="true"]').forEach(function (el) {
+    document.querySelectorAll('div.math, mjx-container[display="true"]').forEach(function (el) {
       if (el.scrollWidth > el.clientWidth + 1) {
         el.setAttribute("tabindex", "0");
       } else {
@@ -11,17 +10,10 @@
       }
     });
   }
-  function watch() {
-    focusableWideMath();
-    new MutationObserver(focusableWideMath).observe(document.body, {
-      childList: true,
-      subtree: true,
-    });
-  }
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", watch);
+    document.addEventListener("DOMContentLoaded", focusableWideMath);
   } else {
-    watch();
+    focusableWideMath();
   }
   window.addEventListener("resize", focusableWideMath);
 })();
