@@ -22,6 +22,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCHES = ("bench_mlp", "bench_regions")
+SITE_BENCH = "bench_site"
 
 
 def _load(name: str):
@@ -85,13 +86,17 @@ def main() -> int:
         rows += _load(name).run()
     if "--no-book" not in sys.argv:
         rows += book_rows()
+    if "--no-site" not in sys.argv:
+        rows += _load(SITE_BENCH).run()
     width = max(len(row["name"]) for row in rows)
     print(f"{'measurement':<{width}}  {'value':>12}  {'budget':>10}  verdict")
     for row in rows:
         budget = row.get("budget")
         value = f"{row['value']:.4g} {row['unit']}".strip()
-        limit = "-" if budget is None else f"<= {budget:g}"
-        verdict = "" if budget is None else ("ok" if row["value"] <= budget else "OVER")
+        higher = row.get("better") == "higher"
+        limit = "-" if budget is None else f"{'>=' if higher else '<='} {budget:g}"
+        held = budget is not None and (row["value"] >= budget if higher else row["value"] <= budget)
+        verdict = "" if budget is None else ("ok" if held else "MISSED")
         print(f"{row['name']:<{width}}  {value:>12}  {limit:>10}  {verdict}")
     print(re.sub(r"\s+", " ", f"machine: {os.cpu_count()} cores, python {sys.version.split()[0]}"))
     return 0

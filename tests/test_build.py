@@ -153,3 +153,33 @@ def test_a_failing_cell_fails_the_build_with_its_traceback(project):
     assert result.returncode != 0
     assert "ZeroDivisionError" in log(result)
     assert "1 / 0  # deliberate" in log(result)
+
+
+def test_an_edited_stylesheet_reaches_every_page(project):
+    """Pages link one bundled stylesheet; editing a source stylesheet refreshes it everywhere."""
+    import re
+
+    assert build(project).returncode == 0
+    html = project / "book" / "_build" / "html"
+
+    def bundle_of(page: str) -> str:
+        name = re.search(r'href="_static/(bundle\.[0-9a-f]+\.css)"', (html / page).read_text())
+        assert name, f"{page} links no bundle"
+        return (html / "_static" / name.group(1)).read_text()
+
+    assert ".svg-inline--fa" in bundle_of("chapter.html")
+    css = project / "book" / "_static" / "bendlines.css"
+    css.write_text(css.read_text() + "\n.a-fresh-rule { color: #123456; }\n")
+    result = build(project)
+    assert result.returncode == 0, log(result)
+    for page in ("index.html", "chapter.html"):
+        assert ".a-fresh-rule" in bundle_of(page)
+
+
+def test_chapters_download_as_executed_notebooks(project):
+    import nbformat
+
+    assert build(project).returncode == 0
+    notebook = project / "book" / "_build" / "html" / "_sources" / "chapter.ipynb"
+    cells = nbformat.read(notebook, as_version=4).cells
+    assert any(o.get("data", {}).get("image/svg+xml") for c in cells for o in c.get("outputs", []))

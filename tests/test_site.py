@@ -216,3 +216,27 @@ def test_chapters_end_with_a_summary_and_hidden_solutions(chapter):
     solutions = re.findall(r'<details class="sd-sphinx-override sd-dropdown', html)
     assert 3 <= len(solutions) <= 5
     assert not re.search(r"<details[^>]*\sopen", html), "solutions must start hidden"
+
+
+@pytest.mark.parametrize("chapter", ["gallery", "nonlinearity", "piecewise", "choosing"])
+def test_chapters_offer_source_and_an_executed_notebook(chapter):
+    import nbformat
+
+    html = (SITE / f"{chapter}.html").read_text(encoding="utf-8")
+    assert f'href="_sources/{chapter}.ipynb"' in html
+    assert f'href="_sources/{chapter}.md"' in html
+    notebook = nbformat.read(SITE / "_sources" / f"{chapter}.ipynb", as_version=4)
+    nbformat.validate(notebook)
+    outputs = [o for c in notebook.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    assert outputs, "the notebook carries the outputs the build computed"
+
+
+@pytest.mark.parametrize("chapter", ["gallery", "nonlinearity", "piecewise", "choosing"])
+def test_every_figure_caption_links_its_script(chapter):
+    html = (SITE / f"{chapter}.html").read_text(encoding="utf-8")
+    captions = re.findall(r"<figcaption>(.*?)</figcaption>", html, flags=re.S)
+    assert captions
+    for caption in captions:
+        script = re.search(r'href="_downloads/[0-9a-f]+/([a-z0-9_]+\.py)"', caption)
+        assert script, f"no script link in caption: {caption[:120]!r}"
+        assert (ROOT / "figures" / script.group(1)).is_file()
