@@ -1,0 +1,50 @@
+"""The build's HTML finishing (book/_ext/bendlines_html.py): the CSS purge keeps what pages use."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "book" / "_ext"))
+
+from bendlines_html import purge_css
+
+
+def test_unused_class_rules_go_and_used_ones_stay():
+    css = ".used{color:red}.unused{color:blue}p{margin:0}#main .used{x:1}#gone{x:2}"
+    out = purge_css(css, {"used", "main"})
+    assert ".used{color:red}" in out and "p{margin:0}" in out and "#main .used{x:1}" in out
+    assert "unused" not in out and "gone" not in out
+
+
+def test_selector_lists_keep_only_their_used_members():
+    out = purge_css(".a,.b,.c > p{color:red}", {"a", "c"})
+    assert out == ".a,.c > p{color:red}"
+
+
+def test_media_blocks_are_purged_inside_and_dropped_when_empty():
+    css = "@media (min-width: 960px){.a{x:1}.b{x:2}}@media print{.b{x:3}}"
+    out = purge_css(css, {"a"})
+    assert out == "@media (min-width: 960px){.a{x:1}}"
+
+
+def test_font_faces_keyframes_imports_and_strings_survive():
+    css = (
+        '@charset "UTF-8";@font-face{font-family:x;src:url("a{b}.woff")}'
+        "@keyframes spin{from{x:0}to{x:1}}"
+        '.a::before{content:"}{"}/* .b{ */.c{x:1}'
+    )
+    out = purge_css(css, {"a"})
+    assert '@charset "UTF-8";' in out
+    assert '@font-face{font-family:x;src:url("a{b}.woff")}' in out
+    assert "@keyframes spin{from{x:0}to{x:1}}" in out
+    assert '.a::before{content:"}{"}' in out
+    assert ".c{" not in out
+
+
+def test_attribute_values_and_pseudo_arguments_are_not_mistaken_for_classes():
+    css = 'a[href$=".pdf"]{x:1}li:not(.active){x:2}html[data-theme=dark] .x{x:3}'
+    out = purge_css(css, {"x"})
+    assert 'a[href$=".pdf"]{x:1}' in out
+    assert "li:not(.active){x:2}" in out
+    assert "html[data-theme=dark] .x{x:3}" in out
