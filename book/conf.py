@@ -31,7 +31,6 @@ extensions = [
     "sphinx_design",
     "sphinxcontrib.bibtex",
     "sphinx_sitemap",
-    "sphinxext.opengraph",
     "bendlines_mathjax",
     "bendlines_cache",
     "bendlines_html",
@@ -87,9 +86,5 @@ html_theme_options = {
 }
 html_context = {"default_mode": "auto"}
 sitemap_url_scheme = "{link}"
-ogp_site_url = html_baseurl
-ogp_site_name = "Bending Lines"
-ogp_enable_meta_description = True
-ogp_social_cards = {"enable": False}
 
 # Math is typeset by MathJax when the book is built (see _ext/bendlines_mathjax.py).

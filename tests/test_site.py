@@ -240,3 +240,11 @@ def test_every_figure_caption_links_its_script(chapter):
         script = re.search(r'href="_downloads/[0-9a-f]+/([a-z0-9_]+\.py)"', caption)
         assert script, f"no script link in caption: {caption[:120]!r}"
         assert (ROOT / "figures" / script.group(1)).is_file()
+
+
+@pytest.mark.parametrize("page", OUR_PAGES, ids=lambda p: str(p.relative_to(SITE)))
+def test_every_page_has_open_graph_tags(page):
+    meta = parse(page).meta
+    for key in ("og:title", "og:type", "og:url", "og:site_name", "og:description"):
+        assert meta.get(key), key
+    assert meta["og:url"].endswith("/" + page.relative_to(SITE).as_posix())

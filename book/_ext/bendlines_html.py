@@ -13,7 +13,9 @@
    single bundle, so the first paint waits for one request instead of a chain of them; rules
    whose selectors name a class or id that no page and no script of the site ever uses are
    left out (most of Bootstrap's), which makes the browser's style work lighter.
-4. Light icons: the theme loads all of Font Awesome (1.5 MB of JavaScript) to draw about a
+4. Sharing: OpenGraph tags (title, URL, description, site name) on every page, written
+   here rather than by an extension that imports matplotlib on every build.
+5. Light icons: the theme loads all of Font Awesome (1.5 MB of JavaScript) to draw about a
    dozen icons. The icons the pages use are extracted from that same file into a small
    ``_static/icons.js``, which the pages load instead.
 """
@@ -21,6 +23,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import posixpath
 import re
@@ -243,19 +246,20 @@ def purge_css(css: str, used: set[str]) -> str:
 
 
 def _used_names(outdir: Path) -> set[str]:
-    """Every class and id the pages carry, and every word in the site's scripts."""
+    """Every class and id the pages carry, and every word in the scripts they load."""
     names: set[str] = set()
+    scripts: set[Path] = set()
     for page in outdir.glob("**/*.html"):
         text = page.read_text(encoding="utf-8")
         for value in re.findall(r'\b(?:class|id)="([^"]*)"', text):
             names.update(value.split())
-        names.update(
-            re.findall(r"[\w-]+", " ".join(re.findall(r"<script[^>]*>(.*?)</script>", text, re.S)))
-        )
-    for script in outdir.glob("_static/**/*.js"):
-        names.update(
-            re.findall(r"[A-Za-z_][\w-]*", script.read_text(encoding="utf-8", errors="replace"))
-        )
+        for inline in re.findall(r"<script[^>]*>(.*?)</script>", text, re.S):
+            names.update(re.findall(r"[\w-]+", inline))
+        for src in re.findall(r'<script[^>]*\bsrc="(?!https?:|//)([^"?]+)', text):
+            scripts.add((page.parent / src).resolve())
+    for script in sorted(p for p in scripts if p.is_file()):
+        text = script.read_text(encoding="utf-8", errors="replace")
+        names.update(re.findall(r"[A-Za-z_][\w-]*", text))
     return names
 
 
@@ -264,20 +268,25 @@ def _bundle_stylesheets(app: Sphinx, exception: Exception | None) -> None:
         return
     outdir = Path(app.outdir)
     static = (outdir / "_static").resolve()
-    try:  # which files each earlier bundle holds, so that pages Sphinx did not rewrite stay fresh
-        known = {k: tuple(v) for k, v in json.loads((static / MANIFEST).read_text()).items()}
-    except (OSError, ValueError):
-        known = {}
+    try:  # the files each earlier bundle holds (so pages Sphinx did not rewrite stay fresh),
+        # and the bundle made last time from the same inputs (so an unchanged build is quick)
+        manifest = json.loads((static / MANIFEST).read_text())
+        known = {name: tuple(files) for name, files in manifest["files"].items()}
+        made = dict(manifest["made"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        known, made = {}, {}
     names: dict[tuple[str, ...], str] = {}
     used = _used_names(outdir)
 
     def bundle(files: tuple[str, ...]) -> str:
         if files not in names:
             css = "\n".join(_inline_css((outdir / f).resolve(), static) for f in files)
-            css = purge_css(css, used)
-            name = f"bundle.{hashlib.sha256(css.encode()).hexdigest()[:10]}.css"
-            (static / name).write_text(css, encoding="utf-8")
-            names[files] = name
+            key = hashlib.sha256("\n".join([css, *sorted(used)]).encode()).hexdigest()
+            if key not in made or not (static / made[key]).is_file():
+                css = purge_css(css, used)
+                made[key] = f"bundle.{hashlib.sha256(css.encode()).hexdigest()[:10]}.css"
+                (static / made[key]).write_text(css, encoding="utf-8")
+            names[files] = made[key]
         return names[files]
 
     for page in outdir.glob("**/*.html"):
@@ -305,11 +314,37 @@ def _bundle_stylesheets(app: Sphinx, exception: Exception | None) -> None:
                 old.group(0), f'<link rel="stylesheet" href="{prefix}_static/{new}" />'
             )
         page.write_text(head + sep + body, encoding="utf-8")
-    manifest = {name: list(files) for files, name in names.items()}
+    manifest = {
+        "files": {name: list(files) for files, name in names.items()},
+        "made": {key: name for key, name in made.items() if name in names.values()},
+    }
     (static / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
 
 
+# --- sharing ------------------------------------------------------------------------------------
+BOOK_SUMMARY = "an executable book on why neural networks need activation functions."
+_DESCRIPTION = re.compile(r'<meta (?=[^>]*\bname="description")[^>]*\bcontent="([^"]*)"')
+
+
+def _open_graph(app: Sphinx, pagename: str, templatename, context, doctree) -> None:
+    title = html.unescape(re.sub(r"<[^>]+>", "", context.get("title") or app.config.project))
+    found = _DESCRIPTION.search(context.get("metatags", ""))
+    fallback = f"{title}: part of {app.config.project}, {BOOK_SUMMARY}"
+    description = html.unescape(found.group(1)) if found else fallback
+    tags = {
+        "og:title": title,
+        "og:type": "website",
+        "og:url": f"{app.config.html_baseurl.rstrip('/')}/{pagename}.html",
+        "og:site_name": app.config.project,
+        "og:description": description,
+    }
+    context["metatags"] = context.get("metatags", "") + "".join(
+        f'\n<meta property="{key}" content="{html.escape(value)}" />' for key, value in tags.items()
+    )
+
+
 def setup(app: Sphinx) -> dict[str, object]:
+    app.connect("html-page-context", _open_graph)
     app.connect("build-finished", _fix_markup)
     app.connect("build-finished", _light_icons)
     # After the theme, which rewrites pygments.css when the build finishes.

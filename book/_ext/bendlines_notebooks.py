@@ -44,11 +44,15 @@ def _write_notebooks(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
     target = Path(app.outdir) / "_sources"
+    database = cache_path(app) / "global.db"
+    cached = database.stat().st_mtime if database.exists() else 0.0
     for docname in sorted(app.env.found_docs):
         if _is_notebook(app, docname):
-            path = target / f"{docname}.ipynb"
+            source, path = Path(app.env.doc2path(docname)), target / f"{docname}.ipynb"
+            if path.exists() and path.stat().st_mtime >= max(source.stat().st_mtime, cached):
+                continue  # written after the last execution and the last edit: up to date
             path.parent.mkdir(parents=True, exist_ok=True)
-            nbformat.write(executed_notebook(app, Path(app.env.doc2path(docname))), path)
+            nbformat.write(executed_notebook(app, source), path)
 
 
 def setup(app: Sphinx) -> dict[str, object]:
