@@ -96,6 +96,12 @@ def visits(browser, base_url):
                  .map(el => el.textContent.slice(0, 60))"""
         )
         record["math_errors"] = page.locator("mjx-merror").count()
+        # The bundled stylesheet must parse to its very end (a syntax slip swallows the rest).
+        record["css_tail"] = page.evaluate(
+            """() => { const sheet = [...document.styleSheets]
+                         .find(s => s.href && s.href.includes('/_static/bundle.'));
+                       return sheet ? [...sheet.cssRules].at(-1).selectorText : null; }"""
+        )
         record["images"] = page.evaluate(
             """() => [...document.querySelectorAll('main img')]
                  .map(img => ({src: img.getAttribute('src'),
@@ -125,6 +131,12 @@ def test_no_request_leaves_the_local_server(visits, name):
 def test_math_is_rendered(visits, name):
     assert visits[name]["raw_math"] == []
     assert visits[name]["math_errors"] == 0
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_the_whole_stylesheet_bundle_is_parsed(visits, name):
+    last_rule = (ROOT / "book" / "_static" / "bendlines.css").read_text().rsplit("}", 2)[-2]
+    assert visits[name]["css_tail"] == last_rule.rsplit("{", 1)[0].split("}")[-1].strip()
 
 
 @pytest.mark.parametrize("name", PAGES)

@@ -48,3 +48,12 @@ def test_attribute_values_and_pseudo_arguments_are_not_mistaken_for_classes():
     assert 'a[href$=".pdf"]{x:1}' in out
     assert "li:not(.active){x:2}" in out
     assert "html[data-theme=dark] .x{x:3}" in out
+
+
+def test_commas_inside_functional_selectors_do_not_split_them():
+    css = ":is(.a,.b,.c)::before{x:1}.d:not(.e,.f){x:2}.g,.h{x:3}"
+    out = purge_css(css, {"a", "h"})
+    assert ":is(.a,.b,.c)::before{x:1}" in out
+    assert ".d:not(.e,.f)" not in out  # names .d, which nothing uses
+    assert ".h{x:3}" in out and ".g" not in out
+    assert out.count("(") == out.count(")") and out.count("{") == out.count("}")

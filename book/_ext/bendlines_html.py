@@ -224,6 +224,17 @@ def _blocks(css: str):
         i += 1
 
 
+def _split_selectors(prelude: str) -> list[str]:
+    """Split a selector list at its top-level commas (not inside ``:is(...)`` or ``[...]``)."""
+    parts, depth, start = [], 0, 0
+    for i, c in enumerate(prelude):
+        depth += {"(": 1, "[": 1, ")": -1, "]": -1}.get(c, 0)
+        if c == "," and depth == 0:
+            parts.append(prelude[start:i])
+            start = i + 1
+    return [*parts, prelude[start:]]
+
+
 def purge_css(css: str, used: set[str]) -> str:
     """Drop the selectors that name a class or id outside ``used`` (and rules left empty)."""
     out = []
@@ -237,7 +248,7 @@ def purge_css(css: str, used: set[str]) -> str:
         else:
             selectors = [
                 sel
-                for sel in prelude.split(",")
+                for sel in _split_selectors(prelude)
                 if set(_SELECTOR_NAME.findall(_NOISE.sub("", sel))) <= used
             ]
             if selectors:
