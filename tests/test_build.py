@@ -26,6 +26,8 @@ kernelspec:
 
 # Tiny chapter
 
+A formula, $z = w x + b$, to typeset.
+
 ```{code-cell} ipython3
 import tiny_figure
 from bendlines import render
@@ -174,6 +176,9 @@ def test_an_edited_stylesheet_reaches_every_page(project):
     assert result.returncode == 0, log(result)
     for page in ("index.html", "chapter.html"):
         assert "#123456" in bundle_of(page)
+    # The chapter was not rewritten: its typeset math keeps its stylesheet.
+    assert "<mjx-container" in (html / "chapter.html").read_text()
+    assert "mjx-container" in (html / "_static" / "mathjax" / "chapter.css").read_text()
 
 
 def test_chapters_download_as_executed_notebooks(project):

@@ -107,8 +107,9 @@ def _prerender(app: Sphinx, exception: Exception | None) -> None:
         where = page.relative_to(outdir).as_posix()
         static = "../" * where.count("/") + "_static/"
         text, css = prerender_page(text, static, where)
-        (target / _css_name(where)).write_text(css, encoding="utf-8")
-        page.write_text(text, encoding="utf-8")
+        if css:  # pages typeset by an earlier build have no TeX left, and keep their stylesheet
+            (target / _css_name(where)).write_text(css, encoding="utf-8")
+            page.write_text(text, encoding="utf-8")
 
 
 def _choose_renderer(app: Sphinx, config) -> None:
