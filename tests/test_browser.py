@@ -6,6 +6,7 @@ Without it these tests skip, except under CI, where they must run.
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import shutil
@@ -52,6 +53,25 @@ def browser():
         )
         yield chromium
         chromium.close()
+
+
+def _full_page_screenshot(page, path: Path) -> None:
+    """A full-page PNG straight from Chromium (Playwright's own screenshot can stall waiting
+    for web fonts that a lazily rendered section has only just asked for)."""
+    size = page.evaluate(
+        "({w: document.documentElement.scrollWidth, h: document.documentElement.scrollHeight})"
+    )
+    session = page.context.new_cdp_session(page)
+    shot = session.send(
+        "Page.captureScreenshot",
+        {
+            "format": "png",
+            "captureBeyondViewport": True,
+            "clip": {"x": 0, "y": 0, "width": size["w"], "height": size["h"], "scale": 1},
+        },
+    )
+    path.write_bytes(base64.b64decode(shot["data"]))
+    session.detach()
 
 
 @pytest.fixture(scope="module")
@@ -111,7 +131,7 @@ def visits(browser, base_url):
         )
         # Sections far below the fold skip rendering (content-visibility): show all for the shot.
         page.add_style_tag(content="section { content-visibility: visible !important; }")
-        page.screenshot(path=str(SHOTS / f"{Path(name).stem}.png"), full_page=True)
+        _full_page_screenshot(page, SHOTS / f"{Path(name).stem}.png")
         # Snapshot what the page itself did before axe runs: axe fetches stylesheets itself.
         record = {k: list(v) if isinstance(v, list) else v for k, v in record.items()}
         record["axe"] = Axe().run(page)
