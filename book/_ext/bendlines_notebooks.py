@@ -43,13 +43,17 @@ def executed_notebook(app: Sphinx, source: Path) -> nbformat.NotebookNode:
 def _write_notebooks(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
+    from jupyter_cache import get_cache
+
     target = Path(app.outdir) / "_sources"
-    database = cache_path(app) / "global.db"
-    cached = database.stat().st_mtime if database.exists() else 0.0
+    executed = {
+        Path(r.uri): r.created.timestamp() for r in get_cache(cache_path(app)).list_cache_records()
+    }
     for docname in sorted(app.env.found_docs):
         if _is_notebook(app, docname):
             source, path = Path(app.env.doc2path(docname)), target / f"{docname}.ipynb"
-            if path.exists() and path.stat().st_mtime >= max(source.stat().st_mtime, cached):
+            stamp = max(source.stat().st_mtime, executed.get(source, 0.0))
+            if path.exists() and path.stat().st_mtime >= stamp:
                 continue  # written after the last execution and the last edit: up to date
             path.parent.mkdir(parents=True, exist_ok=True)
             nbformat.write(executed_notebook(app, source), path)
