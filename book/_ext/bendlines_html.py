@@ -330,6 +330,9 @@ def _bundle_stylesheets(app: Sphinx, exception: Exception | None) -> None:
         "made": {key: name for key, name in made.items() if name in names.values()},
     }
     (static / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
+    for stale in static.glob("bundle.*.css"):  # every page now links a current bundle
+        if stale.name not in names.values():
+            stale.unlink()
 
 
 # --- sharing ------------------------------------------------------------------------------------
