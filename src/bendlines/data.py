@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from bendlines.mlp import float_dtype
 from bendlines.targets import TARGETS, Target
 
 __all__ = [
@@ -80,17 +81,6 @@ def _check_seed(seed: Any) -> int:
     return int(seed)
 
 
-def _check_dtype(dtype: Any) -> np.dtype:
-    allowed = (np.dtype(np.float32), np.dtype(np.float64))
-    try:
-        dt = np.dtype(dtype)
-    except TypeError:
-        dt = None
-    if dt not in allowed:
-        raise ValueError(f"dtype must be one of float32, float64, got {dtype!r}")
-    return dt
-
-
 def _balanced_labels(rng: np.random.Generator, n: int, k: int) -> np.ndarray:
     """Shuffled int64 labels, shape ``(n,)``, with class counts differing by at most one."""
     return rng.permutation(np.arange(n, dtype=np.int64) % k)
@@ -108,7 +98,7 @@ def _toy(
     n_train = _check_size("n_train", n_train)
     n_test = _check_size("n_test", n_test)
     noise = _check_noise(noise)
-    dt = _check_dtype(dtype)
+    dt = float_dtype(dtype)
     rng = np.random.default_rng(_check_seed(seed))
     splits = []
     for n in (n_train, n_test):
@@ -496,7 +486,7 @@ def mnist1d(
         Signals of shape ``(4000, 40)`` and ``(1000, 40)`` with the standard arguments; int64
         labels of shape ``(4000,)`` and ``(1000,)`` with values 0..9.
     """
-    dt = _check_dtype(dtype)
+    dt = float_dtype(dtype)
     if not isinstance(standardize, bool | np.bool_):
         raise ValueError(f"standardize must be True or False, got {standardize!r}")
     if not isinstance(cache, bool | np.bool_):

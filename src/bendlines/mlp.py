@@ -347,7 +347,8 @@ def _check_sizes(sizes) -> list[int]:
     return out
 
 
-def _check_dtype(dtype) -> np.dtype:
+def float_dtype(dtype) -> np.dtype:
+    """The numpy dtype for ``dtype``, which must be float32 or float64 (else ValueError)."""
     try:
         dt = np.dtype(dtype)
     except TypeError:
@@ -410,7 +411,7 @@ class MLP:
         bias_init: float = 0.0,
     ):
         sizes = _check_sizes(sizes)
-        dtype = _check_dtype(dtype)
+        dtype = float_dtype(dtype)
         _check_init(init)
         if not (isinstance(bias_init, Real) and np.isfinite(bias_init)):
             raise ValueError(f"bias_init must be a finite real number, got {bias_init!r}")
