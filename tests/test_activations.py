@@ -6,6 +6,7 @@ finder for the minima and numerical integration for the SELU fixed point.
 """
 
 import math
+import re
 import warnings
 
 import numpy as np
@@ -145,7 +146,10 @@ def test_metadata_is_well_formed(name):
         assert tex.count("{") == tex.count("}")
         assert tex.count(r"\left") == tex.count(r"\right")
         assert tex.count(r"\begin") == tex.count(r"\end")
-        assert "|" not in tex  # it must fit in a Markdown table cell: \lvert x \rvert, not |x|
+        assert "|" not in tex  # it must fit in a Markdown table cell: \lvert z \rvert, not |z|
+        # The book calls the pre-activation z: the formulas use z, never x.
+        assert not re.search(r"(?<![A-Za-z\\])x(?![A-Za-z])", tex), tex
+        assert re.search(r"(?<![A-Za-z\\])z(?![A-Za-z])", tex) or tex in {"0", "1"}, tex
     # one plain-English sentence
     assert act.note.endswith(".") and ". " not in act.note and len(act.note) > 30
     p = act.properties

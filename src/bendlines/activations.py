@@ -572,14 +572,14 @@ def _softplus_properties(beta: float) -> Properties:
     )
 
 
-_PIECEWISE_01 = r"\begin{cases} 1 & x > 0 \\ 0 & x \le 0 \end{cases}"
+_PIECEWISE_01 = r"\begin{cases} 1 & z > 0 \\ 0 & z \le 0 \end{cases}"
 
 _SPECS: tuple[_Spec, ...] = (
     _Spec(
         "identity",
         _identity,
         _identity_grad,
-        r"x",
+        r"z",
         r"1",
         _const(Properties((-_INF, _INF), True, True, True, False)),
         "dinh2022",
@@ -590,7 +590,7 @@ _SPECS: tuple[_Spec, ...] = (
         "relu",
         _relu,
         _relu_grad,
-        r"\max(0, x)",
+        r"\max(0, z)",
         _PIECEWISE_01,
         _const(Properties((0.0, _INF), True, False, False, False, kinks=(0.0,))),
         "nair2010",
@@ -602,8 +602,8 @@ _SPECS: tuple[_Spec, ...] = (
         "leaky_relu",
         _leaky_relu,
         _leaky_relu_grad,
-        r"\max(0, x) + a \min(0, x)",
-        r"\begin{cases} 1 & x > 0 \\ a & x \le 0 \end{cases}",
+        r"\max(0, z) + a \min(0, z)",
+        r"\begin{cases} 1 & z > 0 \\ a & z \le 0 \end{cases}",
         _leaky_relu_properties,
         "maas2013",
         "ReLU with a small slope a for negative inputs, so that no unit ever stops receiving "
@@ -614,8 +614,8 @@ _SPECS: tuple[_Spec, ...] = (
         "elu",
         _elu,
         _elu_grad,
-        r"\begin{cases} x & x > 0 \\ \alpha (e^{x} - 1) & x \le 0 \end{cases}",
-        r"\begin{cases} 1 & x > 0 \\ \alpha e^{x} & x \le 0 \end{cases}",
+        r"\begin{cases} z & z > 0 \\ \alpha (e^{z} - 1) & z \le 0 \end{cases}",
+        r"\begin{cases} 1 & z > 0 \\ \alpha e^{z} & z \le 0 \end{cases}",
         _elu_properties,
         "clevert2016",
         "The exponential linear unit saturates smoothly to -alpha for negative inputs, which "
@@ -627,8 +627,8 @@ _SPECS: tuple[_Spec, ...] = (
         "selu",
         _selu,
         _selu_grad,
-        r"\lambda \begin{cases} x & x > 0 \\ \alpha (e^{x} - 1) & x \le 0 \end{cases}",
-        r"\lambda \begin{cases} 1 & x > 0 \\ \alpha e^{x} & x \le 0 \end{cases}",
+        r"\lambda \begin{cases} z & z > 0 \\ \alpha (e^{z} - 1) & z \le 0 \end{cases}",
+        r"\lambda \begin{cases} 1 & z > 0 \\ \alpha e^{z} & z \le 0 \end{cases}",
         _const(
             Properties((-SELU_LAMBDA * SELU_ALPHA, _INF), True, False, True, False, kinks=(0.0,))
         ),
@@ -641,13 +641,13 @@ _SPECS: tuple[_Spec, ...] = (
         "gelu",
         _gelu,
         _gelu_grad,
-        r"x \, \Phi(x) = \frac{x}{2} \left(1 + \operatorname{erf}\left(\frac{x}{\sqrt{2}}\right)"
+        r"z \, \Phi(z) = \frac{z}{2} \left(1 + \operatorname{erf}\left(\frac{z}{\sqrt{2}}\right)"
         r"\right)",
-        r"\Phi(x) + \frac{x}{\sqrt{2\pi}} e^{-x^{2}/2}",
+        r"\Phi(z) + \frac{z}{\sqrt{2\pi}} e^{-z^{2}/2}",
         _const(Properties((_GELU_MIN, _INF), False, True, True, False)),
         "hendrycks2016",
         "The Gaussian error linear unit weights its input by the probability that a standard "
-        "normal variable falls below it, x Phi(x); it is the default in transformers such as "
+        "normal variable falls below it, z Phi(z); it is the default in transformers such as "
         "BERT and GPT.",
         value_and_grad=_gelu_vg,
     ),
@@ -655,10 +655,10 @@ _SPECS: tuple[_Spec, ...] = (
         "gelu_tanh",
         _gelu_tanh,
         _gelu_tanh_grad,
-        r"\frac{x}{2} \left(1 + \tanh u\right), \quad "
-        r"u = \sqrt{2/\pi} \left(x + 0.044715 \, x^{3}\right)",
-        r"\frac{1}{2} \left(1 + \tanh u\right) + \frac{x}{2} \left(1 - \tanh^{2} u\right)"
-        r" \sqrt{2/\pi} \left(1 + 0.134145 \, x^{2}\right)",
+        r"\frac{z}{2} \left(1 + \tanh u\right), \quad "
+        r"u = \sqrt{2/\pi} \left(z + 0.044715 \, z^{3}\right)",
+        r"\frac{1}{2} \left(1 + \tanh u\right) + \frac{z}{2} \left(1 - \tanh^{2} u\right)"
+        r" \sqrt{2/\pi} \left(1 + 0.134145 \, z^{2}\right)",
         _const(Properties((_GELU_TANH_MIN, _INF), False, True, True, False)),
         "hendrycks2016",
         "The tanh approximation of GELU from the same paper, within 5e-4 of the exact erf form "
@@ -669,11 +669,11 @@ _SPECS: tuple[_Spec, ...] = (
         "silu",
         _silu,
         _silu_grad,
-        r"x \, \sigma(x) = \frac{x}{1 + e^{-x}}",
-        r"\sigma(x) \left(1 + x \left(1 - \sigma(x)\right)\right)",
+        r"z \, \sigma(z) = \frac{z}{1 + e^{-z}}",
+        r"\sigma(z) \left(1 + z \left(1 - \sigma(z)\right)\right)",
         _const(Properties((_SILU_MIN, _INF), False, True, True, False)),
         "elfwing2018",
-        "The sigmoid-weighted linear unit x sigma(x), a smooth non-monotonic cousin of ReLU, "
+        "The sigmoid-weighted linear unit z sigma(z), a smooth non-monotonic cousin of ReLU, "
         "rediscovered as 'swish' by an automated search over activations (ramachandran2017).",
         value_and_grad=_silu_vg,
     ),
@@ -681,12 +681,12 @@ _SPECS: tuple[_Spec, ...] = (
         "mish",
         _mish,
         _mish_grad,
-        r"x \tanh\left(\ln\left(1 + e^{x}\right)\right)",
-        r"\tanh s + x \, \sigma(x) \left(1 - \tanh^{2} s\right), \quad "
-        r"s = \ln\left(1 + e^{x}\right)",
+        r"z \tanh\left(\ln\left(1 + e^{z}\right)\right)",
+        r"\tanh s + z \, \sigma(z) \left(1 - \tanh^{2} s\right), \quad "
+        r"s = \ln\left(1 + e^{z}\right)",
         _const(Properties((_MISH_MIN, _INF), False, True, True, False)),
         "misra2019",
-        "x tanh(softplus(x)), a smooth non-monotonic self-gated function close to SiLU, popular "
+        "z tanh(softplus(z)), a smooth non-monotonic self-gated function close to SiLU, popular "
         "in object detectors such as YOLOv4.",
         value_and_grad=_mish_vg,
     ),
@@ -694,8 +694,8 @@ _SPECS: tuple[_Spec, ...] = (
         "softplus",
         _softplus,
         _softplus_grad,
-        r"\frac{1}{\beta} \ln\left(1 + e^{\beta x}\right)",
-        r"\sigma(\beta x) = \frac{1}{1 + e^{-\beta x}}",
+        r"\frac{1}{\beta} \ln\left(1 + e^{\beta z}\right)",
+        r"\sigma(\beta z) = \frac{1}{1 + e^{-\beta z}}",
         _softplus_properties,
         "dugas2001",
         "A smooth approximation of ReLU whose derivative is the sigmoid; a larger beta makes it "
@@ -706,8 +706,8 @@ _SPECS: tuple[_Spec, ...] = (
         "sigmoid",
         _sigmoid,
         _sigmoid_grad,
-        r"\sigma(x) = \frac{1}{1 + e^{-x}}",
-        r"\sigma(x) \left(1 - \sigma(x)\right)",
+        r"\sigma(z) = \frac{1}{1 + e^{-z}}",
+        r"\sigma(z) \left(1 - \sigma(z)\right)",
         _const(Properties((0.0, 1.0), True, True, False, True)),
         "rumelhart1986",
         "The logistic function squashes its input into (0, 1); its slope is at most 1/4, so "
@@ -718,8 +718,8 @@ _SPECS: tuple[_Spec, ...] = (
         "tanh",
         _tanh,
         _tanh_grad,
-        r"\tanh x",
-        r"1 - \tanh^{2} x",
+        r"\tanh z",
+        r"1 - \tanh^{2} z",
         _const(Properties((-1.0, 1.0), True, True, True, True)),
         "lecun1998",
         "A zero-centred rescaled sigmoid, tanh(x) = 2 sigma(2x) - 1, with outputs in (-1, 1) and "
@@ -730,8 +730,8 @@ _SPECS: tuple[_Spec, ...] = (
         "hard_sigmoid",
         _hard_sigmoid,
         _hard_sigmoid_grad,
-        r"\frac{1}{6} \min\left(\max(0, x + 3), 6\right)",
-        r"\begin{cases} 1/6 & -3 < x < 3 \\ 0 & \text{otherwise} \end{cases}",
+        r"\frac{1}{6} \min\left(\max(0, z + 3), 6\right)",
+        r"\begin{cases} 1/6 & -3 < z < 3 \\ 0 & \text{otherwise} \end{cases}",
         _const(Properties((0.0, 1.0), True, False, False, True, kinks=(-3.0, 3.0))),
         "howard2019",
         "A piecewise-linear sigmoid, ReLU6(x + 3) / 6, that is cheap to compute on mobile "
@@ -741,8 +741,8 @@ _SPECS: tuple[_Spec, ...] = (
         "hard_swish",
         _hard_swish,
         _hard_swish_grad,
-        r"\frac{x}{6} \min\left(\max(0, x + 3), 6\right)",
-        r"\begin{cases} 0 & x < -3 \\ (2x + 3)/6 & -3 \le x \le 3 \\ 1 & x > 3 \end{cases}",
+        r"\frac{z}{6} \min\left(\max(0, z + 3), 6\right)",
+        r"\begin{cases} 0 & z < -3 \\ (2z + 3)/6 & -3 \le z \le 3 \\ 1 & z > 3 \end{cases}",
         _const(Properties((-0.375, _INF), False, False, True, False, kinks=(-3.0, 3.0))),
         "howard2019",
         "x times hard_sigmoid(x), a piecewise-quadratic stand-in for SiLU introduced with "
@@ -752,8 +752,8 @@ _SPECS: tuple[_Spec, ...] = (
         "relu6",
         _relu6,
         _relu6_grad,
-        r"\min\left(\max(0, x), 6\right)",
-        r"\begin{cases} 1 & 0 < x < 6 \\ 0 & \text{otherwise} \end{cases}",
+        r"\min\left(\max(0, z), 6\right)",
+        r"\begin{cases} 1 & 0 < z < 6 \\ 0 & \text{otherwise} \end{cases}",
         _const(Properties((0.0, 6.0), True, False, False, True, kinks=(0.0, 6.0))),
         "krizhevsky2010",
         "ReLU capped at 6, which keeps activations in a range that low-precision arithmetic "
@@ -763,8 +763,8 @@ _SPECS: tuple[_Spec, ...] = (
         "softsign",
         _softsign,
         _softsign_grad,
-        r"\frac{x}{1 + \lvert x \rvert}",
-        r"\frac{1}{\left(1 + \lvert x \rvert\right)^{2}}",
+        r"\frac{z}{1 + \lvert z \rvert}",
+        r"\frac{1}{\left(1 + \lvert z \rvert\right)^{2}}",
         _const(Properties((-1.0, 1.0), True, True, True, True)),
         "turian2009",
         "x / (1 + |x|), a sigmoid-shaped squashing function whose tails approach -1 and 1 "
@@ -785,8 +785,8 @@ _SPECS: tuple[_Spec, ...] = (
         "square",
         _square,
         _square_grad,
-        r"x^{2}",
-        r"2x",
+        r"z^{2}",
+        r"2z",
         _const(Properties((0.0, _INF), False, True, False, False)),
         "dinh2022",
         "Nonlinear but polynomial: a network of squares computes only polynomials of a degree "
@@ -797,8 +797,8 @@ _SPECS: tuple[_Spec, ...] = (
         "sqrt",
         _sqrt,
         _sqrt_grad,
-        r"\sqrt{x}",
-        r"\frac{1}{2 \sqrt{x}}",
+        r"\sqrt{z}",
+        r"\frac{1}{2 \sqrt{z}}",
         _const(Properties((0.0, _INF), True, False, False, False, "x >= 0", singularities=(0.0,))),
         "dinh2022",
         "Defined only for x >= 0 and infinitely steep at 0, so it breaks on the negative "
@@ -809,8 +809,8 @@ _SPECS: tuple[_Spec, ...] = (
         "log",
         _log,
         _log_grad,
-        r"\ln x",
-        r"\frac{1}{x}",
+        r"\ln z",
+        r"\frac{1}{z}",
         _const(Properties((-_INF, _INF), True, True, False, False, "x > 0")),
         "dinh2022",
         "Defined only for x > 0 and unbounded below near 0, so negative pre-activations give "
@@ -821,8 +821,8 @@ _SPECS: tuple[_Spec, ...] = (
         "signed_sqrt",
         _signed_sqrt,
         _signed_sqrt_grad,
-        r"\operatorname{sign}(x) \sqrt{\lvert x \rvert}",
-        r"\frac{1}{2 \sqrt{\lvert x \rvert}}",
+        r"\operatorname{sign}(z) \sqrt{\lvert z \rvert}",
+        r"\frac{1}{2 \sqrt{\lvert z \rvert}}",
         _const(Properties((-_INF, _INF), True, False, True, False, singularities=(0.0,))),
         "dinh2022",
         "An odd, monotonic square root defined on all reals whose infinite slope at 0 makes "
