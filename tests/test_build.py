@@ -169,16 +169,34 @@ def test_an_edited_stylesheet_reaches_every_page(project):
         assert name, f"{page} links no bundle"
         return (html / "_static" / name.group(1)).read_text()
 
-    assert ".svg-inline--fa" in bundle_of("chapter.html")
+    assert "mjx-assistive-mml" in bundle_of("chapter.html")  # MathJax's rules join the bundle
     css = project / "book" / "_static" / "bendlines.css"
     css.write_text(css.read_text() + "\nbody { outline-color: #123456; }\n")
     result = build(project)
     assert result.returncode == 0, log(result)
     for page in ("index.html", "chapter.html"):
         assert "#123456" in bundle_of(page)
-    # The chapter was not rewritten: its typeset math keeps its stylesheet.
-    assert "<mjx-container" in (html / "chapter.html").read_text()
-    assert "mjx-container" in (html / "_static" / "mathjax" / "chapter.css").read_text()
+    # The chapter was not rewritten: its typeset math keeps its glyphs and its stylesheet.
+    chapter = (html / "chapter.html").read_text()
+    assert '<mjx-container class="MathJax" jax="SVG"' in chapter
+    assert 'class="mjx-glyphs"' in chapter
+    assert "mjx-assistive-mml" in bundle_of("chapter.html")
+
+
+def test_an_edited_extension_rewrites_every_page(project):
+    """Pages carry the finishing touches of book/_ext; when that code changes, no page may keep
+    an older version's (Sphinx alone rewrites only the pages whose sources changed)."""
+    assert build(project).returncode == 0
+    page = project / "book" / "_build" / "html" / "index.html"
+    page.write_text(page.read_text().replace("</body>", "<!-- from an older build --></body>"))
+    assert build(project).returncode == 0
+    assert "from an older build" in page.read_text()  # no change: the page is left alone
+    extension = project / "book" / "_ext" / "bendlines_notebooks.py"
+    extension.write_text(extension.read_text() + "\n# an edit\n")
+    result = build(project)
+    assert result.returncode == 0, log(result)
+    assert "from an older build" not in page.read_text()
+    assert EXECUTED not in log(result)  # rewriting pages is not re-executing notebooks
 
 
 def test_chapters_download_as_executed_notebooks(project):

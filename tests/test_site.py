@@ -129,18 +129,48 @@ def test_scripts_name_no_cdn_except_known_unused_ones():
 
 
 def test_math_is_typeset_at_build_time():
-    """Formulas arrive typeset (with MathML for screen readers); no math script, no raw TeX."""
+    """Formulas arrive typeset as SVG (with MathML for screen readers); no math script or
+    font, no raw TeX, and each page holds every glyph shape its formulas draw."""
     page = (SITE / "gallery.html").read_text()
-    assert page.count("<mjx-container") > 50
+    assert page.count('<mjx-container class="MathJax" jax="SVG"') > 50
     assert "<mjx-assistive-mml" in page
-    assert '<link rel="stylesheet" href="_static/mathjax/gallery.css" />' in page
-    assert "mjx-container" in (SITE / "_static" / "mathjax" / "gallery.css").read_text()
-    assert any((SITE / "_static" / "mathjax" / "woff-v2").glob("*.woff"))
+    assert "mjx-assistive-mml" in (SITE / "_static" / "mathjax.css").read_text()
+    bundle = re.search(r'href="_static/(bundle\.[0-9a-f]+\.css)"', page).group(1)
+    assert "mjx-assistive-mml" in (SITE / "_static" / bundle).read_text()
     for html in OUR_PAGES:
         text = html.read_text()
         assert "tex-chtml" not in text and "window.MathJax" not in text, html.name
         assert not re.search(r'class="math[^"]*">\\[(\[]', text), html.name
-        assert "<mjx-merror" not in text, html.name
+        assert 'data-mml-node="merror"' not in text, html.name
+        drawn = set(re.findall(r'xlink:href="#(MJX-[^"]+)"', text))
+        glyphs = re.findall(r'<svg [^>]*class="mjx-glyphs".*?</svg>', text, re.S)
+        assert len(glyphs) == (1 if drawn else 0), html.name
+        assert drawn <= set(re.findall(r'<path id="(MJX-[^"]+)"', "".join(glyphs))), html.name
+
+
+def test_icons_come_from_a_small_subset_of_the_icon_font():
+    """The theme's icons are drawn by a font holding just the glyphs the stylesheet uses."""
+    import sys
+
+    from fontTools.ttLib import TTFont
+
+    sys.path.insert(0, str(ROOT / "book" / "_ext"))
+    from bendlines_html import icon_codepoints
+
+    for html in OUR_PAGES:
+        assert "fontawesome.js" not in html.read_text(), html.name
+    page = (SITE / "index.html").read_text()
+    css = SITE / "_static" / re.search(r'href="_static/(bundle\.[0-9a-f]+\.css)"', page)[1]
+    css = css.read_text()
+    fonts = set(re.findall(r'url\("(icons\.[0-9a-f]+\.woff2)"\)', css))
+    assert len(fonts) == 1 and "fa-solid-900.woff2" not in css
+    font = SITE / "_static" / fonts.pop()
+    assert font.stat().st_size < 10_000
+    wanted = icon_codepoints(css)
+    assert {0xF0C9, 0xF002} <= wanted  # the menu (bars) and search (magnifying glass) icons
+    full = SITE / "_static" / "vendor" / "fontawesome" / "webfonts" / "fa-solid-900.woff2"
+    solid = wanted & set(TTFont(full).getBestCmap())  # the rest are brand icons (unused)
+    assert solid == set(TTFont(font).getBestCmap()) and len(solid) >= 10
 
 
 @pytest.mark.parametrize("page", OUR_PAGES, ids=lambda p: str(p.relative_to(SITE)))

@@ -15,15 +15,16 @@
    left out (most of Bootstrap's), which makes the browser's style work lighter.
 4. Sharing: OpenGraph tags (title, URL, description, site name) on every page, written
    here rather than by an extension that imports matplotlib on every build.
-5. Light icons: the theme loads all of Font Awesome (1.5 MB of JavaScript) to draw about a
-   dozen icons. The icons the pages use are extracted from that same file into a small
-   ``_static/icons.js``, which the pages load instead.
+5. Light icons: the theme draws about twenty icons with Font Awesome, loading its 1.5 MB
+   script and its 115 KB solid font. The script goes (the font alone draws the same icons)
+   and the font becomes a subset holding only the glyphs the stylesheet asks for (a few KB).
 """
 
 from __future__ import annotations
 
 import hashlib
 import html
+import io
 import json
 import posixpath
 import re
@@ -72,79 +73,62 @@ def _fix_markup(app: Sphinx, exception: Exception | None) -> None:
 
 
 # --- light icons -----------------------------------------------------------------------------
-_ICON_CLASS = re.compile(r'class="(?:fa-solid|fas) fa-([a-z0-9-]+)')
 _FONTAWESOME = re.compile(
-    r'<script defer src="((?:\.\./)*)_static/scripts/fontawesome\.js\?digest=[0-9a-f]+"></script>'
+    r'[ \t]*<script defer src="(?:\.\./)*_static/scripts/fontawesome\.js\?digest=[0-9a-f]+">'
+    r"</script>\n?"
 )
-ICONS_JS = """// Icons for the theme's buttons: the few Font Awesome solid icons the pages use,
-// drawn as inline SVG (extracted at build time by book/_ext/bendlines_html.py).
-(function () {{
-  var ICONS = {icons};
-  function draw(root) {{
-    (root || document).querySelectorAll("i.fa-solid, i.fas").forEach(function (el) {{
-      var name = [].slice.call(el.classList).filter(function (c) {{
-        return c.indexOf("fa-") === 0 && ICONS[c.slice(3)];
-      }})[0];
-      if (!name) return;
-      var icon = ICONS[name.slice(3)];
-      var svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
-      svg.setAttribute("viewBox", "0 0 " + icon[0] + " " + icon[1]);
-      svg.setAttribute("aria-hidden", "true");
-      svg.setAttribute("focusable", "false");
-      [].slice.call(el.attributes).forEach(function (attr) {{
-        svg.setAttribute(attr.name, attr.value);
-      }});
-      svg.setAttribute("class", el.getAttribute("class") + " svg-inline--fa");
-      var path = document.createElementNS("http://www.w3.org/2000/svg", "path");
-      path.setAttribute("fill", "currentColor");
-      path.setAttribute("d", icon[2]);
-      svg.appendChild(path);
-      el.replaceWith(svg);
-    }});
-  }}
-  if (document.readyState === "loading") {{
-    document.addEventListener("DOMContentLoaded", function () {{ draw(); }});
-  }} else {{
-    draw();
-  }}
-}})();
-"""
+_ICON_VALUE = re.compile(r'--(?:fa|pst-icon-[\w-]+):\s*"((?:\\[0-9a-fA-F]{1,6}\s?|[^"\\])+)"')
+_CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})\s?")
+_SOLID_FACE = re.compile(
+    r'(@font-face\{[^}]*font-weight:900;[^}]*src:url\(")vendor/fontawesome/webfonts/'
+    r'fa-solid-900\.woff2("\))'
+)
 
 
-def _solid_icons(fontawesome: str, names: set[str]) -> dict[str, list]:
-    """Width, height and SVG path of each named icon in Font Awesome's solid pack."""
-    end = fontawesome.find('p("fas",b)')
-    start = fontawesome.rfind("var b={", 0, end)
-    if start < 0 or end < 0:
-        raise RuntimeError("cannot find Font Awesome's solid icons in the theme's fontawesome.js")
-    pack = fontawesome[start:end]
-    icons = {}
-    for name in sorted(names):
-        key = re.escape(name)
-        found = re.search(
-            rf'[{{,](?:"{key}"|{key}):\[(\d+),(\d+),\[[^\]]*\],"[^"]*","([^"]+)"', pack
-        )
-        if found is None:
-            raise RuntimeError(f"icon {name!r} is not in Font Awesome's solid pack")
-        icons[name] = [int(found.group(1)), int(found.group(2)), found.group(3)]
-    return icons
+def icon_codepoints(css: str) -> set[int]:
+    """The characters the icon rules of a (purged) stylesheet draw with the icon font."""
+    points = set()
+    for value in _ICON_VALUE.findall(css):
+        text = _CSS_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
+        points.update(ord(c) for c in text)
+    return points
 
 
-def _light_icons(app: Sphinx, exception: Exception | None) -> None:
+def subset_icon_font(css: str, static: Path) -> str:
+    """Point the stylesheet's solid icon font at a subset holding only the icons it draws.
+
+    The theme's Font Awesome font is 115 KB; the pages use about twenty of its glyphs. The
+    subset is named by its content, so a changed set of icons gets a new file.
+    """
+    source = static / "vendor" / "fontawesome" / "webfonts" / "fa-solid-900.woff2"
+    if not _SOLID_FACE.search(css) or not source.is_file():
+        return css
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(source, recalcTimestamp=False)
+    options = subset.Options()
+    options.flavor = "woff2"
+    options.layout_features = []
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=sorted(icon_codepoints(css)))
+    subsetter.subset(font)
+    buffer = io.BytesIO()
+    font.save(buffer)
+    data = buffer.getvalue()
+    name = f"icons.{hashlib.sha256(data).hexdigest()[:10]}.woff2"
+    if not (static / name).is_file():
+        (static / name).write_bytes(data)
+    return _SOLID_FACE.sub(rf"\g<1>{name}\g<2>", css)
+
+
+def _drop_icon_script(app: Sphinx, exception: Exception | None) -> None:
+    """The icon font draws the theme's icons, so its 1.5 MB Font Awesome script is not loaded."""
     if exception is not None or app.builder.format != "html":
         return
-    outdir = Path(app.outdir)
-    source = outdir / "_static" / "scripts" / "fontawesome.js"
-    if not source.is_file():
-        return
-    pages = {page: page.read_text(encoding="utf-8") for page in outdir.glob("**/*.html")}
-    names = {name for text in pages.values() for name in _ICON_CLASS.findall(text)}
-    icons = _solid_icons(source.read_text(encoding="utf-8"), names)
-    (outdir / "_static" / "icons.js").write_text(
-        ICONS_JS.format(icons=json.dumps(icons, sort_keys=True)), encoding="utf-8"
-    )
-    for page, text in pages.items():
-        fixed = _FONTAWESOME.sub(r'<script defer src="\1_static/icons.js"></script>', text)
+    for page in Path(app.outdir).glob("**/*.html"):
+        text = page.read_text(encoding="utf-8")
+        fixed = _FONTAWESOME.sub("", text)
         if fixed != text:
             page.write_text(fixed, encoding="utf-8")
 
@@ -274,6 +258,19 @@ def _used_names(outdir: Path) -> set[str]:
     return names
 
 
+_ICON_FONT = re.compile(r'url\("(icons\.[0-9a-f]+\.woff2)"\)')
+
+
+def _read(path: Path) -> str:
+    return path.read_text(encoding="utf-8") if path.is_file() else ""
+
+
+def _complete(bundle: Path) -> bool:
+    """Whether a bundle made earlier is there, with the icon font it names."""
+    css = _read(bundle)
+    return bool(css) and all((bundle.parent / f).is_file() for f in _ICON_FONT.findall(css))
+
+
 def _bundle_stylesheets(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
@@ -293,8 +290,8 @@ def _bundle_stylesheets(app: Sphinx, exception: Exception | None) -> None:
         if files not in names:
             css = "\n".join(_inline_css((outdir / f).resolve(), static) for f in files)
             key = hashlib.sha256("\n".join([css, *sorted(used)]).encode()).hexdigest()
-            if key not in made or not (static / made[key]).is_file():
-                css = purge_css(css, used)
+            if key not in made or not _complete(static / made[key]):
+                css = subset_icon_font(purge_css(css, used), static)
                 made[key] = f"bundle.{hashlib.sha256(css.encode()).hexdigest()[:10]}.css"
                 (static / made[key]).write_text(css, encoding="utf-8")
             names[files] = made[key]
@@ -308,7 +305,6 @@ def _bundle_stylesheets(app: Sphinx, exception: Exception | None) -> None:
             m
             for m in _STYLESHEET.finditer(head)
             if (m.group(1) or m.group(2)).startswith(prefix + "_static/")
-            and "/mathjax/" not in (m.group(1) or m.group(2))
         ]
         if len(theme) >= 2:
             files = tuple((m.group(1) or m.group(2))[len(prefix) :].split("?")[0] for m in theme)
@@ -332,6 +328,10 @@ def _bundle_stylesheets(app: Sphinx, exception: Exception | None) -> None:
     (static / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
     for stale in static.glob("bundle.*.css"):  # every page now links a current bundle
         if stale.name not in names.values():
+            stale.unlink()
+    fonts = {font for name in names.values() for font in _ICON_FONT.findall(_read(static / name))}
+    for stale in static.glob("icons.*.woff2"):
+        if stale.name not in fonts:
             stale.unlink()
 
 
@@ -357,10 +357,21 @@ def _open_graph(app: Sphinx, pagename: str, templatename, context, doctree) -> N
     )
 
 
+def _extensions_digest() -> str:
+    """A digest of the book's own extensions: when one changes, every page is written anew
+    (Sphinx rebuilds all pages when an ``html`` config value changes), so no page keeps the
+    finishing touches of an older version."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.[jp][sy]")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 def setup(app: Sphinx) -> dict[str, object]:
+    app.add_config_value("bendlines_extensions_digest", _extensions_digest(), "html", str)
     app.connect("html-page-context", _open_graph)
     app.connect("build-finished", _fix_markup)
-    app.connect("build-finished", _light_icons)
+    app.connect("build-finished", _drop_icon_script)
     # After the theme, which rewrites pygments.css when the build finishes.
     app.connect("build-finished", _bundle_stylesheets, priority=900)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
