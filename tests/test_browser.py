@@ -81,7 +81,7 @@ def visits(browser, base_url):
     results = {}
     for name in PAGES:
         page = browser.new_page(viewport={"width": 412, "height": 915})
-        record = {"console": [], "failed": [], "external": []}
+        record = {"console": [], "failed": [], "external": [], "requested": []}
         page.on(
             "console",
             lambda m, r=record: r["console"].append(m.text) if m.type == "error" else None,
@@ -94,6 +94,7 @@ def visits(browser, base_url):
                 r["failed"].append(f"{s.status} {s.url}") if s.status >= 400 else None
             ),
         )
+        page.on("request", lambda q, r=record: r["requested"].append(q.url))
         page.on(
             "request",
             lambda q, r=record: (
@@ -117,7 +118,18 @@ def visits(browser, base_url):
                  .filter(el => !el.querySelector('mjx-container'))
                  .map(el => el.textContent.slice(0, 60))"""
         )
-        record["math_errors"] = page.locator("mjx-merror").count()
+        record["math_errors"] = page.locator('mjx-container [data-mml-node="merror"]').count()
+        # Formulas draw shared glyph shapes by reference: every reference must find its shape,
+        # and every formula must take up room on the page.
+        record["math_glyphs"] = page.evaluate(
+            """() => { const uses = [...document.querySelectorAll('mjx-container svg use')];
+                       const refs = uses.map(u => u.href.baseVal.slice(1));
+                       const empty = [...document.querySelectorAll('mjx-container > svg')]
+                         .filter(s => { const b = s.getBoundingClientRect();
+                                        return !(b.width > 0 && b.height > 0); }).length;
+                       return {uses: uses.length, empty,
+                               missing: refs.filter(id => !document.getElementById(id))}; }"""
+        )
         # The bundled stylesheet must parse to its very end (a syntax slip swallows the rest).
         record["css_tail"] = page.evaluate(
             """() => { const sheet = [...document.styleSheets]
@@ -131,6 +143,19 @@ def visits(browser, base_url):
         )
         # Sections far below the fold skip rendering (content-visibility): show all for the shot.
         page.add_style_tag(content="section { content-visibility: visible !important; }")
+        # On a phone, nothing may run off the screen or be cut off, tables and code aside
+        # (they scroll sideways on purpose).
+        record["overflow"] = page.evaluate(
+            """() => { const edge = document.querySelector('article.bd-article')
+                                     .getBoundingClientRect().right + 1;
+                       const wide = [...document.querySelectorAll(
+                           'article.bd-article p, article.bd-article li, article.bd-article code,'
+                           + ' article.bd-article figcaption, mjx-container > svg')]
+                         .filter(e => !e.closest('.pst-scrollable-table-container, pre, table'))
+                         .filter(e => e.getBoundingClientRect().right > edge)
+                         .map(e => (e.closest('mjx-container') || e).textContent.slice(0, 60));
+                       return {page: document.documentElement.scrollWidth, wide}; }"""
+        )
         _full_page_screenshot(page, SHOTS / f"{Path(name).stem}.png")
         # Snapshot what the page itself did before axe runs: axe fetches stylesheets itself.
         record = {k: list(v) if isinstance(v, list) else v for k, v in record.items()}
@@ -155,6 +180,31 @@ def test_no_request_leaves_the_local_server(visits, name):
 def test_math_is_rendered(visits, name):
     assert visits[name]["raw_math"] == []
     assert visits[name]["math_errors"] == 0
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_nothing_runs_off_a_phone_screen(visits, name):
+    assert visits[name]["overflow"] == {"page": 412, "wide": []}
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_formulas_find_their_glyphs(visits, name):
+    glyphs = visits[name]["math_glyphs"]
+    assert glyphs["missing"] == []
+    assert glyphs["empty"] == 0
+
+
+def test_the_glyph_check_is_not_vacuous(visits):
+    """The chapters and the gallery are full of formulas, so the check above has work to do."""
+    chapters = ["nonlinearity.html", "piecewise.html", "choosing.html", "gallery.html"]
+    assert all(visits[name]["math_glyphs"]["uses"] > 100 for name in chapters)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_no_page_downloads_a_full_icon_or_math_font(visits, name):
+    """Icons come from a small subset of the icon font; math is drawn as SVG, with no fonts."""
+    fonts = [u for u in visits[name]["requested"] if re.search(r"\.(woff2?|ttf|otf)(\?|$)", u)]
+    assert all(re.search(r"/_static/icons\.[0-9a-f]+\.woff2$", u) for u in fonts), fonts
 
 
 @pytest.mark.parametrize("name", PAGES)
