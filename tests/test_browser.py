@@ -141,8 +141,6 @@ def visits(browser, base_url):
                  .map(img => ({src: img.getAttribute('src'),
                                alt: img.getAttribute('alt') || ''}))"""
         )
-        # Sections far below the fold skip rendering (content-visibility): show all for the shot.
-        page.add_style_tag(content="section { content-visibility: visible !important; }")
         # On a phone, nothing may run off the screen or be cut off, tables and code aside
         # (they scroll sideways on purpose).
         record["overflow"] = page.evaluate(
@@ -157,6 +155,27 @@ def visits(browser, base_url):
                        return {page: document.documentElement.scrollWidth, wide}; }"""
         )
         _full_page_screenshot(page, SHOTS / f"{Path(name).stem}.png")
+        # What a screen reader gets: the browser's accessibility tree must hold every heading
+        # and every formula of the page, not only those near the screen.
+        tree = page.context.new_cdp_session(page).send("Accessibility.getFullAXTree")["nodes"]
+        exposed = [n for n in tree if not n.get("ignored")]
+        record["a11y_headings"] = sorted(
+            n.get("name", {}).get("value", "")
+            for n in exposed
+            if n.get("role", {}).get("value") == "heading"
+        )
+        record["a11y_math"] = sum(n.get("role", {}).get("value") == "MathMLMath" for n in exposed)
+        record["dom_headings"] = sorted(
+            page.evaluate(
+                "[...document.querySelectorAll('h1, h2, h3, h4, h5, h6')]"
+                ".filter(h => h.checkVisibility())"  # shown (not a folded solution's, a sidebar's)
+                ".map(h => h.textContent.replace(/#$/, '').trim())"
+            )
+        )
+        record["dom_math"] = page.evaluate(
+            "[...document.querySelectorAll('mjx-container')]"
+            ".filter(m => m.checkVisibility()).length"
+        )
         # Snapshot what the page itself did before axe runs: axe fetches stylesheets itself.
         record = {k: list(v) if isinstance(v, list) else v for k, v in record.items()}
         record["axe"] = Axe().run(page)
@@ -180,6 +199,13 @@ def test_no_request_leaves_the_local_server(visits, name):
 def test_math_is_rendered(visits, name):
     assert visits[name]["raw_math"] == []
     assert visits[name]["math_errors"] == 0
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_screen_readers_get_every_heading_and_formula(visits, name):
+    visit = visits[name]
+    assert visit["a11y_math"] == visit["dom_math"]
+    assert set(visit["dom_headings"]) <= set(visit["a11y_headings"])
 
 
 @pytest.mark.parametrize("name", PAGES)
