@@ -20,9 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "book" / "_build" / "html"
 SHOTS = ROOT / "book" / "_build" / "screenshots"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-PAGES = sorted(
-    str(p.relative_to(SITE)) for p in SITE.glob("*.html") if p.stem not in {"genindex", "search"}
-)
+PAGES = sorted(str(p.relative_to(SITE)) for p in SITE.glob("*.html"))
 
 if not Path(CHROMIUM).exists():
     if os.environ.get("CI"):
@@ -144,7 +142,8 @@ def visits(browser, base_url):
         # On a phone, nothing may run off the screen or be cut off, tables and code aside
         # (they scroll sideways on purpose).
         record["overflow"] = page.evaluate(
-            """() => { const edge = document.querySelector('article.bd-article')
+            """() => { const edge = (document.querySelector('article.bd-article')
+                                      || document.querySelector('main'))
                                      .getBoundingClientRect().right + 1;
                        const wide = [...document.querySelectorAll(
                            'article.bd-article p, article.bd-article li, article.bd-article code,'
@@ -261,3 +260,18 @@ def test_axe_finds_no_violations(visits, name):
 
 def test_screenshots_were_saved(visits):
     assert all((SHOTS / f"{Path(name).stem}.png").stat().st_size > 10_000 for name in PAGES)
+
+
+def test_search_finds_the_chapters_offline(browser, base_url):
+    """The search page works from the local index alone and finds a word the chapters use."""
+    page = browser.new_page(viewport={"width": 412, "height": 915})
+    errors, external = [], []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("request", lambda q: None if q.url.startswith(base_url) else external.append(q.url))
+    page.goto(base_url + "search.html?q=sigmoid", wait_until="networkidle")
+    page.wait_for_selector("ul.search li", timeout=10_000)
+    found = page.evaluate("[...document.querySelectorAll('ul.search li a')].map(a => a.href)")
+    page.close()
+    assert errors == [] and external == []
+    assert any("choosing.html" in href for href in found), found
