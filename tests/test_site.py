@@ -6,6 +6,7 @@ These read the HTML that `make book` wrote to book/_build/html; `make test` buil
 from __future__ import annotations
 
 import re
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlsplit
@@ -146,6 +147,18 @@ def test_math_is_typeset_at_build_time():
         glyphs = re.findall(r'<svg [^>]*class="mjx-glyphs".*?</svg>', text, re.S)
         assert len(glyphs) == (1 if drawn else 0), html.name
         assert drawn <= set(re.findall(r'<path id="(MJX-[^"]+)"', "".join(glyphs))), html.name
+
+
+@pytest.mark.parametrize("page", OUR_PAGES, ids=lambda p: str(p.relative_to(SITE)))
+def test_no_stray_tex_or_e_notation_in_the_prose(page):
+    """Text outside formulas and code shows no leftover TeX (a ``$`` cut off by a table
+    cell, say) and no ``4.3e+06``-style numbers: prose writes those in powers of ten."""
+    main = page.read_text(encoding="utf-8").split("<main", 1)[-1]
+    main = re.sub(r"<(mjx-container|pre|code|script|style)\b.*?</\1>", " ", main, flags=re.S)
+    prose = re.sub(r"<table\b.*?</table>", " ", main, flags=re.S)  # tables may use 9.9e-05
+    main, prose = (unescape(re.sub(r"<[^>]+>", " ", part)) for part in (main, prose))
+    assert not re.findall(r".{0,30}[$\\].{0,30}", main)
+    assert not re.findall(r".{0,30}\b\d(?:\.\d+)?e[+-]?\d+\b.{0,30}", prose)
 
 
 def test_icons_come_from_a_small_subset_of_the_icon_font():
