@@ -12,6 +12,7 @@ approx       piecewise-linear approximation with sums of ReLU hinges
 regions      exact linear regions of ReLU networks with 2-D input
 experiments  the experiments each chapter runs
 style        one plotting style for every figure
+numbers      very large and very small numbers in powers of ten, for the prose
 render       deterministic figure files and the figure-script command line
 """
 
