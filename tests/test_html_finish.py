@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "book" / "_ext"))
 
 from bendlines_html import purge_css
@@ -57,3 +59,25 @@ def test_commas_inside_functional_selectors_do_not_split_them():
     assert ".d:not(.e,.f)" not in out  # names .d, which nothing uses
     assert ".h{x:3}" in out and ".g" not in out
     assert out.count("(") == out.count(")") and out.count("{") == out.count("}")
+
+
+def test_content_named_files_are_written_whole(tmp_path, monkeypatch):
+    """A write that stops midway leaves nothing under the final name (a later build would
+    take a file named by its content as finished)."""
+    from bendlines_html import _write_whole
+
+    target = tmp_path / "bundle.0123456789.css"
+    _write_whole(target, b"body{}")
+    assert target.read_bytes() == b"body{}" and sorted(tmp_path.iterdir()) == [target]
+
+    write_bytes = type(target).write_bytes
+
+    def interrupted(self, data):  # the disk fills up halfway through
+        write_bytes(self, data[: len(data) // 2])
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(type(target), "write_bytes", interrupted)
+    other = tmp_path / "icons.0123456789.woff2"
+    with pytest.raises(OSError, match="No space"):
+        _write_whole(other, b"font")
+    assert not other.exists()

@@ -26,6 +26,7 @@ import hashlib
 import html
 import io
 import json
+import os
 import posixpath
 import re
 from pathlib import Path
@@ -70,6 +71,14 @@ def _fix_markup(app: Sphinx, exception: Exception | None) -> None:
         fixed = _lazy_after_first(fixed)
         if fixed != text:
             page.write_text(fixed, encoding="utf-8")
+
+
+def _write_whole(path: Path, data: bytes) -> None:
+    """Write a file named by its content all at once: a build stopped midway leaves no
+    half-written file under the final name (a later build would take it as done)."""
+    partial = path.with_name(path.name + ".partial")
+    partial.write_bytes(data)
+    os.replace(partial, path)
 
 
 # --- light icons -----------------------------------------------------------------------------
@@ -118,7 +127,7 @@ def subset_icon_font(css: str, static: Path) -> str:
     data = buffer.getvalue()
     name = f"icons.{hashlib.sha256(data).hexdigest()[:10]}.woff2"
     if not (static / name).is_file():
-        (static / name).write_bytes(data)
+        _write_whole(static / name, data)
     return _SOLID_FACE.sub(rf"\g<1>{name}\g<2>", css)
 
 
@@ -293,7 +302,7 @@ def _bundle_stylesheets(app: Sphinx, exception: Exception | None) -> None:
             if key not in made or not _complete(static / made[key]):
                 css = subset_icon_font(purge_css(css, used), static)
                 made[key] = f"bundle.{hashlib.sha256(css.encode()).hexdigest()[:10]}.css"
-                (static / made[key]).write_text(css, encoding="utf-8")
+                _write_whole(static / made[key], css.encode("utf-8"))
             names[files] = made[key]
         return names[files]
 
