@@ -172,6 +172,7 @@ def test_icons_come_from_a_small_subset_of_the_icon_font():
 
     for html in OUR_PAGES:
         assert "fontawesome.js" not in html.read_text(), html.name
+    assert not list((SITE / "_static" / "scripts").glob("fontawesome.js*"))  # nor in the site
     page = (SITE / "index.html").read_text()
     css = SITE / "_static" / re.search(r'href="_static/(bundle\.[0-9a-f]+\.css)"', page)[1]
     css = css.read_text()
@@ -184,6 +185,8 @@ def test_icons_come_from_a_small_subset_of_the_icon_font():
     full = SITE / "_static" / "vendor" / "fontawesome" / "webfonts" / "fa-solid-900.woff2"
     solid = wanted & set(TTFont(full).getBestCmap())  # the rest are brand icons (unused)
     assert solid == set(TTFont(font).getBestCmap()) and len(solid) >= 10
+    names = [{record.nameID for record in TTFont(f)["name"].names} for f in (font, full)]
+    assert names[0] == names[1] and 0 in names[0]  # the copyright and names travel along
 
 
 @pytest.mark.parametrize("page", OUR_PAGES, ids=lambda p: str(p.relative_to(SITE)))

@@ -119,6 +119,7 @@ def subset_icon_font(css: str, static: Path) -> str:
     options = subset.Options()
     options.flavor = "woff2"
     options.layout_features = []
+    options.name_IDs = ["*"]  # keep the font's copyright and licence records
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=sorted(icon_codepoints(css)))
     subsetter.subset(font)
@@ -132,14 +133,23 @@ def subset_icon_font(css: str, static: Path) -> str:
 
 
 def _drop_icon_script(app: Sphinx, exception: Exception | None) -> None:
-    """The icon font draws the theme's icons, so its 1.5 MB Font Awesome script is not loaded."""
+    """The icon font draws the theme's icons, so its 1.5 MB Font Awesome script is not loaded,
+    and once no page names it, the script and its 1.8 MB source map leave the site."""
     if exception is not None or app.builder.format != "html":
         return
-    for page in Path(app.outdir).glob("**/*.html"):
+    named = False
+    outdir = Path(app.outdir)
+    for page in outdir.glob("**/*.html"):
+        if page.relative_to(outdir).parts[0] == "_static":  # the theme's template snippets
+            continue
         text = page.read_text(encoding="utf-8")
         fixed = _FONTAWESOME.sub("", text)
         if fixed != text:
             page.write_text(fixed, encoding="utf-8")
+        named = named or "fontawesome.js" in fixed
+    if not named:
+        for unused in (outdir / "_static" / "scripts").glob("fontawesome.js*"):
+            unused.unlink()
 
 
 # --- one stylesheet ------------------------------------------------------------------------------
@@ -298,7 +308,9 @@ def _bundle_stylesheets(app: Sphinx, exception: Exception | None) -> None:
     def bundle(files: tuple[str, ...]) -> str:
         if files not in names:
             css = "\n".join(_inline_css((outdir / f).resolve(), static) for f in files)
-            key = hashlib.sha256("\n".join([css, *sorted(used)]).encode()).hexdigest()
+            # The key holds this file's code too: a changed purge or subset makes a new bundle.
+            code = Path(__file__).read_text(encoding="utf-8")
+            key = hashlib.sha256("\n".join([code, css, *sorted(used)]).encode()).hexdigest()
             if key not in made or not _complete(static / made[key]):
                 css = subset_icon_font(purge_css(css, used), static)
                 made[key] = f"bundle.{hashlib.sha256(css.encode()).hexdigest()[:10]}.css"
