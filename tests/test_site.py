@@ -31,8 +31,6 @@ FETCHED_RELS = {
     "prefetch",
     "manifest",
 }
-#: URLs inside bundled JavaScript that are never requested with our configuration
-ALLOWED_JS_URLS: set[str] = set()
 
 
 class Page(HTMLParser):
@@ -117,16 +115,20 @@ def test_stylesheets_load_nothing_from_other_hosts():
     assert offenders == []
 
 
-def test_scripts_name_no_cdn_except_known_unused_ones():
+def test_scripts_name_no_cdn():
     cdn = re.compile(
         r"https?://(?:[\w-]+\.)*(?:jsdelivr\.net|unpkg\.com|cdnjs\.cloudflare\.com|googleapis\.com|gstatic\.com|cdn\.[\w.-]+)[^\s\"'`]*"
     )
     offenders = []
     for js in SITE.glob("**/*.js"):
         for url in cdn.findall(js.read_text(encoding="utf-8", errors="replace")):
-            if not any(url.startswith(allowed) for allowed in ALLOWED_JS_URLS):
-                offenders.append((str(js.relative_to(SITE)), url))
+            offenders.append((str(js.relative_to(SITE)), url))
     assert offenders == []
+
+
+def _bundle_of(page: str) -> Path:
+    """The stylesheet bundle a top-level page links."""
+    return SITE / "_static" / re.search(r'href="_static/(bundle\.[0-9a-f]+\.css)"', page)[1]
 
 
 def test_math_is_typeset_at_build_time():
@@ -136,8 +138,7 @@ def test_math_is_typeset_at_build_time():
     assert page.count('<mjx-container class="MathJax" jax="SVG"') > 50
     assert "<mjx-assistive-mml" in page
     assert "mjx-assistive-mml" in (SITE / "_static" / "mathjax.css").read_text()
-    bundle = re.search(r'href="_static/(bundle\.[0-9a-f]+\.css)"', page).group(1)
-    assert "mjx-assistive-mml" in (SITE / "_static" / bundle).read_text()
+    assert "mjx-assistive-mml" in _bundle_of(page).read_text()
     for html in OUR_PAGES:
         text = html.read_text()
         assert "tex-chtml" not in text and "window.MathJax" not in text, html.name
@@ -174,8 +175,7 @@ def test_icons_come_from_a_small_subset_of_the_icon_font():
         assert "fontawesome.js" not in html.read_text(), html.name
     assert not list((SITE / "_static" / "scripts").glob("fontawesome.js*"))  # nor in the site
     page = (SITE / "index.html").read_text()
-    css = SITE / "_static" / re.search(r'href="_static/(bundle\.[0-9a-f]+\.css)"', page)[1]
-    css = css.read_text()
+    css = _bundle_of(page).read_text()
     fonts = set(re.findall(r'url\("(icons\.[0-9a-f]+\.woff2)"\)', css))
     assert len(fonts) == 1 and "fa-solid-900.woff2" not in css
     font = SITE / "_static" / fonts.pop()

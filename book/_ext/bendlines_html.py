@@ -62,15 +62,23 @@ def _lazy_after_first(text: str) -> str:
 def _fix_markup(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
-    for page in Path(app.outdir).glob("**/*.html"):
+    outdir = Path(app.outdir)
+    icon_script_named = False
+    for page in outdir.glob("**/*.html"):
         text = page.read_text(encoding="utf-8")
         fixed = _INVALID.sub(lambda m: m.group(1) or m.group(2) or m.group(3), text)
         fixed = _TABLE.sub('<table class="table" tabindex="0"', fixed)
         fixed = _BLOCKING_SCRIPT.sub(r"<script defer \1", fixed)
         fixed = _DEPENDENT_INLINE.sub('<script type="module">', fixed)
+        fixed = _FONTAWESOME.sub("", fixed)  # the icon font alone draws the icons (see 5.)
         fixed = _lazy_after_first(fixed)
         if fixed != text:
             page.write_text(fixed, encoding="utf-8")
+        if page.relative_to(outdir).parts[0] != "_static":  # not the theme's template snippets
+            icon_script_named = icon_script_named or "fontawesome.js" in fixed
+    if not icon_script_named:  # the 1.5 MB script and its 1.8 MB source map leave the site
+        for unused in (outdir / "_static" / "scripts").glob("fontawesome.js*"):
+            unused.unlink()
 
 
 def _write_whole(path: Path, data: bytes) -> None:
@@ -130,26 +138,6 @@ def subset_icon_font(css: str, static: Path) -> str:
     if not (static / name).is_file():
         _write_whole(static / name, data)
     return _SOLID_FACE.sub(rf"\g<1>{name}\g<2>", css)
-
-
-def _drop_icon_script(app: Sphinx, exception: Exception | None) -> None:
-    """The icon font draws the theme's icons, so its 1.5 MB Font Awesome script is not loaded,
-    and once no page names it, the script and its 1.8 MB source map leave the site."""
-    if exception is not None or app.builder.format != "html":
-        return
-    named = False
-    outdir = Path(app.outdir)
-    for page in outdir.glob("**/*.html"):
-        if page.relative_to(outdir).parts[0] == "_static":  # the theme's template snippets
-            continue
-        text = page.read_text(encoding="utf-8")
-        fixed = _FONTAWESOME.sub("", text)
-        if fixed != text:
-            page.write_text(fixed, encoding="utf-8")
-        named = named or "fontawesome.js" in fixed
-    if not named:
-        for unused in (outdir / "_static" / "scripts").glob("fontawesome.js*"):
-            unused.unlink()
 
 
 # --- one stylesheet ------------------------------------------------------------------------------
@@ -304,12 +292,12 @@ def _bundle_stylesheets(app: Sphinx, exception: Exception | None) -> None:
         known, made = {}, {}
     names: dict[tuple[str, ...], str] = {}
     used = _used_names(outdir)
+    # The extensions' code is part of the key: a changed purge or subset makes a new bundle.
+    code = app.config.bendlines_extensions_digest
 
     def bundle(files: tuple[str, ...]) -> str:
         if files not in names:
             css = "\n".join(_inline_css((outdir / f).resolve(), static) for f in files)
-            # The key holds this file's code too: a changed purge or subset makes a new bundle.
-            code = Path(__file__).read_text(encoding="utf-8")
             key = hashlib.sha256("\n".join([code, css, *sorted(used)]).encode()).hexdigest()
             if key not in made or not _complete(static / made[key]):
                 css = subset_icon_font(purge_css(css, used), static)
@@ -392,7 +380,6 @@ def setup(app: Sphinx) -> dict[str, object]:
     app.add_config_value("bendlines_extensions_digest", _extensions_digest(), "html", str)
     app.connect("html-page-context", _open_graph)
     app.connect("build-finished", _fix_markup)
-    app.connect("build-finished", _drop_icon_script)
     # After the theme, which rewrites pygments.css when the build finishes.
     app.connect("build-finished", _bundle_stylesheets, priority=900)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

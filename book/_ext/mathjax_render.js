@@ -46,12 +46,11 @@ function formatTransform(m) {
 }
 
 function flatten(adaptor, group) {
+  const kept = (node) => KEPT.has(adaptor.getAttribute(node, "data-mml-node"));
   const plain = (node) =>
     adaptor.kind(node) === "g" &&
-    !KEPT.has(adaptor.getAttribute(node, "data-mml-node")) &&
-    Object.keys(adaptor.allAttributes(node).reduce((o, a) => ({ ...o, [a.name]: 1 }), {})).every(
-      (name) => PLAIN.has(name)
-    );
+    !kept(node) &&
+    adaptor.allAttributes(node).every((attribute) => PLAIN.has(attribute.name));
   const out = [];
   const walk = (node, outer) => {
     for (const child of [...adaptor.childNodes(node)]) {
@@ -61,7 +60,7 @@ function flatten(adaptor, group) {
         continue;
       }
       const kind = adaptor.kind(child);
-      if (kind === "g" && !KEPT.has(adaptor.getAttribute(child, "data-mml-node"))) {
+      if (kind === "g" && !kept(child)) {
         flatten(adaptor, child);
       } else if (kind === "g") {
         // A table keeps its rows (MathJax's CSS styles them); what the rows hold is flattened.
