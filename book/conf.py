@@ -29,6 +29,7 @@ extensions = [
     "myst_nb",
     "sphinx_copybutton",
     "sphinx_design",
+    "bendlines_bibstyle",
     "sphinxcontrib.bibtex",
     "sphinx_sitemap",
     "bendlines_mathjax",
@@ -58,7 +59,7 @@ nb_mime_priority_overrides = [("html", "image/svg+xml", 5)]
 
 # --- citations ----------------------------------------------------------------
 bibtex_bibfiles = ["references.bib"]
-bibtex_default_style = "plain"
+bibtex_default_style = "bendlines"  # plain, with 2019a/2019b (_ext/bendlines_bibstyle.py)
 bibtex_reference_style = "author_year"
 
 # --- HTML ---------------------------------------------------------------------
