@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from bendlines import data
 from bendlines.experiments import nonlinearity as nl
 from bendlines.mlp import MLP
 
@@ -90,6 +91,57 @@ def test_no_linear_net_exceeds_76_percent_on_xor(toy):
 def test_relu_net_reaches_99_percent_on_xor(toy):
     for depth in nl.TOY_DEPTHS:
         assert toy.test_acc[("xor", "relu", depth)] >= 0.99
+
+
+def test_trained_linear_nets_on_xor_end_at_the_constant_prediction(toy):
+    """Loss within 1e-3 of ln 2 and weights near zero: the flat 50/50 model, not a bad line."""
+    result = nl.xor_linear_losses(toy)
+    assert len(result.train_loss) == 1 + len(nl.TOY_DEPTHS)
+    for key, loss in result.train_loss.items():
+        assert abs(loss - np.log(2)) <= 1e-3, (key, loss)
+        assert result.weight_length[key] < 0.1, key
+
+
+def test_three_of_four_line_loses_to_the_constant_at_every_scale(toy):
+    result = nl.xor_linear_losses(toy)
+    assert min(result.scales) <= 0.05
+    assert np.all(result.line_acc >= 0.7)  # these lines do get three blobs right
+    assert np.all(result.line_loss > np.log(2)), result.line_loss
+    assert np.all(np.diff(result.line_loss) > 0)  # larger weights, larger loss
+
+
+def test_xor_symmetry_makes_zero_weights_a_stationary_point_of_a_convex_loss():
+    """Independent check of the argument on exactly symmetric data (each point and its mirror).
+
+    The gradient of the cross-entropy at w = 0, b = 0 vanishes, and the loss of w and -w agree;
+    by convexity (midpoint below the average) nothing beats w = 0.
+    """
+    (X, y), _ = data.load("xor")
+    Xs, ys = np.vstack([X, -X]), np.concatenate([y, y])
+    rng = np.random.default_rng(0)
+
+    def loss(w, b):
+        """Training loss of logistic regression with class-1 score x.w + b (class 0 score 0)."""
+        W = np.column_stack([np.zeros(2), w])
+        return MLP.from_params([(W, np.array([0.0, b]))]).loss_value(Xs, ys)
+
+    zero = loss(np.zeros(2), 0.0)
+    assert zero == pytest.approx(np.log(2), abs=1e-12)
+    for _ in range(20):
+        w = rng.normal(0, 1, 2)
+        plus, minus = loss(w, 0.0), loss(-w, 0.0)
+        assert plus == pytest.approx(minus, rel=1e-12)
+        assert plus > zero
+    # gradient of the mean loss at 0: mean((sigma(0) - y) x) = mean((0.5 - y) x) = 0
+    np.testing.assert_allclose(((0.5 - ys)[:, None] * Xs).mean(axis=0), 0.0, atol=1e-12)
+
+
+def test_three_of_four_loss_rejects_bad_input():
+    (X, y), _ = data.load("xor")
+    with pytest.raises(ValueError, match="positive"):
+        nl.three_of_four_loss(X, y, 0.0)
+    with pytest.raises(ValueError, match="no three-of-four line"):
+        nl.three_of_four_loss(X, y, 1.0, min_accuracy=0.99)
 
 
 @pytest.mark.parametrize("dataset", ["circles", "spiral"])

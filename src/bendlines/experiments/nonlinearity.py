@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bendlines import data
-from bendlines.mlp import MLP
+from bendlines.mlp import MLP, cross_entropy_loss
 from bendlines.training import History, train_many
 
 __all__ = [
@@ -43,17 +43,21 @@ __all__ = [
     "TOY_DEPTHS",
     "TOY_TRAINING",
     "TOY_WIDTH",
+    "XOR_SCALES",
     "CollapseResult",
     "LinesResult",
     "MnistResult",
     "ToyResult",
+    "XorLinearResult",
     "collapse",
     "collapse_demo",
     "collapsed_rank",
     "line_curves",
     "mnist1d_experiment",
     "random_params",
+    "three_of_four_loss",
     "toy_experiment",
+    "xor_linear_losses",
 ]
 
 # --------------------------------------------------------------------------------------------
@@ -103,6 +107,8 @@ TOY_TRAINING: dict[str, object] = {
 }
 #: Seed of the 2-D nets' initial weights.
 TOY_SEED = 0
+#: Weight lengths at which the chapter evaluates the best three-of-four line on xor.
+XOR_SCALES: tuple[float, ...] = (0.05, 0.1, 0.3, 1.0, 3.0)
 
 #: Numbers of hidden layers of the MNIST-1D nets.
 MNIST_DEPTHS: tuple[int, ...] = (1, 2, 3, 4)
@@ -438,6 +444,116 @@ def toy_experiment(
                 test_acc[key] = float(history.test_acc[-1])
                 train_acc[key] = float(history.train_acc[-1])
     return ToyResult(data=loaded, nets=nets, test_acc=test_acc, train_acc=train_acc)
+
+
+def three_of_four_loss(
+    X: np.ndarray, y: np.ndarray, scale: float, n_offsets: int = 400, min_accuracy: float = 0.7
+) -> tuple[float, float]:
+    """Smallest cross-entropy of a linear model whose line gets three of the four xor blobs right.
+
+    The blobs sit at ``(±1, ±1)``, class 1 where both coordinates have the same sign. A line
+    ``s1 x0 + s2 x1 = c`` (signs ``s1, s2`` in ``{-1, 1}``, offset ``0 < c < 2``) puts exactly
+    three blob centres on their correct side, predicting class 1 where ``s1 x0 + s2 x1 > c``
+    when ``s1 s2 = 1`` and class 0 there otherwise. Of these, only lines that also classify at
+    least ``min_accuracy`` of the points correctly count (a line that grazes a blob's centre
+    gets only half of that blob right). The model's class-1 logit is ``scale`` times the
+    signed distance to the line, so ``scale`` is the length of its weight vector. The loss is
+    :func:`bendlines.mlp.cross_entropy_loss`, the one training minimises.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, 2)
+        xor points.
+    y : ndarray of shape (n,)
+        Labels in {0, 1}.
+    scale : float
+        Length of the weight vector (> 0, per unit of input).
+    n_offsets : int
+        Offsets ``c`` tried, evenly spaced strictly inside (0, 2).
+    min_accuracy : float
+        Smallest accuracy on ``(X, y)`` a line needs to count as getting three blobs right.
+
+    Returns
+    -------
+    loss : float
+        Smallest mean loss over the four orientations and the offsets, in nats.
+    accuracy : float
+        Accuracy on ``(X, y)`` of the line that reaches it, in [0, 1].
+    """
+    if not (np.isfinite(scale) and scale > 0):
+        raise ValueError(f"scale must be a positive number, got {scale!r}")
+    offsets = np.linspace(0.0, 2.0, n_offsets + 2)[1:-1]
+    signs = np.array([(1, 1), (1, -1), (-1, 1), (-1, -1)], dtype=float)
+    proj = X @ signs.T / np.sqrt(2.0)  # (n, 4): signed distance along each normal
+    dist = proj.T[:, None, :] - offsets[None, :, None] / np.sqrt(2.0)  # (4, n_offsets, n)
+    # same-sign normals point to class 1, mixed-sign normals to class 0
+    sign_class1 = (signs[:, 0] * signs[:, 1])[:, None, None]
+    logit1 = scale * sign_class1 * dist
+    logits = np.stack([np.zeros_like(logit1), logit1], axis=-1)  # (4, n_offsets, n, 2)
+    losses, _ = cross_entropy_loss(logits, np.asarray(y))
+    accuracy = np.mean((logit1 > 0) == (np.asarray(y) == 1), axis=-1)
+    allowed = accuracy >= min_accuracy
+    if not allowed.any():
+        raise ValueError(f"no three-of-four line reaches accuracy {min_accuracy} on these points")
+    i, j = np.unravel_index(np.argmin(np.where(allowed, losses, np.inf)), losses.shape)
+    return float(losses[i, j]), float(accuracy[i, j])
+
+
+@dataclass(frozen=True)
+class XorLinearResult:
+    """How close the trained linear nets on xor come to the constant 50/50 prediction.
+
+    Attributes
+    ----------
+    train_loss : dict of (dataset, activation, depth) to float
+        Final training loss of every linear net (logistic regression included), in nats.
+    weight_length : dict of (dataset, activation, depth) to float
+        Length of the collapsed weight vector of the class-1 logit minus the class-0 logit
+        (per unit of input).
+    scales : tuple of float
+        Weight lengths tried for the three-of-four line.
+    line_loss, line_acc : ndarray of shape (n_scales,)
+        Loss (nats) and training accuracy of the best three-of-four line at each scale.
+    """
+
+    train_loss: dict[tuple[str, str, int], float]
+    weight_length: dict[tuple[str, str, int], float]
+    scales: tuple[float, ...]
+    line_loss: np.ndarray
+    line_acc: np.ndarray
+
+
+def xor_linear_losses(toy: ToyResult, scales: Sequence[float] = XOR_SCALES) -> XorLinearResult:
+    """Training losses of the linear nets on xor, and of the best three-of-four lines.
+
+    Parameters
+    ----------
+    toy : ToyResult
+        The result of :func:`toy_experiment` (must include ``"xor"``).
+    scales : sequence of float
+        Weight lengths for :func:`three_of_four_loss`.
+
+    Returns
+    -------
+    XorLinearResult
+    """
+    if "xor" not in toy.data:
+        raise ValueError("toy must hold the xor data set")
+    (X, y), _ = toy.data["xor"]
+    train_loss, weight_length = {}, {}
+    for key in toy.linear_keys("xor"):
+        net = toy.nets[key]
+        W, _ = collapse(net.params)
+        train_loss[key] = net.loss_value(X, y)
+        weight_length[key] = float(np.linalg.norm(W[:, 1] - W[:, 0]))
+    lines = [three_of_four_loss(X, y, float(s)) for s in scales]
+    return XorLinearResult(
+        train_loss=train_loss,
+        weight_length=weight_length,
+        scales=tuple(float(s) for s in scales),
+        line_loss=np.array([loss for loss, _ in lines]),
+        line_acc=np.array([acc for _, acc in lines]),
+    )
 
 
 def decision_grid(
