@@ -10,7 +10,10 @@ same computation:
   tanh they bend.
 * :func:`toy_experiment`: linear nets of any depth against ReLU and tanh nets on xor, circles
   and spiral.
-* :func:`mnist1d_experiment`: logistic regression, deep linear nets and ReLU MLPs on MNIST-1D.
+* :func:`mnist1d_experiment`: logistic regression, deep linear nets and ReLU MLPs on MNIST-1D,
+  each with a learning rate tuned on a validation split and several seeds; the runs
+  themselves are in :mod:`~bendlines.experiments.nonlinearity_runs`, stored by
+  :mod:`bendlines.results`.
 
 Notation follows the code: samples are rows, so a layer maps ``X`` (n, fan_in) to
 ``X W + b`` with ``W`` of shape (fan_in, fan_out).
@@ -23,20 +26,26 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.stats
 
-from bendlines import data
+from bendlines import data, results
+from bendlines.experiments.nonlinearity_runs import LOGISTIC, mnist1d_runs
 from bendlines.mlp import MLP, cross_entropy_loss
-from bendlines.training import History, train_many
+from bendlines.training import train_many
 
 __all__ = [
     "COLLAPSE_SIZES",
     "LINES_ACTIVATIONS",
     "MNIST_ACTIVATIONS",
+    "MNIST_BUDGET",
     "MNIST_DEPTHS",
+    "MNIST_LRS",
     "MNIST_SEEDS",
-    "MNIST_TRAINING",
+    "MNIST_TUNE_SEEDS",
     "MNIST_WIDTH",
     "PAPER_ACCURACY",
+    "PAPER_RECIPE",
+    "PAPER_RERUN_ACCURACY",
     "RANK_ARCHITECTURES",
     "TOY_ACTIVATIONS",
     "TOY_DATASETS",
@@ -48,15 +57,21 @@ __all__ = [
     "LinesResult",
     "MnistResult",
     "ToyResult",
+    "Tuning",
     "XorLinearResult",
     "collapse",
     "collapse_demo",
     "collapsed_rank",
+    "contenders",
+    "interval",
     "line_curves",
     "mnist1d_experiment",
     "random_params",
+    "results_tasks",
     "three_of_four_loss",
+    "tied",
     "toy_experiment",
+    "tune_lr",
     "xor_linear_losses",
 ]
 
@@ -114,21 +129,26 @@ XOR_SCALES: tuple[float, ...] = (0.05, 0.1, 0.3, 1.0, 3.0)
 MNIST_DEPTHS: tuple[int, ...] = (1, 2, 3, 4)
 #: Width of every hidden layer of the MNIST-1D nets.
 MNIST_WIDTH = 100
-#: Initialisation seeds (one net per seed and architecture).
-MNIST_SEEDS: tuple[int, ...] = (0, 1, 2)
+#: Seeds of the final runs: each sets a net's initial weights and its mini-batch order.
+MNIST_SEEDS: tuple[int, ...] = (0, 1, 2, 3, 4)
+#: Seeds of the learning-rate tuning runs (on the validation split).
+MNIST_TUNE_SEEDS: tuple[int, ...] = (100, 101)
+#: Learning rates tried first for every model (Adam); the grid grows at an edge.
+MNIST_LRS: tuple[float, ...] = (1e-3, 3e-3, 1e-2, 3e-2)
+#: At most this many extensions of the grid on each side.
+MNIST_MAX_EXTENSIONS = 3
 #: Hidden activations compared on MNIST-1D.
 MNIST_ACTIVATIONS: tuple[str, ...] = ("identity", "relu")
-#: Training settings for MNIST-1D (passed to :func:`bendlines.training.train_many`).
-MNIST_TRAINING: dict[str, object] = {
-    "optimizer": "adam",
-    "lr": 1e-2,
-    "batch_size": 100,
-    "steps": 1000,
-    "eval_every": 500,
-    "seed": 0,
-}
+#: Training budget of every MNIST-1D run: the MNIST-1D paper's (6000 Adam steps of 100).
+MNIST_BUDGET: dict[str, int] = {"steps": 6000, "batch_size": 100, "eval_every": 500}
+#: The paper's MLP recipe (Greydanus 2020, repository code): 40-100-100-10 with ReLU (its
+#: second layer adds a skip connection, h + relu(W h), which ours does not), Adam, learning
+#: rate 0.01, batches of 100, 6000 steps.
+PAPER_RECIPE: dict[str, float] = {"lr": 1e-2, "depth": 2, "width": MNIST_WIDTH}
+#: Test accuracy of that MLP in the repository's own classification notebook (one run).
+PAPER_RERUN_ACCURACY = 0.651
 #: Test accuracies reported in the MNIST-1D paper's table (Greydanus and Kobak).
-PAPER_ACCURACY: dict[str, float] = {"logistic": 0.32, "mlp": 0.68}
+PAPER_ACCURACY: dict[str, float] = {"logistic": 0.32, "mlp": 0.68, "cnn": 0.94}
 
 
 # --------------------------------------------------------------------------------------------
@@ -358,9 +378,6 @@ def line_curves(
 # 3. Data a line cannot separate
 # --------------------------------------------------------------------------------------------
 
-#: Name of the model with no hidden layer (a single linear layer plus softmax).
-LOGISTIC = "logistic"
-
 
 @dataclass
 class ToyResult:
@@ -589,9 +606,118 @@ def decision_grid(
 # --------------------------------------------------------------------------------------------
 
 
+def contenders(depths: Sequence[int] = MNIST_DEPTHS) -> list[tuple[str, int]]:
+    """``(activation, depth)`` of every model compared: logistic regression, linear, ReLU."""
+    if any(int(d) < 1 for d in depths):
+        raise ValueError(f"depths must be ints >= 1 (logistic regression is added), got {depths}")
+    return [(LOGISTIC, 0)] + [(a, int(d)) for a in MNIST_ACTIVATIONS for d in depths]
+
+
+def _run(activation: str, depth: int, seed: int, lrs: Sequence[float], split: str, lookup):
+    """One stored entry of :func:`~bendlines.experiments.nonlinearity_runs.mnist1d_runs`."""
+    return lookup(
+        mnist1d_runs, activation=activation, depth=int(depth), width=MNIST_WIDTH,
+        seed=int(seed), lrs=[float(lr) for lr in lrs], split=split, **MNIST_BUDGET,
+    )  # fmt: skip
+
+
+def _final_score(run: dict) -> np.ndarray:
+    """Final evaluation accuracy per learning rate; a diverged net scores -inf."""
+    last = run["eval_acc"][:, -1]
+    return np.where(np.isfinite(last) & ~run["diverged"], last, -np.inf)
+
+
+@dataclass(frozen=True)
+class Tuning:
+    """Learning rates tried for one model on the validation split, and the one chosen.
+
+    Attributes
+    ----------
+    lrs : ndarray of shape (n,)
+        Learning rates tried, increasing.
+    val_acc : ndarray of shape (n,)
+        Mean final validation accuracy over :data:`MNIST_TUNE_SEEDS` (-inf: diverged).
+    best : float
+        The chosen rate (``nan`` while runs are missing).
+    complete : bool
+        Whether every run needed was available (with ``lookup=results.peek``).
+    """
+
+    lrs: np.ndarray
+    val_acc: np.ndarray
+    best: float
+    complete: bool
+
+
+def tune_lr(activation: str, depth: int, lookup=None) -> Tuning:
+    """Choose a learning rate for one model on the validation split.
+
+    Start from :data:`MNIST_LRS`; while the best rate sits at an edge of the grid, extend the
+    grid one step (the edge's ratio to its neighbour) beyond it, at most
+    :data:`MNIST_MAX_EXTENSIONS` times per side.
+
+    Parameters
+    ----------
+    activation, depth : str, int
+        The model (see :func:`contenders`).
+    lookup : callable, default :func:`bendlines.results.get`
+        ``lookup(fn, **settings)``; :func:`bendlines.results.peek` returns ``None`` for a
+        missing entry, and the tuning stops there with ``complete=False``.
+    """
+    lookup = results.get if lookup is None else lookup
+    scores: dict[float, list[np.ndarray]] = {}
+    batches = [list(MNIST_LRS)]
+    extended = {"low": 0, "high": 0}
+    while batches:
+        lrs = batches.pop()
+        found = [
+            _run(activation, depth, seed, lrs, "validation", lookup) for seed in MNIST_TUNE_SEEDS
+        ]
+        if any(run is None for run in found):
+            grid = np.array(sorted(scores))
+            return Tuning(grid, np.full(grid.shape, np.nan), float("nan"), False)
+        for run in found:
+            for lr, score in zip(lrs, _final_score(run), strict=True):
+                scores.setdefault(float(lr), []).append(score)
+        grid = np.array(sorted(scores))
+        mean = np.array([np.mean(scores[lr]) for lr in grid])
+        best = int(np.argmax(mean))
+        for side, edge, inner in (("low", 0, 1), ("high", -1, -2)):
+            at_edge = best == (0 if side == "low" else len(grid) - 1)
+            if at_edge and extended[side] < MNIST_MAX_EXTENSIONS:
+                extended[side] += 1
+                batches.append([float(grid[edge] * grid[edge] / grid[inner])])
+    return Tuning(grid, mean, float(grid[best]), True)
+
+
+def interval(values: np.ndarray, confidence: float = 0.95) -> tuple[float, float, float]:
+    """Mean, standard deviation (ddof = 1) and half-width of the t confidence interval.
+
+    Parameters
+    ----------
+    values : ndarray of shape (n,)
+        One value per seed (n >= 2).
+    confidence : float
+        Two-sided level of the interval.
+    """
+    values = np.asarray(values, dtype=float)
+    if values.ndim != 1 or len(values) < 2:
+        raise ValueError(f"need a 1-D array of at least 2 values, got shape {values.shape}")
+    sd = float(np.std(values, ddof=1))
+    t = float(scipy.stats.t.ppf(0.5 + confidence / 2, len(values) - 1))
+    return float(np.mean(values)), sd, t * sd / np.sqrt(len(values))
+
+
+def tied(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether the 95 % intervals of the means of ``a`` and ``b`` overlap (a tie)."""
+    ma, _, ha = interval(a)
+    mb, _, hb = interval(b)
+    return bool(abs(ma - mb) <= ha + hb)
+
+
 @dataclass
 class MnistResult:
-    """Test accuracies on MNIST-1D.
+    """The fair comparison on MNIST-1D: tuned rates, then :data:`MNIST_SEEDS` on the test set.
 
     Attributes
     ----------
@@ -600,83 +726,98 @@ class MnistResult:
     width : int
         Width of every hidden layer.
     seeds : tuple of int
-        Initialisation seeds, matching the columns.
-    logistic : ndarray of shape (n_seeds,)
-        Test accuracy of logistic regression, in [0, 1].
+        Seeds (initial weights and batch order), matching the columns.
+    tuning : dict of (activation, depth) to Tuning
+        Learning-rate choice per model (logistic regression under ``("logistic", 0)``).
+    logistic, logistic_train : ndarray of shape (n_seeds,)
+        Final test and training accuracy of logistic regression, in [0, 1].
     test_acc, train_acc : dict of str to ndarray of shape (n_depths, n_seeds)
         Final test and training accuracies per hidden activation (``"identity"``: deep
         linear nets), in [0, 1].
-    logistic_train : ndarray of shape (n_seeds,)
-        Training accuracy of logistic regression.
-    histories : dict of (activation, depth) to list of History
-        Training records (logistic regression under ``("logistic", 0)``).
+    steps : ndarray of shape (n_evals,)
+        Steps at which the test accuracy was recorded.
+    curves : dict of (activation, depth) to ndarray of shape (n_seeds, n_evals)
+        Test accuracy during training.
+    paper_test, paper_train : ndarray of shape (n_seeds,)
+        The paper's recipe (ReLU, two hidden layers of 100, Adam at 0.01, same budget).
     """
 
     depths: tuple[int, ...]
     width: int
     seeds: tuple[int, ...]
+    tuning: dict[tuple[str, int], Tuning]
     logistic: np.ndarray
     logistic_train: np.ndarray
     test_acc: dict[str, np.ndarray]
     train_acc: dict[str, np.ndarray]
-    histories: dict[tuple[str, int], list[History]]
+    steps: np.ndarray
+    curves: dict[tuple[str, int], np.ndarray]
+    paper_test: np.ndarray
+    paper_train: np.ndarray
+
+    def final(self, activation: str, depth: int) -> np.ndarray:
+        """Final test accuracies of one model over the seeds."""
+        if activation == LOGISTIC:
+            return self.logistic
+        return self.test_acc[activation][self.depths.index(depth)]
 
 
-def mnist1d_experiment(
-    depths: Sequence[int] = MNIST_DEPTHS,
-    width: int = MNIST_WIDTH,
-    seeds: Sequence[int] = MNIST_SEEDS,
-    activations: Sequence[str] = MNIST_ACTIVATIONS,
-    training: dict[str, object] | None = None,
-) -> MnistResult:
-    """Logistic regression, deep linear nets and MLPs on MNIST-1D, several seeds each.
+def _final_runs(activation: str, depth: int, lr: float, lookup) -> list | None:
+    runs = [_run(activation, depth, s, [lr], "test", lookup) for s in MNIST_SEEDS]
+    return None if any(r is None for r in runs) else runs
 
-    Every (activation, depth) pair is one :func:`~bendlines.training.train_many` call over all
-    seeds, in float32.
 
-    Parameters
-    ----------
-    depths : sequence of int
-        Numbers of hidden layers (each >= 1).
-    width : int
-        Width of every hidden layer.
-    seeds : sequence of int
-        Seeds of the initial weights, one net per seed.
-    activations : sequence of str
-        Hidden activations (``"identity"`` gives deep linear nets).
-    training : dict, optional
-        Keyword arguments of ``train_many`` (default :data:`MNIST_TRAINING`).
+def mnist1d_experiment(lookup=None) -> MnistResult:
+    """Logistic regression, deep linear nets and ReLU MLPs on MNIST-1D, compared fairly.
 
-    Returns
-    -------
-    MnistResult
+    Each model's learning rate is tuned on a validation split (:func:`tune_lr`); then each is
+    trained on the whole training set from every seed of :data:`MNIST_SEEDS` (own initial
+    weights and batch order) for the budget :data:`MNIST_BUDGET` and scored on the test set.
+    Runs come from the results store (computed on a miss).
     """
-    training = dict(MNIST_TRAINING if training is None else training)
-    if any(int(d) < 1 for d in depths):
-        raise ValueError(f"depths must be ints >= 1 (logistic regression is added), got {depths}")
-    (X, y), (Xt, yt) = data.load("mnist1d")
-    n_in, n_out = X.shape[1], _classes(y)
-    histories: dict[tuple[str, int], list[History]] = {}
+    lookup = results.get if lookup is None else lookup
+    tuning, runs = {}, {}
+    for act, depth in contenders():
+        tuning[(act, depth)] = tune_lr(act, depth, lookup)
+        runs[(act, depth)] = _final_runs(act, depth, tuning[(act, depth)].best, lookup)
+    paper = _final_runs("relu", PAPER_RECIPE["depth"], PAPER_RECIPE["lr"], lookup)
 
-    def fit(activation: str, sizes: list[int]) -> list[History]:
-        stack = [MLP(sizes, activation=activation, seed=s, dtype=np.float32) for s in seeds]
-        return train_many(stack, (X, y), (Xt, yt), **training)
+    def last(key, field):
+        return np.array([r[field][0, -1] for r in runs[key]])
 
-    histories[(LOGISTIC, 0)] = fit("identity", [n_in, n_out])
-    for act in activations:
-        for d in depths:
-            histories[(act, d)] = fit(act, [n_in] + [width] * d + [n_out])
-
-    def final(key: tuple[str, int], field: str) -> np.ndarray:
-        return np.array([getattr(h, field)[-1] for h in histories[key]])
+    def by_depth(act, field):
+        return np.stack([last((act, d), field) for d in MNIST_DEPTHS])
 
     return MnistResult(
-        depths=tuple(int(d) for d in depths),
-        width=int(width),
-        seeds=tuple(int(s) for s in seeds),
-        logistic=final((LOGISTIC, 0), "test_acc"),
-        logistic_train=final((LOGISTIC, 0), "train_acc"),
-        test_acc={a: np.stack([final((a, d), "test_acc") for d in depths]) for a in activations},
-        train_acc={a: np.stack([final((a, d), "train_acc") for d in depths]) for a in activations},
-        histories=histories,
-    )
+        depths=tuple(MNIST_DEPTHS),
+        width=MNIST_WIDTH,
+        seeds=tuple(MNIST_SEEDS),
+        tuning=tuning,
+        logistic=last((LOGISTIC, 0), "eval_acc"),
+        logistic_train=last((LOGISTIC, 0), "train_acc"),
+        test_acc={a: by_depth(a, "eval_acc") for a in MNIST_ACTIVATIONS},
+        train_acc={a: by_depth(a, "train_acc") for a in MNIST_ACTIVATIONS},
+        steps=runs[(LOGISTIC, 0)][0]["steps"],
+        curves={k: np.stack([r["eval_acc"][0] for r in v]) for k, v in runs.items()},
+        paper_test=np.array([r["eval_acc"][0, -1] for r in paper]),
+        paper_train=np.array([r["train_acc"][0, -1] for r in paper]),
+    )  # fmt: skip
+
+
+def results_tasks() -> list[tuple]:
+    """Runs for the results store: tuning runs, then (once tuned) the final runs."""
+    tasks = []
+
+    def record(fn, **settings):
+        tasks.append((fn, settings))
+        return results.peek(fn, **settings)
+
+    for act, depth in contenders():
+        tuning = tune_lr(act, depth, record)
+        if tuning.complete:
+            _final_runs(act, depth, tuning.best, record)
+    _final_runs("relu", PAPER_RECIPE["depth"], PAPER_RECIPE["lr"], record)
+    unique = {}
+    for fn, settings in tasks:
+        unique[results.entry_key(fn, settings)] = (fn, settings)
+    return list(unique.values())
