@@ -705,7 +705,7 @@ def interval(values: np.ndarray, confidence: float = 0.95) -> tuple[float, float
         raise ValueError(f"need a 1-D array of at least 2 values, got shape {values.shape}")
     sd = float(np.std(values, ddof=1))
     t = float(scipy.stats.t.ppf(0.5 + confidence / 2, len(values) - 1))
-    return float(np.mean(values)), sd, t * sd / np.sqrt(len(values))
+    return float(np.mean(values)), sd, float(t * sd / np.sqrt(len(values)))
 
 
 def tied(a: np.ndarray, b: np.ndarray) -> bool:
