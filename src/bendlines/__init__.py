@@ -10,6 +10,7 @@ data         the book's data sets (MNIST-1D, 2-D toy sets)
 targets      1-D target functions with their second derivatives
 approx       piecewise-linear approximation with sums of ReLU hinges
 regions      exact linear regions of ReLU networks with 2-D input
+towers       Nielsen's steps, bumps and towers built from ReLU units
 experiments  the experiments each chapter runs
 style        one plotting style for every figure
 numbers      very large and very small numbers in powers of ten, for the prose
