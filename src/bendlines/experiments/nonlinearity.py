@@ -123,7 +123,7 @@ TOY_TRAINING: dict[str, object] = {
 #: Seed of the 2-D nets' initial weights.
 TOY_SEED = 0
 #: Weight lengths at which the chapter evaluates the best three-of-four line on xor.
-XOR_SCALES: tuple[float, ...] = (0.05, 0.1, 0.3, 1.0, 3.0)
+XOR_SCALES: tuple[float, ...] = (0.05, 0.08, 0.13, 0.2, 0.3, 0.5, 0.8, 1.3, 2.0, 3.0)
 
 #: Numbers of hidden layers of the MNIST-1D nets.
 MNIST_DEPTHS: tuple[int, ...] = (1, 2, 3, 4)
