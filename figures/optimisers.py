@@ -36,7 +36,7 @@ def make_figure(result=None):
     budgets = sorted(result["test"])
     for i, opt in enumerate(result["curves"]):
         for k, budget in enumerate(budgets):
-            acc = result["test"][budget][opt][:, result["best"][budget][opt]]
+            acc = result["test"][budget][opt]
             mean, _, low, high = pr.interval95(100 * acc)
             pos = k + (i - 0.5) * 0.25
             right.errorbar(

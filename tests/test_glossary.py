@@ -8,6 +8,7 @@ and nothing else.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import glossary_scan as scan
@@ -280,3 +281,15 @@ def test_term_roles_target_glossary_terms(the_book):
         _, roles = scan.prose_mask(pages[name])
         unknown = [target for *_, target in roles if target.strip().lower() not in known]
         assert unknown == [], f"{name}.md links unknown terms {unknown}"
+
+
+GENINDEX = BOOK / "_build" / "html" / "genindex.html"
+
+
+@pytest.mark.skipif(not GENINDEX.is_file(), reason="build the book first: make book")
+def test_the_published_index_lists_every_glossary_term_and_the_primers_key_results(the_book):
+    _, _, entries = the_book
+    html = GENINDEX.read_text(encoding="utf-8")
+    targets = set(re.findall(r'href="glossary\.html#(term-[^"]+)"', html))
+    assert len(targets) >= sum(len(e.names) for e in entries)
+    assert len(re.findall(r'href="primer\.html#index-\d+"', html)) >= 5

@@ -167,7 +167,7 @@ def comparison():
 
 
 def _interval(result, budget, opt):
-    return pr.interval95(result["test"][budget][opt][:, result["best"][budget][opt]])
+    return pr.interval95(result["test"][budget][opt])
 
 
 def test_comparison_is_fair(comparison):
@@ -179,6 +179,8 @@ def test_comparison_is_fair(comparison):
             val = comparison["val"][budget][opt]
             assert val.shape == (len(pr.OPT_SEEDS), len(grid))
             assert len(np.unique(val[:, best])) > 1  # seeds differ: own start and batch order
+            # the nets scored on the test set are the ones the validation curves followed
+            np.testing.assert_array_equal(comparison["val_retrained"][budget][opt], val[:, best])
 
 
 def test_adam_ahead_after_few_steps_tie_after_many(comparison):

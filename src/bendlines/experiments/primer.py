@@ -246,49 +246,77 @@ def interval95(values) -> tuple[float, float, float, float]:
 def optimiser_comparison(budgets=OPT_BUDGETS, seeds=OPT_SEEDS, grids=OPT_GRIDS) -> dict:
     """Mini-batch SGD against Adam, each with its learning rate tuned on validation.
 
-    For every budget, contender, seed and rate, a fresh net (initialised from the seed) is
-    trained for that many steps on mini-batches drawn in the seed's own order. The rate with
-    the best mean validation accuracy is chosen per contender and budget; its nets are then
-    scored once on the test set.
+    For every contender, seed and rate, a fresh net (initialised from the seed) trains for the
+    longest budget on mini-batches drawn in the seed's own order, with its validation accuracy
+    recorded along the way. At each budget the rate with the best mean validation accuracy
+    is chosen per contender; the nets of that rate are then scored once on the test set (for
+    a shorter budget, retrained to that step: training is deterministic, so this is the same
+    net the long run passed through).
 
     Returns
     -------
     dict
-        ``val[budget][opt]``: validation accuracy, array (seeds, rates);
-        ``test[budget][opt]``: test accuracy, array (seeds, rates);
+        ``val[budget][opt]``: validation accuracy at that step, array (seeds, rates);
         ``best[budget][opt]``: index of the chosen rate;
-        ``curves[opt]``: validation accuracy along the longest run, array (seeds, rates, evals);
+        ``test[budget][opt]``: test accuracy of the chosen rate, array (seeds,);
+        ``val_retrained[budget][opt]``: validation accuracy of the retrained nets (seeds,);
+        ``curves[opt]``: validation accuracy along the runs, array (seeds, rates, evals);
         ``steps``: the evaluation steps of ``curves``.
     """
     train_set, val, test = opt_splits()
-    out = {"val": {}, "test": {}, "best": {}, "curves": {}, "steps": None}
+    long = max(budgets)
+    if any(b % OPT_EVAL_EVERY for b in budgets):
+        raise ValueError(f"budgets must be multiples of {OPT_EVAL_EVERY}, got {budgets}")
+    out = {"val": {}, "best": {}, "test": {}, "val_retrained": {}, "curves": {}, "steps": None}
+    final_test = {}
+    for opt, grid in grids.items():
+        curves, tests = [], []
+        for seed in seeds:
+            nets = [MLP(OPT_SIZES, activation="relu", seed=1000 + seed) for _ in grid]
+            hist = train_many(
+                nets,
+                train_set,
+                test_data=val,
+                optimizer=opt,
+                lr=list(grid),
+                batch_size=OPT_BATCH,
+                steps=long,
+                seed=seed,
+                eval_every=OPT_EVAL_EVERY,
+            )
+            curves.append([h.test_acc for h in hist])
+            tests.append([net.accuracy(*test) for net in nets])
+            out["steps"] = hist[0].steps
+        out["curves"][opt] = np.array(curves)
+        final_test[opt] = np.array(tests)
     for budget in budgets:
-        out["val"][budget], out["test"][budget], out["best"][budget] = {}, {}, {}
+        k = int(np.flatnonzero(out["steps"] == budget)[0])
+        for key in ("val", "best", "test", "val_retrained"):
+            out[key].setdefault(budget, {})
         for opt, grid in grids.items():
-            v = np.empty((len(seeds), len(grid)))
-            t = np.empty_like(v)
-            curves = []
-            for i, seed in enumerate(seeds):
-                nets = [MLP(OPT_SIZES, activation="relu", seed=1000 + seed) for _ in grid]
-                hist = train_many(
-                    nets,
+            v = out["curves"][opt][:, :, k]
+            best = int(np.argmax(v.mean(axis=0)))
+            out["val"][budget][opt], out["best"][budget][opt] = v, best
+            if budget == long:
+                out["test"][budget][opt] = final_test[opt][:, best]
+                out["val_retrained"][budget][opt] = v[:, best]
+                continue
+            t, r = [], []
+            for seed in seeds:
+                net = MLP(OPT_SIZES, activation="relu", seed=1000 + seed)
+                train_many(
+                    [net],
                     train_set,
-                    test_data=val,
                     optimizer=opt,
-                    lr=list(grid),
+                    lr=grid[best],
                     batch_size=OPT_BATCH,
                     steps=budget,
                     seed=seed,
-                    eval_every=OPT_EVAL_EVERY,
+                    eval_every=budget,
                 )
-                v[i] = [h.test_acc[-1] for h in hist]
-                t[i] = [net.accuracy(*test) for net in nets]
-                curves.append([h.test_acc for h in hist])
-                out["steps"] = hist[0].steps
-            out["val"][budget][opt], out["test"][budget][opt] = v, t
-            out["best"][budget][opt] = int(np.argmax(v.mean(axis=0)))
-            if budget == max(budgets):
-                out["curves"][opt] = np.array(curves)
+                t.append(net.accuracy(*test))
+                r.append(net.accuracy(*val))
+            out["test"][budget][opt], out["val_retrained"][budget][opt] = np.array(t), np.array(r)
     return out
 
 
@@ -298,6 +326,8 @@ def optimiser_comparison(budgets=OPT_BUDGETS, seeds=OPT_SEEDS, grids=OPT_GRIDS) 
 OVERFIT_SIZES = (1, 64, 64, 1)
 OVERFIT_N, OVERFIT_N_HELD, OVERFIT_NOISE = 16, 200, 0.3
 OVERFIT_STEPS, OVERFIT_EVAL_EVERY, OVERFIT_LR = 3000, 25, 0.01
+#: Seed of the data; the nets start from the initialisation seeds below.
+OVERFIT_DATA_SEED = 0
 OVERFIT_SEEDS = (0, 1, 2, 3, 4)
 
 
@@ -306,7 +336,7 @@ def overfit_target(x):
     return np.sin(3 * x)
 
 
-def overfit_data(seed: int = 0):
+def overfit_data(seed: int = OVERFIT_DATA_SEED):
     """Training, validation and test sets ``(X, y)`` on [-1, 1], each with noise 0.3."""
     rng = np.random.default_rng(seed)
 
@@ -317,54 +347,57 @@ def overfit_data(seed: int = 0):
     return sample(OVERFIT_N), sample(OVERFIT_N_HELD), sample(OVERFIT_N_HELD)
 
 
-def overfitting(seeds=OVERFIT_SEEDS) -> dict:
-    """Train one net per seed (full batch, Adam) and record training and validation losses.
+def _overfit_nets(seeds) -> list[MLP]:
+    return [MLP(OVERFIT_SIZES, activation="tanh", init="xavier", seed=s) for s in seeds]
 
-    The stopping step is the one with the lowest validation loss (early stopping); each net is
-    retrained to that step and scored once on the test set.
+
+def overfitting(seeds=OVERFIT_SEEDS) -> dict:
+    """Train one net per initialisation seed (full batch, Adam) on the same noisy points.
+
+    The stopping step of each net is the one with the lowest validation loss (early
+    stopping). The nets are then trained again from the same start (training is
+    deterministic) with the test set watched instead, and each is scored on the test set at
+    its own stopping step and at the end.
 
     Returns
     -------
     dict
-        ``steps`` (evals,), ``train``, ``val`` (seeds, evals) mean squared errors,
-        ``best_step`` (seeds,), ``test_at_best``, ``test_at_end`` (seeds,), the data sets of
-        seed 0 (``train_set``, ``val_set``), and the seed-0 nets ``net_best`` and ``net_end``.
+        ``steps`` (evals,); ``train``, ``val``, ``test`` mean squared errors (seeds, evals),
+        ``test`` only up to the latest stopping step; ``best_step``, ``test_at_best``,
+        ``test_at_end`` (seeds,); the data (``train_set``, ``val_set``); and the first seed's
+        nets at its stopping step and at the end (``net_best``, ``net_end``).
     """
-    out = {"train": [], "val": [], "best_step": [], "test_at_best": [], "test_at_end": []}
-    for seed in seeds:
-        train_set, val, test = overfit_data(seed)
-        net = MLP(OVERFIT_SIZES, activation="tanh", init="xavier", seed=seed)
-        (h,) = train_many(
-            [net],
-            train_set,
-            test_data=val,
-            lr=OVERFIT_LR,
-            batch_size=None,
-            steps=OVERFIT_STEPS,
-            eval_every=OVERFIT_EVAL_EVERY,
-            loss="mse",
-        )
-        best = int(h.steps[np.argmin(h.test_loss)])
-        early = MLP(OVERFIT_SIZES, activation="tanh", init="xavier", seed=seed)
-        train_many(
-            [early],
-            train_set,
-            lr=OVERFIT_LR,
-            batch_size=None,
-            steps=best,
-            eval_every=max(best, 1),
-            loss="mse",
-        )
-        out["train"].append(h.train_loss)
-        out["val"].append(h.test_loss)
-        out["best_step"].append(best)
-        out["test_at_best"].append(early.loss_value(*test, loss="mse"))
-        out["test_at_end"].append(net.loss_value(*test, loss="mse"))
-        if seed == seeds[0]:
-            out.update(steps=h.steps, train_set=train_set, val_set=val, net_best=early, net_end=net)
-    for key in ("train", "val", "best_step", "test_at_best", "test_at_end"):
-        out[key] = np.array(out[key])
-    return out
+    train_set, val, test = overfit_data()
+    settings = {
+        "lr": OVERFIT_LR,
+        "batch_size": None,
+        "eval_every": OVERFIT_EVAL_EVERY,
+        "loss": "mse",
+    }
+    nets = _overfit_nets(seeds)
+    hist = train_many(nets, train_set, test_data=val, steps=OVERFIT_STEPS, **settings)
+    steps = hist[0].steps
+    best = np.array([int(steps[np.argmin(h.test_loss)]) for h in hist])
+    again = train_many(
+        _overfit_nets(seeds), train_set, test_data=test, steps=int(best.max()), **settings
+    )
+    (net_best,) = _overfit_nets(seeds[:1])
+    train_many([net_best], train_set, steps=int(best[0]), **settings)
+    return {
+        "steps": steps,
+        "train": np.array([h.train_loss for h in hist]),
+        "val": np.array([h.test_loss for h in hist]),
+        "test": [h.test_loss for h in again],
+        "best_step": best,
+        "test_at_best": np.array(
+            [h.test_loss[np.flatnonzero(h.steps == b)[0]] for h, b in zip(again, best, strict=True)]
+        ),
+        "test_at_end": np.array([net.loss_value(*test, loss="mse") for net in nets]),
+        "train_set": train_set,
+        "val_set": val,
+        "net_best": net_best,
+        "net_end": nets[0],
+    }
 
 
 # ------------------------------------------------------------------------------ chain rule
