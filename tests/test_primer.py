@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -304,3 +306,21 @@ def test_cross_entropy_leaves_its_input_alone():
     before = logits.copy()
     cross_entropy_loss(logits, np.array([pr.SOFTMAX_LABEL]))
     np.testing.assert_array_equal(logits, before)
+
+
+# ------------------------------------------------------------------------------ the page
+
+PAGE = Path(__file__).resolve().parents[1] / "book" / "_build" / "html" / "primer.html"
+
+
+@pytest.mark.skipif(not PAGE.is_file(), reason="build the book first: make book")
+def test_page_has_captioned_figures_a_summary_and_hidden_solutions():
+    html = PAGE.read_text(encoding="utf-8")
+    captions = re.findall(r"<figcaption>(.*?)</figcaption>", html, flags=re.S)
+    assert len(captions) == 5
+    for caption in captions:
+        script = re.search(r'href="_downloads/[0-9a-f]+/([a-z0-9_]+\.py)"', caption)
+        assert script and (PAGE.parents[3] / "figures" / script.group(1)).is_file()
+    assert 'id="summary"' in html and 'id="exercises"' in html
+    assert 3 <= len(re.findall(r'<details class="sd-sphinx-override sd-dropdown', html)) <= 5
+    assert not re.search(r"<details[^>]*\sopen", html)
