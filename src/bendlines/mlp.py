@@ -155,7 +155,7 @@ def cross_entropy_loss(logits: np.ndarray, targets: np.ndarray) -> tuple[np.ndar
     n = logits.shape[-2]
     if targets.ndim == 1:
         targets = one_hot(targets, logits.shape[-1], logits.dtype)
-    z = np.ascontiguousarray(logits.mT)  # (..., n_classes, n)
+    z = np.array(logits.mT, order="C")  # (..., n_classes, n), a copy: the work below is in place
     t = targets.T
     # forward: log p_ic = s_ic - log sum_c exp(s_ic), with s_ic = z_ic - max_c z_ic
     z -= np.maximum.reduce(z, axis=-2, keepdims=True)

@@ -1,0 +1,369 @@
+"""Find glossary terms in the prose of the book's chapters, and link their first uses.
+
+Used by ``tests/test_glossary.py`` (the reading-order checks) and by the lead's
+``link_terms.py`` script (which rewrites chapters), so that both agree on what counts as
+prose and as a use of a term.
+
+Prose is the chapter text without: the front matter, code cells and other non-prose
+directives (code, math, toctree, bibliography, glossary, index, widgets...), directive
+option lines and arguments, display math, headings, target labels, comments, inline code,
+inline math, roles (``{glue:text}`...```, ``{cite:p}`...```, ...; a ``{term}`...``` role is
+recorded as a link), Markdown links and HTML tags. The bodies of containers such as notes,
+dropdowns and tables are prose.
+
+A term matches case-insensitively as a whole word (not preceded by a letter, digit or
+hyphen, not followed by a letter or digit), in its plural (-s, -es, y -> -ies), with
+``-ise``/``-ize`` spellings, and with the spaces or hyphens between its words free to be a
+space, a line break, a hyphen or nothing. Overlapping matches go to the longest term.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: Directives whose body is not prose.
+SKIP_DIRECTIVES = {
+    "code-cell",
+    "code",
+    "code-block",
+    "sourcecode",
+    "math",
+    "toctree",
+    "bibliography",
+    "glossary",
+    "index",
+    "raw",
+    "eval-rst",
+    "widget",
+    "literalinclude",
+    "include",
+    "glue",
+    "glue:figure",
+    "glue:any",
+    "glue:md",
+    "mermaid",
+    "graphviz",
+}
+
+#: Pages of the toctree that are not chapters (reference pages are not read in order).
+NOT_CHAPTERS = {"glossary", "bibliography", "api", "genindex", "404"}
+
+_FENCE = re.compile(r"^(\s*)(`{3,}|~{3,}|:{3,})\s*(\{([^}]*)\})?(.*)$")
+_OPTION = re.compile(r"^\s*:[\w-]+:")
+_ROLE = re.compile(r"\{([\w:.-]+)\}(`+)(.+?)\2", re.S)
+_CODE = re.compile(r"(`+)(.+?)\1", re.S)
+_MATH2 = re.compile(r"(?<!\\)\$\$.+?(?<!\\)\$\$", re.S)
+_MATH1 = re.compile(r"(?<![\\$])\$(?!\s)[^$]+?(?<![\\\s])\$", re.S)
+_LINK = re.compile(r"!?\[[^\]]*\]\([^)]*\)|<https?://[^>]*>")
+_HTML = re.compile(r"<!--.*?-->|</?[A-Za-z][^>]*>", re.S)
+_SUBST = re.compile(r"\{\{.*?\}\}", re.S)
+_TERM_TARGET = re.compile(r"^(.*?)\s*<([^<>]+)>\s*$", re.S)
+
+
+@dataclass
+class Entry:
+    """One glossary entry: its names (the first is the main one), definition and home page."""
+
+    names: list[str]
+    definition: str
+    home: str | None
+    pattern: re.Pattern = field(init=False, repr=False)
+
+    def __post_init__(self):
+        self.pattern = term_pattern(self.names)
+
+
+@dataclass
+class Use:
+    """One use of a glossary entry in a page: where, how it was written, and whether linked."""
+
+    entry: Entry
+    start: int
+    end: int
+    text: str
+    linked: bool
+
+
+# ------------------------------------------------------------------------------ prose mask
+
+
+def prose_mask(text: str) -> tuple[bytearray, list[tuple[int, int, str, str]]]:
+    """Which characters of a MyST page are prose, and where its roles are.
+
+    Returns
+    -------
+    mask : bytearray of len(text)
+        1 for prose characters, 0 elsewhere.
+    term_roles : list of (start, end, shown text, target)
+        Every ``{term}`` role, target as written (``text <target>`` or ``target``).
+    """
+    mask = bytearray(len(text))
+    lines = text.splitlines(keepends=True)
+    offsets, pos = [], 0
+    for line in lines:
+        offsets.append(pos)
+        pos += len(line)
+    i = 0
+    if lines and lines[0].strip() == "---":  # front matter
+        i = 1
+        while i < len(lines) and lines[i].strip() != "---":
+            i += 1
+        i += 1
+    fences: list[tuple[str, bool]] = []  # open fences: (marker, body is prose)
+    options = False  # inside a directive's option block
+    math = False
+    while i < len(lines):
+        line = lines[i]
+        stripped = line.strip()
+        skipping = any(not prose for _, prose in fences)
+        fence = _FENCE.match(line)
+        if (
+            fence
+            and fences
+            and fence.group(2)[0] == fences[-1][0][0]
+            and not fence.group(3)
+            and len(fence.group(2)) >= len(fences[-1][0])
+            and not fence.group(5).strip()
+        ):
+            fences.pop()  # closing fence
+            options = False
+        elif fence and not skipping and not math:
+            name = (fence.group(4) or "").strip()
+            prose = bool(fence.group(3)) and name not in SKIP_DIRECTIVES
+            fences.append((fence.group(2), prose))
+            options = prose
+        elif skipping:
+            pass
+        elif options and _OPTION.match(line):
+            pass
+        elif math or stripped.startswith("$$"):
+            options = False
+            closes = stripped.count("$$")
+            if math:
+                math = closes % 2 == 0
+            else:
+                math = closes % 2 == 1
+        else:
+            options = False
+            heading = stripped.startswith("#")
+            label = re.fullmatch(r"\([\w:-]+\)=", stripped) is not None
+            comment = stripped.startswith("%")
+            if stripped and not (heading or label or comment):
+                start = offsets[i]
+                mask[start : start + len(line)] = b"\x01" * len(line)
+        i += 1
+    roles = _mask_inline(text, mask)
+    return mask, roles
+
+
+def _mask_inline(text: str, mask: bytearray) -> list[tuple[int, int, str, str]]:
+    """Unmark inline non-prose inside marked runs; return the term roles found."""
+    roles = []
+    for run_start, run_end in _runs(mask):
+        chunk = text[run_start:run_end]
+        for pattern in (_ROLE, _CODE, _MATH2, _MATH1, _LINK, _HTML, _SUBST):
+            for m in pattern.finditer(chunk):
+                a, b = run_start + m.start(), run_start + m.end()
+                if not all(mask[a:b]):
+                    continue  # overlaps something already removed
+                if pattern is _ROLE and m.group(1) == "term":
+                    content = m.group(3)
+                    target = _TERM_TARGET.match(content)
+                    shown, goal = (
+                        (target.group(1), target.group(2)) if target else (content, content)
+                    )
+                    roles.append((a, b, shown, goal))
+                mask[a:b] = bytes(b - a)
+    return sorted(roles)
+
+
+def _runs(mask: bytearray) -> list[tuple[int, int]]:
+    runs, start = [], None
+    for k, v in enumerate(mask):
+        if v and start is None:
+            start = k
+        elif not v and start is not None:
+            runs.append((start, k))
+            start = None
+    if start is not None:
+        runs.append((start, len(mask)))
+    return runs
+
+
+# ------------------------------------------------------------------------------ terms
+
+
+def _word_pattern(word: str, last: bool) -> str:
+    w = re.escape(word)
+    w = re.sub(r"is(?=e|ation|ing)", "i[sz]", w)
+    if last:
+        if word.endswith("y") and len(word) > 2 and word[-2] not in "aeiou":
+            return w[:-1] + "(?:y|ies)"
+        if word[-1].isalpha():
+            return w + "(?:s|es)?"
+    return w
+
+
+def term_pattern(names: list[str]) -> re.Pattern:
+    """One case-insensitive regex for every name of an entry (plurals, -ise/-ize, joins)."""
+    forms = []
+    for name in sorted(names, key=len, reverse=True):
+        words = re.split(r"[\s-]+", name.strip())
+        parts = [_word_pattern(w, k == len(words) - 1) for k, w in enumerate(words)]
+        forms.append(r"[\s-]?".join(parts) if len(words) > 1 else parts[0])
+    return re.compile(r"(?<![\w-])(?:" + "|".join(forms) + r")(?!\w)", re.I)
+
+
+def parse_glossary(text: str) -> list[Entry]:
+    """Entries of the ``{glossary}`` directive of a MyST page, with home pages.
+
+    Term lines are unindented lines of the directive body; consecutive term lines name one
+    entry. The indented lines below them are its definition, and its first ``{doc}`` link is
+    its home page.
+    """
+    body = re.search(r"^(`{3,}|:{3,})\{glossary\}[^\n]*\n(.*?)^\1\s*$", text, re.S | re.M)
+    if body is None:
+        raise ValueError("no {glossary} directive found")
+    entries: list[Entry] = []
+    names: list[str] = []
+    definition: list[str] = []
+
+    def flush():
+        if names:
+            joined = " ".join(definition)
+            home = re.search(r"\{doc\}`(?:[^`<]*<)?([^`>]+)>?`", joined)
+            entries.append(Entry(list(names), joined.strip(), home.group(1) if home else None))
+
+    for line in body.group(2).splitlines():
+        if not line.strip() or (_OPTION.match(line) and not entries and not names):
+            continue
+        if line[0].isspace():
+            definition.append(line.strip())
+        else:
+            if definition:
+                flush()
+                names, definition = [], []
+            names.append(line.strip())
+    flush()
+    return entries
+
+
+def reading_order(index_text: str) -> list[str]:
+    """Pages of every ``{toctree}`` of the home page, in order, without options."""
+    pages = []
+    for block in re.finditer(
+        r"^(`{3,}|:{3,})\{toctree\}[^\n]*\n(.*?)^\1\s*$", index_text, re.S | re.M
+    ):
+        for line in block.group(2).splitlines():
+            if line.strip() and not _OPTION.match(line):
+                pages.append(line.strip())
+    return pages
+
+
+def chapters(index_text: str) -> list[str]:
+    """The chapters in reading order: the toctree pages that are not reference pages."""
+    return [p for p in reading_order(index_text) if p not in NOT_CHAPTERS]
+
+
+def find_uses(text: str, entries: list[Entry]) -> list[Use]:
+    """Every use of every entry in the prose of ``text``, in order of position.
+
+    A ``{term}`` role is a linked use of the entry it targets (case-insensitive). Plain
+    matches must lie wholly in prose; overlapping matches go to the longest.
+    """
+    mask, roles = prose_mask(text)
+    by_name = {name.lower(): e for e in entries for name in e.names}
+    uses = []
+    for a, b, shown, target in roles:
+        entry = by_name.get(target.strip().lower())
+        if entry is not None:
+            uses.append(Use(entry, a, b, shown, True))
+    candidates = []
+    for entry in entries:
+        for m in entry.pattern.finditer(text):
+            if all(mask[m.start() : m.end()]):
+                candidates.append(Use(entry, m.start(), m.end(), m.group(0), False))
+    candidates.sort(key=lambda u: (u.start, -(u.end - u.start)))
+    taken_until = -1
+    for use in candidates:
+        if use.start >= taken_until:
+            uses.append(use)
+            taken_until = use.end
+    return sorted(uses, key=lambda u: u.start)
+
+
+def first_uses(text: str, entries: list[Entry]) -> dict[str, Use]:
+    """The first use of each entry in ``text`` (keyed by the entry's main name)."""
+    firsts: dict[str, Use] = {}
+    for use in find_uses(text, entries):
+        firsts.setdefault(use.entry.names[0], use)
+    return firsts
+
+
+# ------------------------------------------------------------------------------ checks
+
+
+def check_book(pages: dict[str, str], order: list[str], entries: list[Entry]) -> list[str]:
+    """Problems with term use across chapters read in ``order`` (``pages``: name -> text).
+
+    A problem is a term used before its home chapter, a chapter whose first use of a term is
+    not a ``{term}`` link, an entry without a home among the chapters, or a home chapter that
+    never uses its term.
+    """
+    problems = []
+    position = {name: k for k, name in enumerate(order)}
+    for entry in entries:
+        if entry.home not in position:
+            problems.append(f"{entry.names[0]!r}: home {entry.home!r} is not a chapter")
+    for k, name in enumerate(order):
+        for term, use in first_uses(pages[name], entries).items():
+            home = use.entry.home
+            line = pages[name].count("\n", 0, use.start) + 1
+            if home in position and position[home] > k:
+                problems.append(f"{name}.md:{line}: {term!r} is used before {home}.md defines it")
+            if not use.linked:
+                problems.append(
+                    f"{name}.md:{line}: first use of {term!r} ({use.text!r}) is not a {{term}} link"
+                )
+    for entry in entries:
+        if entry.home in position and not _mentions(pages[entry.home], entry):
+            problems.append(f"{entry.names[0]!r}: its home {entry.home}.md never uses it")
+    return problems
+
+
+def _mentions(text: str, entry: Entry) -> bool:
+    """Whether ``text`` uses ``entry`` in its prose or names it in a heading."""
+    headings = "\n".join(line for line in text.splitlines() if line.lstrip().startswith("#"))
+    return bool(find_uses(text, [entry])) or entry.pattern.search(headings) is not None
+
+
+# ------------------------------------------------------------------------------ linking
+
+
+def link_first_uses(text: str, entries: list[Entry]) -> tuple[str, list[str]]:
+    """Wrap the first prose use of every entry not yet linked in ``text`` in a ``{term}`` role.
+
+    The role shows the text as written (line breaks inside become spaces) and targets the
+    entry's main name. Idempotent: a page whose first uses are links is returned unchanged.
+
+    Returns the new text and the main names of the entries that were linked.
+    """
+    edits = []
+    for term, use in first_uses(text, entries).items():
+        if not use.linked:
+            shown = re.sub(r"\s+", " ", use.text)
+            role = f"{{term}}`{shown}`" if shown == term else f"{{term}}`{shown} <{term}>`"
+            edits.append((use.start, use.end, role, term))
+    for start, end, role, _ in sorted(edits, reverse=True):
+        text = text[:start] + role + text[end:]
+    return text, [term for *_, term in sorted(edits)]
+
+
+def load_book(book: Path) -> tuple[dict[str, str], list[str], list[Entry]]:
+    """Chapter texts, reading order and glossary entries of the book folder ``book``."""
+    order = chapters((book / "index.md").read_text())
+    pages = {name: (book / f"{name}.md").read_text() for name in order}
+    entries = parse_glossary((book / "glossary.md").read_text())
+    return pages, order, entries

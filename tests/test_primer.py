@@ -1,0 +1,326 @@
+"""The claims of the chapter "How a network learns" (book/primer.md), on the same code path."""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from bendlines.experiments import primer as pr
+from bendlines.mlp import MLP, cross_entropy_loss, mse_loss, one_hot
+
+# ------------------------------------------------------------------------------ data and losses
+
+
+def test_data_table_is_small_and_rising():
+    x, y = pr.line_data()
+    assert x.shape == y.shape == (pr.LINE_N,)
+    assert np.all(np.diff(x) > 0) and 0 <= x.min() and x.max() <= 2
+    w, _ = pr.fit_line(x, y)
+    assert w > 0  # the labels rise with the input: the best line slopes up
+
+
+def test_mse_by_hand_matches_bendlines():
+    x, y = pr.line_data()
+    for w, b in (pr.LINE_START, pr.fit_line(x, y), (0.7, -0.3)):
+        pred = w * x + b
+        hand = pr.mse_by_hand(pred, y)
+        assert hand == pytest.approx(float(mse_loss(pred[:, None], y[:, None])[0]), rel=1e-12)
+        net = MLP.from_params([(np.array([[w]]), np.array([b]))])  # a 1-1 net is the line
+        assert hand == pytest.approx(net.loss_value(x[:, None], y, loss="mse"), rel=1e-12)
+    assert pr.mse_by_hand(pr.LINE_START[0] * x, y) > 5 * pr.mse_by_hand(
+        np.polyval(pr.fit_line(x, y), x), y
+    )
+
+
+def test_softmax_cross_entropy_by_hand_matches_bendlines():
+    logits = np.array([pr.SOFTMAX_LOGITS])
+    p = pr.softmax(logits)[0]
+    assert p.sum() == pytest.approx(1.0) and np.all(p > 0)
+    assert np.argmax(p) == np.argmax(logits)  # larger score, larger probability
+    for label in range(logits.shape[1]):
+        hand = pr.softmax_cross_entropy_by_hand(pr.SOFTMAX_LOGITS, label)
+        loss, grad = cross_entropy_loss(logits, np.array([label]))
+        assert hand == pytest.approx(float(loss), rel=1e-12)
+        assert hand == pytest.approx(-math.log(p[label]), rel=1e-12)
+        # the gradient of cross-entropy with respect to the scores is softmax minus one-hot
+        np.testing.assert_allclose(grad[0], p - one_hot(np.array([label]), 3)[0], atol=1e-12)
+
+
+def test_uniform_guess_costs_ln_k_nats():
+    assert pr.uniform_guess_loss(10) == pytest.approx(math.log(10), abs=1e-12)
+    assert pr.uniform_guess_loss(2) == pytest.approx(math.log(2), abs=1e-12)
+    # a net with all weights zero gives every class the same score
+    net = MLP([5, 7, 10], seed=0)
+    net.flat_params[...] = 0
+    X = np.random.default_rng(0).standard_normal((20, 5))
+    assert net.loss_value(X, np.arange(20) % 10) == pytest.approx(math.log(10), abs=1e-12)
+
+
+def test_untrained_mnist1d_nets_are_worse_than_a_uniform_guess():
+    losses = pr.untrained_mnist1d_loss()
+    assert len(losses) >= 5
+    assert np.all(losses > math.log(10))
+
+
+# ------------------------------------------------------------------------------ gradient
+
+
+def test_line_gradient_matches_finite_differences_and_backprop():
+    x, y = pr.line_data()
+    h = 1e-6
+    for w, b in ((0.0, 0.0), (1.3, -0.4)):
+        gw, gb = pr.line_loss_grad(w, b, x, y)
+        fw = (pr.line_loss(w + h, b, x, y) - pr.line_loss(w - h, b, x, y)) / (2 * h)
+        fb = (pr.line_loss(w, b + h, x, y) - pr.line_loss(w, b - h, x, y)) / (2 * h)
+        assert gw == pytest.approx(float(fw), abs=1e-6) and gb == pytest.approx(float(fb), abs=1e-6)
+        net = MLP.from_params([(np.array([[w]]), np.array([b]))])
+        _, ((dW, db),) = net.loss_and_grads(x[:, None], y, loss="mse")
+        assert gw == pytest.approx(dW[0, 0], rel=1e-12) and gb == pytest.approx(db[0], rel=1e-12)
+
+
+def test_one_step_downhill_lowers_the_loss():
+    x, y = pr.line_data()
+    w0, b0 = pr.LINE_START
+    gw, gb = pr.line_loss_grad(w0, b0, x, y)
+    assert gw < 0 and gb < 0  # both parameters should grow
+    lr = pr.descent_2d()["rates"]["good"]
+    assert pr.line_loss(w0 - lr * gw, b0 - lr * gb, x, y) < pr.line_loss(w0, b0, x, y)
+
+
+# ------------------------------------------------------------------------------ learning rate
+
+
+@pytest.mark.parametrize("descent", [pr.descent_1d, pr.descent_2d])
+def test_small_crawls_good_converges_too_large_diverges(descent):
+    result = descent()
+    losses = result["losses"]
+    small, good, large = losses["small"], losses["good"], losses["too large"]
+    assert good[-1] < small[-1] < small[0]  # both go down, the good rate further
+    assert np.all(np.diff(large[-6:]) > 0)  # the too-large rate climbs at every late step
+    assert large[-1] > 10 * large[0]  # and ends far above where it started: diverged
+    assert result["rates"]["too large"] > result["limit"] > result["rates"]["good"]
+
+
+def test_good_rate_gets_near_the_bottom_in_one_dimension():
+    x, y = pr.line_data()
+    best = pr.line_loss(np.sum(x * y) / np.sum(x * x), 0.0, x, y)
+    assert pr.descent_1d()["losses"]["good"][-1] < 1.01 * best
+
+
+@pytest.mark.parametrize("fraction, converges", [(0.98, True), (1.02, False)])
+def test_the_border_is_two_over_the_curvature(fraction, converges):
+    """Just below 2 / L'' gradient descent converges, just above it diverges."""
+    x, y = pr.line_data()
+    c = pr.curvature_1d(x)
+    assert c == pytest.approx(
+        float(pr.second_derivative(lambda w: pr.line_loss(w, 0.0, x, y), np.array([0.3]))[0]),
+        rel=1e-5,
+    )
+    w_best = np.sum(x * y) / np.sum(x * x)
+    w, lr = pr.DESCENT_START_1D, fraction * 2 / c
+    for _ in range(500):
+        w -= lr * pr.line_loss_grad(w, 0.0, x, y)[0]
+    assert bool(abs(w - w_best) < 1e-3) is converges
+
+
+def test_two_d_curvature_is_the_top_hessian_eigenvalue():
+    x, y = pr.line_data()
+    h = 1e-4
+    f = lambda w, b: float(pr.line_loss(w, b, x, y))  # noqa: E731
+    fww = (f(h, 0) - 2 * f(0, 0) + f(-h, 0)) / h**2
+    fbb = (f(0, h) - 2 * f(0, 0) + f(0, -h)) / h**2
+    fwb = (f(h, h) - f(h, -h) - f(-h, h) + f(-h, -h)) / (4 * h**2)
+    top = np.linalg.eigvalsh(np.array([[fww, fwb], [fwb, fbb]]))[-1]
+    assert pr.curvature_2d(x) == pytest.approx(top, rel=1e-5)
+
+
+# ------------------------------------------------------------------------------ curvature
+
+
+def test_second_derivative_and_chord_bound():
+    assert pr.second_derivative(np.sin, np.array([1.0]))[0] == pytest.approx(-math.sin(1), abs=1e-5)
+    for a, h in ((1.0, 0.5), (0.0, 1.0), (2.0, 0.1)):
+        assert pr.chord_gap(np.sin, a, h) <= h**2 / 8 * 1.0 + 1e-12
+    # the bound is tight on a parabola (exercise 5): f'' = 2, gap = h^2/4
+    for h in (0.5, 1.0, 3.0):
+        assert pr.chord_gap(lambda t: t**2, 0.0, h) == pytest.approx(h**2 / 4, rel=1e-6)
+
+
+def test_exercise_2_factor_one_minus_rate_times_curvature():
+    w, trace = 1.0, []
+    for _ in range(3):  # L = 3 w^2, L' = 6 w, rate 1/2: factor -2
+        w -= 0.5 * 6 * w
+        trace.append(w)
+    assert trace == [-2.0, 4.0, -8.0]
+    assert 1.0 - (1 / 6) * 6 * 1.0 == 0.0  # rate 1/6 lands on the bottom in one step
+
+
+# ------------------------------------------------------------------------------ optimisers
+
+
+@pytest.fixture(scope="module")
+def comparison():
+    return pr.optimiser_comparison()
+
+
+def _interval(result, budget, opt):
+    return pr.interval95(result["test"][budget][opt])
+
+
+def test_comparison_is_fair(comparison):
+    assert len(pr.OPT_SEEDS) >= 5
+    for budget in pr.OPT_BUDGETS:
+        for opt, grid in pr.OPT_GRIDS.items():
+            best = comparison["best"][budget][opt]
+            assert 0 < best < len(grid) - 1, f"{opt} at {budget} steps: best rate at grid edge"
+            val = comparison["val"][budget][opt]
+            assert val.shape == (len(pr.OPT_SEEDS), len(grid))
+            assert len(np.unique(val[:, best])) > 1  # seeds differ: own start and batch order
+            # the nets scored on the test set are the ones the validation curves followed
+            np.testing.assert_array_equal(comparison["val_retrained"][budget][opt], val[:, best])
+
+
+def test_adam_ahead_after_few_steps_tie_after_many(comparison):
+    short, long = min(pr.OPT_BUDGETS), max(pr.OPT_BUDGETS)
+    adam, sgd = _interval(comparison, short, "adam"), _interval(comparison, short, "sgd")
+    assert adam[2] > sgd[3]  # no overlap: Adam ahead
+    adam, sgd = _interval(comparison, long, "adam"), _interval(comparison, long, "sgd")
+    assert adam[2] <= sgd[3] and sgd[2] <= adam[3]  # overlap: a tie
+    assert min(adam[0], sgd[0]) > 0.95
+
+
+def test_ranking_settles_before_the_long_budget(comparison):
+    """Over the last quarter of the long runs, the gap in mean validation accuracy at the
+    tuned rates stays within two points: more steps no longer change the verdict."""
+    long = max(pr.OPT_BUDGETS)
+    curves = {
+        opt: comparison["curves"][opt][:, comparison["best"][long][opt]].mean(axis=0)
+        for opt in pr.OPT_GRIDS
+    }
+    tail = comparison["steps"] >= 0.75 * long
+    assert np.all(np.abs(curves["adam"][tail] - curves["sgd"][tail]) < 0.02)
+
+
+def test_interval95_uses_ddof_1_and_t():
+    values = [1.0, 2.0, 3.0, 4.0, 5.0]
+    mean, sd, low, high = pr.interval95(values)
+    assert sd == pytest.approx(np.std(values, ddof=1))
+    half = stats.t.ppf(0.975, 4) * sd / math.sqrt(5)
+    assert (low, high) == pytest.approx((mean - half, mean + half))
+
+
+# ------------------------------------------------------------------------------ overfitting
+
+
+@pytest.fixture(scope="module")
+def over():
+    return pr.overfitting()
+
+
+def test_training_loss_falls_below_the_noise(over):
+    noise = pr.OVERFIT_NOISE**2
+    assert np.all(over["train"][:, -1] < noise / 3)  # memorised the noise
+
+
+def test_validation_loss_turns_back_up(over):
+    val = over["val"]
+    assert np.all(val[:, -1] > 1.5 * val.min(axis=1))
+    assert np.all(over["best_step"] < 0.2 * pr.OVERFIT_STEPS)
+
+
+def test_early_stopping_wins_on_the_test_set(over):
+    assert np.all(over["test_at_best"] < over["test_at_end"])
+    assert over["test_at_best"].mean() < 1.6 * pr.OVERFIT_NOISE**2  # near the noise floor
+
+
+# ------------------------------------------------------------------------------ chain rule
+
+
+def test_chain_rule_three_ways():
+    hand = pr.by_hand(**pr.CHAIN)
+    loss, backprop = pr.by_backprop(**pr.CHAIN)
+    fd = pr.by_finite_differences(**pr.CHAIN)
+    assert loss == pytest.approx(hand["loss"], rel=1e-12)
+    for name in ("w1", "b1", "w2", "b2"):
+        assert backprop[name] == pytest.approx(hand[f"dL_d{name}"], rel=1e-12)
+        assert fd[name] == pytest.approx(hand[f"dL_d{name}"], abs=1e-7)
+
+
+def test_chain_rule_exercise_with_relu():
+    c = pr.CHAIN
+
+    def grads(b1):
+        net = MLP.from_params(
+            [(np.array([[c["w1"]]]), np.array([b1])), (np.array([[c["w2"]]]), np.array([c["b2"]]))],
+            "relu",
+        )
+        _, g = net.loss_and_grads([[c["x"]]], [c["y"]], loss="mse")
+        return [float(a.ravel()[0]) for pair in g for a in pair]  # dW1, db1, dW2, db2
+
+    assert grads(c["b1"]) == pytest.approx([2.88, 1.92, 1.6, 1.6])
+    assert grads(-2.0)[:2] == [0.0, 0.0]
+
+
+@pytest.mark.parametrize("loss", ["mse", "cross_entropy"])
+def test_backprop_matches_finite_differences_on_a_larger_net(loss):
+    rng = np.random.default_rng(1)
+    net = MLP([3, 4, 4, 2], activation="tanh", seed=2)
+    X = rng.standard_normal((6, 3))
+    y = rng.standard_normal((6, 2)) if loss == "mse" else rng.integers(0, 2, 6)
+    _, grads = net.loss_and_grads(X, y, loss=loss)
+    analytic = np.concatenate([a.ravel() for pair in grads for a in pair])
+    flat, h = net.flat_params, 1e-6
+    numeric = np.empty_like(flat)
+    for k in range(flat.size):
+        keep = flat[k]
+        flat[k] = keep + h
+        up = net.loss_value(X, y, loss=loss)
+        flat[k] = keep - h
+        down = net.loss_value(X, y, loss=loss)
+        flat[k] = keep
+        numeric[k] = (up - down) / (2 * h)
+    np.testing.assert_allclose(analytic, numeric, atol=1e-7)
+
+
+# ------------------------------------------------------------------------------ notation
+
+
+def test_normal_facts_match_their_exact_values():
+    facts = pr.normal_facts()
+    se = 1 / math.sqrt(pr.NOTATION_SAMPLES)
+    assert abs(facts["mean"]) < 5 * se
+    assert facts["var"] == pytest.approx(1.0, abs=5 * math.sqrt(2) * se)
+    assert facts["relu_sq"] == pytest.approx(0.5, abs=0.01)
+    assert facts["phi_1"] == pytest.approx(stats.norm.cdf(1.0), abs=1e-12)
+    assert facts["frac_below_1"] == pytest.approx(facts["phi_1"], abs=5 * se)
+
+
+def test_cross_entropy_leaves_its_input_alone():
+    """One sample's logits transpose into contiguous memory: the loss must still copy them."""
+    logits = np.array([pr.SOFTMAX_LOGITS])
+    before = logits.copy()
+    cross_entropy_loss(logits, np.array([pr.SOFTMAX_LABEL]))
+    np.testing.assert_array_equal(logits, before)
+
+
+# ------------------------------------------------------------------------------ the page
+
+PAGE = Path(__file__).resolve().parents[1] / "book" / "_build" / "html" / "primer.html"
+
+
+@pytest.mark.skipif(not PAGE.is_file(), reason="build the book first: make book")
+def test_page_has_captioned_figures_a_summary_and_hidden_solutions():
+    html = PAGE.read_text(encoding="utf-8")
+    captions = re.findall(r"<figcaption>(.*?)</figcaption>", html, flags=re.S)
+    assert len(captions) == 5
+    for caption in captions:
+        script = re.search(r'href="_downloads/[0-9a-f]+/([a-z0-9_]+\.py)"', caption)
+        assert script and (PAGE.parents[3] / "figures" / script.group(1)).is_file()
+    assert 'id="summary"' in html and 'id="exercises"' in html
+    assert 3 <= len(re.findall(r'<details class="sd-sphinx-override sd-dropdown', html)) <= 5
+    assert not re.search(r"<details[^>]*\sopen", html)
