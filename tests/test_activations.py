@@ -649,3 +649,68 @@ def test_leaky_relu_is_not_centred_despite_taking_both_signs():
     assert get("leaky_relu").properties.zero_centred
     assert activations.normal_mean("leaky_relu") > 0.95 * activations.normal_mean("relu")
     assert abs(activations.normal_mean("tanh")) < 1e-12
+
+
+# ---------------------------------------------------------------------------------------------
+# the gallery's reference numbers: cost, defaults, GELU approximations
+# ---------------------------------------------------------------------------------------------
+def test_cost_measurement_has_a_copy_floor_and_every_common_activation():
+    from bendlines.experiments import gallery
+
+    table = gallery.activation_cost(n_elements=4096, repeats=3)
+    assert set(table["rows"]) == set(activations.in_common_use())
+    assert table["copy_ns"] > 0
+    for r in table["rows"].values():
+        assert r["value_ns"] > 0 and r["grad_ns"] > 0
+        assert r["value_x"] == pytest.approx(r["value_ns"] / table["copy_ns"])
+    assert table["settings"]["dtype"] == "float32" and table["settings"]["n_elements"] == 4096
+    with pytest.raises(ValueError, match="valid names"):
+        gallery.activation_cost(["relu", "relu7"])
+
+
+def _cost(values):
+    return {"copy_ns": 0.1, "rows": {n: {"value_x": v, "grad_x": v} for n, v in values.items()}}
+
+
+def test_cost_sentence_claims_only_what_the_numbers_show():
+    from bendlines.experiments import gallery
+
+    base = {"relu": 1.2, "leaky_relu": 4.0, "elu": 9.0, "selu": 9.5, "silu": 18.0, "mish": 20.0,
+            "softplus": 14.0, "sigmoid": 18.0, "tanh": 2.5, "gelu": 160.0}  # fmt: skip
+    text = gallery.cost_sentence(_cost(base))
+    assert "cheapest value was `relu` (1.2 copies)" in text and "dearest `gelu`" in text
+    assert "Every piecewise-linear function" in text and "`tanh`, a single" in text
+    slow_leaky = gallery.cost_sentence(_cost({**base, "leaky_relu": 10.0}))
+    assert "were not all cheaper" in slow_leaky and "Every piecewise" not in slow_leaky
+    slow_tanh = gallery.cost_sentence(_cost({**base, "tanh": 12.0}))
+    assert "`tanh` was not cheaper" in slow_tanh
+
+
+def test_stored_cost_table_is_valid_and_errors_are_clear(tmp_path):
+    from bendlines.experiments import gallery
+
+    table = gallery.stored_cost()
+    assert set(table["rows"]) == set(activations.in_common_use())
+    with pytest.raises(FileNotFoundError, match="make bench"):
+        gallery.stored_cost(tmp_path / "missing.json")
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    with pytest.raises(ValueError, match="make bench"):
+        gallery.stored_cost(bad)
+    bad.write_text('{"copy_ns": 0.1, "rows": {"relu": {"value_ns": -1, "grad_ns": 1, '
+                   '"value_x": 1, "grad_x": 1}}}')  # fmt: skip
+    with pytest.raises(ValueError, match="non-positive"):
+        gallery.stored_cost(bad)
+
+
+def test_gelu_approximation_errors_and_library_defaults():
+    from bendlines.experiments import gallery
+
+    gelu = gallery.gelu_approximations()
+    assert 4e-4 < gelu["tanh_max"] < 5e-4
+    assert 2.5 < abs(gelu["tanh_at"]) < 3.0
+    assert gelu["sigmoid_max"] > 10 * gelu["tanh_max"]
+    slope = get("leaky_relu").params["negative_slope"]
+    assert slope == gallery.LEAKY_RELU_DEFAULTS["PyTorch `torch.nn.LeakyReLU`"] == 0.01
+    assert gallery.LEAKY_RELU_DEFAULTS["Keras `keras.layers.LeakyReLU`"] == 0.3
+    assert gallery.LEAKY_RELU_DEFAULTS["TensorFlow `tf.nn.leaky_relu`"] == 0.2

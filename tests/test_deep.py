@@ -204,7 +204,7 @@ def test_bad_names_are_rejected_with_the_allowed_list():
     with pytest.raises(ValueError, match="choose"):
         dp.family_curves(["relu", "nope"])
     with pytest.raises(ValueError, match="choose"):
-        dp.rescue_runs(variants=["dropout"])
+        dp.deep_training.rescue_runs(variant="dropout")
     with pytest.raises(ValueError, match="positive"):
         dp.relu_depth_signals(variances=[0.0])
     with pytest.raises(ValueError, match="positive"):

@@ -362,17 +362,26 @@ def _swish_beta_vg(x, beta):
 
 
 def _mish(x):
-    y = np.tanh(_softplus_unit(x))
+    y = _softplus_unit(x)
+    np.tanh(y, out=y)
     y *= x
     return y
 
 
 def _mish_grad(x):
-    return _mish_vg(x)[1]
+    t = _softplus_unit(x)
+    np.tanh(t, out=t)
+    g = np.square(t)
+    np.subtract(1.0, g, out=g)  # sech^2(softplus x)
+    g *= x
+    g *= _sigmoid(x)
+    g += t  # tanh(sp) + x sigmoid(x) sech^2(sp)
+    return g
 
 
 def _mish_vg(x):
-    t = np.tanh(_softplus_unit(x))
+    t = _softplus_unit(x)
+    np.tanh(t, out=t)
     y = t * x
     g = np.square(t)
     np.subtract(1.0, g, out=g)  # sech^2(softplus x)

@@ -4,9 +4,11 @@ Everything here but :func:`rescue_runs` looks at untrained networks: how the spr
 forward signal and the size of the backward signal change from layer to layer (one product of
 slopes governs both), how the weight variance decides between vanishing, preserved and exploding
 signals, Xavier's compromise between the forward and the backward condition, SELU's attracting
-fixed point, and the variance-preserving gain of an activation. :func:`rescue_runs` trains deep
-sigmoid nets with plain SGD, with per-layer standardisation and with residual connections, at a
-learning rate tuned per contender on a validation split, over several seeds.
+fixed point, and the variance-preserving gain of an activation. :func:`rescue_results` reads
+the training runs of :mod:`bendlines.experiments.deep_training` (deep sigmoid nets with plain
+SGD, with per-layer standardisation and with residual connections, over a grid of learning rates
+and several seeds) from the results store, and :func:`rescue_summary` picks each contender's
+learning rate on the validation split.
 
 The chapter's settings are module-level constants; the chapter and ``tests/test_deep.py`` call
 the same functions with them.
@@ -14,14 +16,14 @@ the same functions with them.
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Sequence
 
 import numpy as np
 from scipy import integrate, stats
 
-from bendlines import activations, data
+from bendlines import activations, data, results
+from bendlines.experiments import deep_training
 from bendlines.mlp import MLP, init_weights
 
 __all__ = [
@@ -33,6 +35,7 @@ __all__ = [
     "SIGNAL_DEPTH",
     "SIGNAL_WIDTH",
     "VARIANCES",
+    "compare",
     "family_curves",
     "fan_conditions",
     "gain_propagation",
@@ -42,8 +45,11 @@ __all__ = [
     "normal_moments",
     "per_layer_factor",
     "relu_depth_signals",
-    "rescue_runs",
+    "rescue_gradients",
+    "rescue_ranking_stable",
+    "rescue_results",
     "rescue_summary",
+    "rescue_verdicts",
     "selu_attraction",
     "sigmoid_slope_max",
     "signal_profiles",
@@ -69,16 +75,9 @@ SELU_DEPTH = 32
 SELU_WIDTH = 256
 SELU_SAMPLES = 512
 
-RESCUE_VARIANTS = ("plain", "standardised", "residual")
-RESCUE_ACTIVATION = "sigmoid"
-RESCUE_DEPTH = 10
-RESCUE_WIDTH = 64
-RESCUE_LRS = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)  # plain SGD, spaced by about x3
-RESCUE_SEEDS = (0, 1, 2, 3, 4)
-RESCUE_STEPS = 2000
-RESCUE_BATCH = 100
-RESCUE_VALIDATION = 800  # training examples held out to choose the learning rate
-_EPS = 1e-5  # added to the batch variance by the standardisation
+RESCUE_VARIANTS = deep_training.VARIANTS
+RESCUE_LRS = deep_training.LRS
+RESCUE_SEEDS = deep_training.SEEDS
 
 
 def _check_names(names: Sequence[str], allowed: Sequence[str], what: str) -> list[str]:
@@ -444,166 +443,40 @@ def layers_to_reach(var: np.ndarray, target: float = 1.0, tol: float = 0.1) -> i
     return None
 
 
-# ---- rescuing a deep sigmoid net: standardisation and residual connections -----
-def _split() -> tuple[tuple, tuple, tuple]:
-    (X, y), (Xt, yt) = data.load("mnist1d")
-    n = len(X) - RESCUE_VALIDATION
-    return (X[:n], y[:n]), (X[n:], y[n:]), (Xt, yt)
+# ---- rescuing a deep sigmoid net (trained in deep_training, stored in results/) -----
+def rescue_results(variants: Sequence[str] = RESCUE_VARIANTS) -> dict[str, dict[str, np.ndarray]]:
+    """The chapter's rescue runs, one entry of the results store per variant.
+
+    Read from ``results/`` when stored (``make experiments`` fills it); computed and stored on
+    a miss. See :func:`bendlines.experiments.deep_training.rescue_runs`.
+    """
+    return {v: results.get(deep_training.rescue_runs, variant=v) for v in variants}
 
 
-def _init_stack(seeds: Sequence[int], sizes: Sequence[int], dtype) -> list[list[np.ndarray]]:
-    """Xavier-uniform weights and zero biases, one net per seed, stacked on axis 0."""
-    layers = []
-    per_seed = [np.random.default_rng(s) for s in seeds]
-    for fan_in, fan_out in itertools.pairwise(sizes):
-        W = np.stack([init_weights(fan_in, fan_out, "xavier", r) for r in per_seed]).astype(dtype)
-        layers.append([W, np.zeros((len(seeds), 1, fan_out), dtype=dtype)])
-    return layers
+def rescue_gradients(
+    variants: Sequence[str] = RESCUE_VARIANTS, n_samples: int = SIGNAL_SAMPLES, seed: int = 0
+) -> dict[str, np.ndarray]:
+    """Weight-gradient norm of every layer of the rescue nets at initialisation.
 
-
-def _forward(layers, X, variant: str, act, stats=None):
-    """Forward pass of a stack of nets; returns logits, a cache for backprop, batch stats."""
-    a = X
-    cache, batch_stats = [], []
-    for i, (W, b) in enumerate(layers[:-1]):
-        z = a @ W
-        z += b
-        if variant == "standardised":
-            if stats is None:
-                mu = z.mean(axis=-2, keepdims=True)
-                var = z.var(axis=-2, keepdims=True)
-            else:
-                mu, var = stats[i]
-            batch_stats.append((mu, var))
-            inv = 1.0 / np.sqrt(var + _EPS)
-            u = (z - mu) * inv
-        else:
-            u, inv = z, None
-        h, slope = act.value_and_grad(u)
-        cache.append((a, u, inv, slope))
-        a = a + h if variant == "residual" and i > 0 else h
-    W, b = layers[-1]
-    cache.append((a, None, None, None))
-    return a @ W + b, cache, batch_stats
-
-
-def _cross_entropy(logits: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Mean cross-entropy of each net of a stack and its gradient; ``y`` of shape (K, n)."""
-    z = logits - logits.max(axis=-1, keepdims=True)
-    e = np.exp(z)
-    total = e.sum(axis=-1, keepdims=True)
-    k, n = y.shape
-    rows, cols = np.arange(k)[:, None], np.arange(n)[None, :]
-    loss = (np.log(total[..., 0]) - z[rows, cols, y]).mean(axis=-1)
-    e /= total
-    e[rows, cols, y] -= 1.0
-    e /= n
-    return loss, e
-
-
-def _backward(layers, cache, dlogits, variant: str):
-    grads = []
-    a_last = cache[-1][0]
-    W_out = layers[-1][0]
-    grads.append((a_last.mT @ dlogits, dlogits.sum(axis=-2, keepdims=True)))
-    dA = dlogits @ W_out.mT
-    for i in range(len(layers) - 2, -1, -1):
-        a_prev, u, inv, slope = cache[i]
-        du = dA * slope
-        if variant == "standardised":  # through u = (z - mean) / sqrt(var + eps)
-            dz = du - du.mean(axis=-2, keepdims=True)
-            dz -= u * (du * u).mean(axis=-2, keepdims=True)
-            dz *= inv
-        else:
-            dz = du
-        W = layers[i][0]
-        grads.append((a_prev.mT @ dz, dz.sum(axis=-2, keepdims=True)))
-        if i > 0:
-            back = dz @ W.mT
-            dA = back + dA if variant == "residual" and i > 0 else back
-    return grads[::-1]
-
-
-def _accuracy(layers, X, y, variant, act, train_X) -> np.ndarray:
-    k = len(layers[0][0])
-
-    def stacked(A):  # a contiguous copy per net: broadcast operands make matmul ~30x slower
-        return np.ascontiguousarray(np.broadcast_to(A, (k, *A.shape)))
-
-    stats = None
-    if variant == "standardised":  # population statistics of the training set, layer by layer
-        _, _, stats = _forward(layers, stacked(train_X), variant, act)
-    logits, _, _ = _forward(layers, stacked(X), variant, act, stats)
-    return (np.argmax(logits, axis=-1) == y[None]).mean(axis=-1)
-
-
-def rescue_runs(
-    variants: Sequence[str] = RESCUE_VARIANTS,
-    lrs: Sequence[float] = RESCUE_LRS,
-    seeds: Sequence[int] = RESCUE_SEEDS,
-    steps: int = RESCUE_STEPS,
-    depth: int = RESCUE_DEPTH,
-    width: int = RESCUE_WIDTH,
-    activation: str = RESCUE_ACTIVATION,
-) -> dict[str, dict[str, np.ndarray]]:
-    """Train deep nets with plain SGD, three ways, at every learning rate and seed.
-
-    ``"plain"``: ``a_l = phi(z_l)``. ``"standardised"``: each pre-activation is standardised
-    over the mini-batch before the activation, ``phi((z - mean) / sqrt(var + 1e-5))`` (batch
-    normalisation without its learned scale and shift; evaluation uses the training set's
-    statistics). ``"residual"``: every hidden layer after the first adds its input back,
-    ``a_l = a_{l-1} + phi(z_l)``. All nets start from the same Xavier-uniform weights per seed,
-    and each seed has its own mini-batch order (shared by every variant and rate). MNIST-1D's
-    training set loses its last ``RESCUE_VALIDATION`` examples to a validation split, which
-    alone chooses the learning rate.
+    The nets of :func:`bendlines.experiments.deep_training.rescue_runs` (same sizes, Xavier
+    weights of ``seed``), on the first ``n_samples`` training signals.
 
     Returns
     -------
     dict
-        variant -> ``{"val_half", "val", "test": (len(lrs), len(seeds))}``: validation
-        accuracy after ``steps // 2`` and ``steps`` steps, and test accuracy after ``steps``;
-        a diverged net (non-finite loss) scores ``nan``.
+        variant -> Frobenius norms of ``dL/dW``, one per layer (input side first, output last).
     """
     variants = _check_names(variants, RESCUE_VARIANTS, "variant")
-    act = activations.get(activation)
-    (X, y), (Xv, yv), (Xt, yt) = _split()
-    dtype = X.dtype
-    sizes = [X.shape[1], *[width] * depth, 10]
-    n_lr, n_seed = len(lrs), len(seeds)
-    lr = np.repeat(np.asarray(lrs, dtype=dtype), n_seed)[:, None, None]
-    batches_per_epoch = len(X) // RESCUE_BATCH
+    X, y = _mnist_batch(n_samples)
+    act = activations.get(deep_training.ACTIVATION)
+    sizes = [X.shape[1], *[deep_training.WIDTH] * deep_training.DEPTH, 10]
     out = {}
     for variant in variants:
-        layers = _init_stack(list(seeds) * n_lr, sizes, dtype)
-        # one batch order per seed, repeated for every learning rate
-        perms = [None] * n_seed
-        val_half = None
-        alive = np.ones(n_lr * n_seed, dtype=bool)
-        rngs = [np.random.default_rng(10_000 + s) for s in seeds]
-        for step in range(steps):
-            j = step % batches_per_epoch
-            if j == 0:
-                perms = [r.permutation(len(X)) for r in rngs]
-            idx = np.stack([p[j * RESCUE_BATCH : (j + 1) * RESCUE_BATCH] for p in perms] * n_lr)
-            logits, cache, _ = _forward(layers, X[idx], variant, act)
-            with np.errstate(all="ignore"):
-                loss, dlogits = _cross_entropy(logits, y[idx])
-            alive &= np.isfinite(loss)
-            dlogits[~alive] = 0.0
-            grads = _backward(layers, cache, dlogits, variant)
-            for (W, b), (dW, db) in zip(layers, grads, strict=True):
-                W -= lr * dW
-                b -= lr * db
-            if step + 1 == steps // 2:
-                val_half = _accuracy(layers, Xv, yv, variant, act, X)
-        val = _accuracy(layers, Xv, yv, variant, act, X)
-        test = _accuracy(layers, Xt, yt, variant, act, X)
-        shape = (n_lr, n_seed)
-        dead = ~alive.reshape(shape)
-        out[variant] = {
-            k: np.where(dead, np.nan, v.reshape(shape))
-            for k, v in (("val_half", val_half), ("val", val), ("test", test))
-        }
+        layers = deep_training._init_stack([seed], sizes, np.float64)
+        logits, cache, _ = deep_training._forward(layers, X[None], variant, act)
+        _, dlogits = deep_training._cross_entropy(logits, y[None])
+        grads = deep_training._backward(layers, cache, dlogits, variant)
+        out[variant] = np.array([np.linalg.norm(dW) for dW, _ in grads])
     return out
 
 
@@ -633,3 +506,48 @@ def rescue_summary(runs: dict, lrs: Sequence[float] = RESCUE_LRS) -> dict[str, d
             "best_half_lr": float(lrs[int(np.argmax(half))]),
         }
     return out
+
+
+def compare(summary: dict, a: str, b: str) -> str:
+    """``"better"``, ``"worse"`` or ``"tie"``: ``a`` against ``b`` by their 95 % test intervals.
+
+    A ranking needs intervals that do not overlap; overlapping intervals are a tie.
+    """
+    ta, tb = summary[a]["test"], summary[b]["test"]
+    if ta["low"] > tb["high"]:
+        return "better"
+    if ta["high"] < tb["low"]:
+        return "worse"
+    return "tie"
+
+
+def rescue_verdicts(summary: dict) -> str:
+    """Sentences comparing the rescues with the plain net and with each other, from intervals."""
+    sentences = []
+    for v in ("standardised", "residual"):
+        verdict = compare(summary, v, "plain")
+        if verdict == "better":
+            sentences.append(f"The {v} net beats the plain one: their intervals do not overlap.")
+        elif verdict == "worse":
+            sentences.append(f"The {v} net does worse than the plain one.")
+        else:
+            sentences.append(f"The {v} and plain nets tie: their intervals overlap.")
+    verdict = compare(summary, "standardised", "residual")
+    if verdict == "tie":
+        sentences.append("Standardisation and residual connections tie with each other.")
+    else:
+        first, second = (
+            ("standardisation", "residual connections")
+            if verdict == "better"
+            else ("residual connections", "standardisation")
+        )
+        sentences.append(f"Here {first} did better than {second}, beyond the spread of seeds.")
+    return " ".join(sentences)
+
+
+def rescue_ranking_stable(summary: dict) -> bool:
+    """Whether the variants rank the same by mean validation accuracy at half and full budget."""
+    names = list(summary)
+    half = sorted(names, key=lambda v: summary[v]["val_half"]["mean"])
+    full = sorted(names, key=lambda v: summary[v]["val"]["mean"])
+    return half == full
