@@ -209,3 +209,68 @@ def test_bad_names_are_rejected_with_the_allowed_list():
         dp.relu_depth_signals(variances=[0.0])
     with pytest.raises(ValueError, match="positive"):
         dp.selu_attraction(starts=[-1.0])
+
+
+# ---- rescuing a deep sigmoid net -----
+def test_rescues_restore_the_first_layer_gradient_at_initialisation():
+    g = dp.rescue_gradients()
+    assert g["plain"][0] < 1e-5 * g["plain"][-1]  # the first layer gets almost nothing
+    for v in ("standardised", "residual"):
+        assert g[v][0] > 1e4 * g["plain"][0], v
+    # standardised: every hidden layer's weight gradient is about the same size
+    assert g["standardised"][0] > 0.5 * g["standardised"][-2]
+    # residual: smaller than the last hidden layer's (whose inputs carry the growing sum of
+    # positive sigmoid outputs), but nothing like the plain net's collapse
+    assert g["residual"][0] > 0.01 * g["residual"][-2]
+
+
+@pytest.fixture(scope="module")
+def rescue():
+    return dp.rescue_summary(dp.rescue_results())
+
+
+def test_rescue_protocol_tuned_rates_inside_the_grid(rescue):
+    assert len(dp.RESCUE_SEEDS) >= 5
+    for v, s in rescue.items():
+        assert s["test"]["n"] >= 5
+        if s["flat"]:  # every rate scored alike: there is no best rate to tune
+            continue
+        assert not s["at_edge"], (v, s["lr"])  # an edge choice means: extend the grid
+
+
+def test_normalisation_and_residual_connections_rescue_the_deep_sigmoid_net(rescue):
+    assert rescue["plain"]["test"]["high"] < 0.2  # about chance (10 classes)
+    # no rate in the extended grid lifts the plain net above chance on validation
+    assert rescue["plain"]["flat"] and rescue["plain"]["val_range"][1] < 0.13
+    assert max(rescue["plain"]["lrs"]) >= 100 and min(rescue["plain"]["lrs"]) <= 0.01
+    for v in ("standardised", "residual"):
+        assert not rescue[v]["flat"], v
+    for v in ("standardised", "residual"):
+        assert dp.compare(rescue, v, "plain") == "better", v
+        assert rescue[v]["test"]["mean"] > rescue["plain"]["test"]["mean"] + 0.2, v
+    assert dp.rescue_ranking_stable(rescue)
+
+
+def test_compare_calls_overlapping_intervals_a_tie():
+    def summary(*means):
+        return {
+            name: {"test": dp.interval([m - 0.01, m, m + 0.01])}
+            for name, m in zip("abc", means, strict=False)
+        }
+
+    s = summary(0.5, 0.6, 0.505)
+    assert dp.compare(s, "b", "a") == "better" and dp.compare(s, "a", "b") == "worse"
+    assert dp.compare(s, "a", "c") == "tie"
+
+
+def test_stored_rescue_entry_is_reproduced_at_one_rate_and_seed(rescue):
+    # spot check of the results store: recompute one net of the stored grid and compare
+    from bendlines import results
+    from bendlines.experiments import deep_training as dt
+
+    stored = results.peek(dt.rescue_runs, variant="standardised")
+    assert stored is not None, "run `make experiments` to fill results/"
+    i = dt.LRS.index(rescue["standardised"]["lr"])
+    again = dt.rescue_runs("standardised", lrs=[dt.LRS[i]], seeds=[dt.SEEDS[0]])
+    for key in ("val", "test"):
+        assert again[key][0, 0] == pytest.approx(stored[key][i, 0], abs=0.02)

@@ -28,6 +28,7 @@ from bendlines.mlp import MLP, init_weights
 
 __all__ = [
     "GAIN_ACTIVATIONS",
+    "RESCUE_EXTRA_LRS",
     "RESCUE_LRS",
     "RESCUE_VARIANTS",
     "SELU_STARTS",
@@ -50,6 +51,7 @@ __all__ = [
     "rescue_results",
     "rescue_summary",
     "rescue_verdicts",
+    "results_tasks",
     "selu_attraction",
     "sigmoid_slope_max",
     "signal_profiles",
@@ -444,13 +446,45 @@ def layers_to_reach(var: np.ndarray, target: float = 1.0, tol: float = 0.1) -> i
 
 
 # ---- rescuing a deep sigmoid net (trained in deep_training, stored in results/) -----
-def rescue_results(variants: Sequence[str] = RESCUE_VARIANTS) -> dict[str, dict[str, np.ndarray]]:
-    """The chapter's rescue runs, one entry of the results store per variant.
+#: Learning rates added beyond ``deep_training.LRS`` where a contender's best rate sat at the
+#: grid's edge (or every rate scored alike): stored as separate entries, so the main grid's
+#: entries stay valid.
+RESCUE_EXTRA_LRS = {"plain": (30.0, 100.0)}
+
+
+def results_tasks() -> list[tuple]:
+    """The stored grid extensions (``make experiments`` computes them with the main grid)."""
+    return [
+        (deep_training.rescue_runs, {"variant": v, "lrs": list(lrs)})
+        for v, lrs in RESCUE_EXTRA_LRS.items()
+    ]
+
+
+def rescue_results(
+    variants: Sequence[str] = RESCUE_VARIANTS,
+) -> dict[str, dict[str, np.ndarray]]:
+    """The chapter's rescue runs from the results store, grid extensions appended.
 
     Read from ``results/`` when stored (``make experiments`` fills it); computed and stored on
     a miss. See :func:`bendlines.experiments.deep_training.rescue_runs`.
+
+    Returns
+    -------
+    dict
+        variant -> ``{"lrs": (n,), "val_half", "val", "test": (n, seeds)}``, rates ascending.
     """
-    return {v: results.get(deep_training.rescue_runs, variant=v) for v in variants}
+    out = {}
+    for v in _check_names(variants, RESCUE_VARIANTS, "variant"):
+        parts = [(list(RESCUE_LRS), results.get(deep_training.rescue_runs, variant=v))]
+        if v in RESCUE_EXTRA_LRS:
+            extra = list(RESCUE_EXTRA_LRS[v])
+            parts.append((extra, results.get(deep_training.rescue_runs, variant=v, lrs=extra)))
+        lrs = np.concatenate([np.asarray(p[0], dtype=np.float64) for p in parts])
+        order = np.argsort(lrs)
+        out[v] = {"lrs": lrs[order]}
+        for key in ("val_half", "val", "test"):
+            out[v][key] = np.concatenate([p[1][key] for p in parts])[order]
+    return out
 
 
 def rescue_gradients(
@@ -480,26 +514,40 @@ def rescue_gradients(
     return out
 
 
-def rescue_summary(runs: dict, lrs: Sequence[float] = RESCUE_LRS) -> dict[str, dict]:
+def rescue_summary(runs: dict) -> dict[str, dict]:
     """Per variant: the learning rate with the best mean validation accuracy, and intervals.
+
+    Parameters
+    ----------
+    runs : dict
+        As returned by :func:`rescue_results`.
 
     Returns
     -------
     dict
-        variant -> ``{"lr", "lr_index", "at_edge", "test": interval(...), "val": ...,
-        "val_half": ..., "best_half_lr"}``: accuracies at the chosen rate (fractions).
+        variant -> ``{"lr", "lr_index", "at_edge", "flat", "val_range", "test", "val",
+        "val_half", "best_half_lr"}``: accuracies (fractions) at the chosen rate as
+        :func:`interval` records; ``flat`` is True when every rate's mean validation accuracy
+        lies within 0.03 of chance (0.1), so no rate is better than another; ``val_range`` is
+        the lowest and highest mean validation accuracy over the grid.
     """
     out = {}
     for variant, r in runs.items():
-        score = np.where(np.isnan(r["val"]).any(axis=1), -np.inf, np.nanmean(r["val"], axis=1))
+        lrs = r["lrs"]
+        means = np.nanmean(r["val"], axis=1)
+        score = np.where(np.isnan(r["val"]).any(axis=1), -np.inf, means)
         i = int(np.argmax(score))
         half = np.where(
             np.isnan(r["val_half"]).any(axis=1), -np.inf, np.nanmean(r["val_half"], axis=1)
         )
+        finite = means[np.isfinite(means)]
         out[variant] = {
             "lr": float(lrs[i]),
             "lr_index": i,
+            "lrs": lrs,
             "at_edge": i in (0, len(lrs) - 1),
+            "flat": bool(np.all(np.abs(finite - 0.1) <= 0.03)),
+            "val_range": (float(finite.min()), float(finite.max())),
             "test": interval(r["test"][i]),
             "val": interval(r["val"][i]),
             "val_half": interval(r["val_half"][i]),
