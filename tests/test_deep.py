@@ -127,13 +127,15 @@ def test_xavier_averages_the_forward_and_backward_conditions():
 def test_he_backward_half_telescopes_to_a_ratio_of_widths():
     # with the forward choice 2/fan_in, each ReLU layer scales the backward variance by
     # fan_out / fan_in, so a whole net scales it by last width / first width: no exponential
-    widths = [40, 64, 128, 64, 32, 10]
-    product = math.prod(b / a for a, b in itertools.pairwise(widths))
-    assert product == pytest.approx(widths[-1] / widths[0], rel=1e-12)
-    fan_in, fan_out = 64, 10
-    cond = dp.fan_conditions(fan_in, fan_out)
-    # He's variance 2/fan_in times ReLU's mean squared slope 1/2 is fan_in's forward condition
-    assert 2 * cond["fan_in"]["var"] * 0.5 * fan_out == pytest.approx(fan_out / fan_in)
+    r = dp.he_backward_ratio()
+    widths = dp.HE_WIDTHS
+    assert r["predicted"] == widths[-1] / widths[1] == pytest.approx(r["per_layer"], rel=1e-12)
+    assert r["measured"] == pytest.approx(r["predicted"], rel=0.1)
+    # the individual factors are far from 1 (here 0.5, 4, 1/8, 1/2): only their product is tame
+    factors = [b / a for a, b in itertools.pairwise(widths[1:])]
+    assert max(factors) >= 4 and min(factors) <= 1 / 8
+    with pytest.raises(ValueError, match="width"):
+        dp.he_backward_ratio([3, 4])
 
 
 # ---- gains -----

@@ -16,6 +16,7 @@ the same functions with them.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 
@@ -28,6 +29,7 @@ from bendlines.mlp import MLP, init_weights
 
 __all__ = [
     "GAIN_ACTIVATIONS",
+    "HE_WIDTHS",
     "RESCUE_EXTRA_LRS",
     "RESCUE_LRS",
     "RESCUE_VARIANTS",
@@ -40,6 +42,7 @@ __all__ = [
     "family_curves",
     "fan_conditions",
     "gain_propagation",
+    "he_backward_ratio",
     "interval",
     "layers_to_reach",
     "mean_field_variance",
@@ -322,6 +325,50 @@ def fan_conditions(
             "backward_measured": float(np.var(d @ W.T) / np.var(d)),
         }
     return out
+
+
+#: Layer widths (input first) of the net that checks He's backward half.
+HE_WIDTHS = (256, 1024, 512, 2048, 256, 128)
+
+
+def he_backward_ratio(
+    widths: Sequence[int] = HE_WIDTHS, n_samples: int = 512, seed: int = 0
+) -> dict[str, float]:
+    """Backward variance from the last to the first layer of a ReLU net with He (2/fan_in) weights.
+
+    Each ReLU layer multiplies the variance of ``dL/dz`` on its way back by
+    ``fan_out Var(w) / 2 = fan_out / fan_in``; over the net the ratios telescope to the last
+    layer's width over the first hidden layer's. The backward pass starts from a standard
+    normal ``dL/dz`` at the last layer.
+
+    Returns
+    -------
+    dict
+        ``"measured"``: mean of ``(dL/dz)**2`` at the first hidden layer over that at the last;
+        ``"predicted"``: ``widths[-1] / widths[1]``; ``"per_layer"``: the product of the layers'
+        individual factors ``fan_out / fan_in`` (the same number, before cancelling).
+    """
+    widths = [int(w) for w in widths]
+    if len(widths) < 3 or min(widths) < 1:
+        raise ValueError("need an input width and at least two layers, every width >= 1")
+    rng = np.random.default_rng(seed)
+    a = rng.standard_normal((n_samples, widths[0]))
+    Ws, pre = [], []
+    for fan_in, fan_out in itertools.pairwise(widths):
+        W = init_weights(fan_in, fan_out, "he", rng)
+        z = a @ W
+        Ws.append(W)
+        pre.append(z)
+        a = np.maximum(z, 0.0)
+    top = rng.standard_normal((n_samples, widths[-1]))
+    d = top
+    for W, z in zip(Ws[:0:-1], pre[-2::-1], strict=True):
+        d = (d @ W.T) * (z > 0)
+    return {
+        "measured": float(np.mean(d * d) / np.mean(top * top)),
+        "predicted": widths[-1] / widths[1],
+        "per_layer": math.prod(b / a for a, b in itertools.pairwise(widths[1:])),
+    }
 
 
 # ---- gains -----
