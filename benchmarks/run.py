@@ -21,7 +21,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
 ROOT = Path(__file__).resolve().parents[1]
-BENCHES = ("bench_mlp", "bench_regions")
+BENCHES = ("bench_mlp", "bench_regions", "bench_activations")
 SITE_BENCH = "bench_site"
 
 
@@ -62,7 +62,7 @@ def book_rows() -> list[dict]:
         ]
         from jupyter_cache import get_cache
 
-        budgets = {"primer": 15.0, "nonlinearity": 20.0, "piecewise": 20.0, "choosing": 30.0}
+        budgets = {"primer": 15.0, "nonlinearity": 20.0, "piecewise": 20.0, "choosing": 30.0, "deep": 45.0}
         for record in get_cache(folder / ".jupyter_cache").list_cache_records():
             chapter = Path(record.uri).stem
             seconds = record.data.get("execution_seconds")

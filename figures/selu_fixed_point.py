@@ -1,36 +1,38 @@
-"""SELU keeps activations at mean 0 and variance 1 through 32 layers; ReLU and tanh drift.
+"""SELU pulls the variance back to 1 from above and below; ReLU with He keeps whatever it gets.
 
-Each layer's output mean (left) and variance (right) in a wide net with LeCun-normal weights,
-N(0, 1/n), and standard normal inputs, for SELU, ReLU and tanh. The dotted lines mark the
-fixed point (mean 0, variance 1) that SELU's two constants were chosen to produce.
+Pre-activation variance per layer (log scale) in nets of 256 units with zero biases, for inputs
+of variance 10, 1 and 0.04. Left: SELU with LeCun weights, N(0, 1/n). Right: ReLU with He
+weights, N(0, 2/n). Markers: a measured net; lines: the wide-net prediction
+q -> g^2 E[phi(sqrt(q) z)^2]. The dotted line marks variance 1.
 
 Run it alone: ``python figures/selu_fixed_point.py -o selu.svg``.
 """
 
-# %% Compute: layer statistics of three deep nets at initialisation
+# %% Compute: SELU and ReLU nets started at three input variances
 import numpy as np
 
 from bendlines import render, style
-from bendlines.experiments import choosing
+from bendlines.experiments import deep
+
+TITLES = {"selu": "SELU, weights N(0, 1/n)", "relu": "ReLU, weights N(0, 2/n) (He)"}
 
 
-# %% Draw: mean and variance per layer
-def make_figure(stats=None):
-    """Mean (left) and variance (right) of each layer's outputs."""
-    stats = choosing.self_normalisation() if stats is None else stats
-    fig, (left, right) = style.figure(1, 2, width=style.TEXT_WIDTH, height=3.2)
-    for i, (name, s) in enumerate(stats.items()):
-        layers = np.arange(1, len(s["mean"]) + 1)
-        kw = {"color": style.color(i), "linestyle": style.linestyle(i), "label": name}
-        left.plot(layers, s["mean"], **kw)
-        right.plot(layers, s["var"], **kw)
-    left.axhline(0.0, color=style.INK, linestyle=":", linewidth=1)
-    right.axhline(1.0, color=style.INK, linestyle=":", linewidth=1)
-    left.set_ylabel("mean of layer outputs")
-    right.set_ylabel("variance of layer outputs")
-    for ax in (left, right):
-        ax.set_xlabel("layer")
-    right.legend(fontsize=9)
+# %% Draw: one panel per activation, one colour per starting variance
+def make_figure(attraction=None):
+    """Variance per layer from three starting variances, SELU (left) and ReLU (right)."""
+    attraction = deep.selu_attraction() if attraction is None else attraction
+    fig, axes = style.figure(1, 2, width=style.TEXT_WIDTH, height=3.4, sharey=True)
+    for ax, (name, runs) in zip(axes, attraction.items(), strict=True):
+        for i, (start, r) in enumerate(runs.items()):
+            layers = np.arange(len(r["var"]))
+            ax.semilogy(layers, r["mean_field"], color=style.color(i), linestyle=style.linestyle(i),
+                        label=f"start {start:g}")  # fmt: skip
+            ax.semilogy(layers, r["var"], "o", color=style.color(i), markersize=3)
+        ax.axhline(1.0, color=style.INK, linestyle=":", linewidth=1)
+        ax.set_title(TITLES.get(name, name), fontsize=10)
+        ax.set_xlabel("layer (0 = input)")
+    axes[0].set_ylabel("pre-activation variance")
+    axes[0].legend(fontsize=8)
     return fig
 
 

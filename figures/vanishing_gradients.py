@@ -1,50 +1,62 @@
-"""Vanishing gradients: weight-gradient norms per layer at initialisation, and weight movement.
+"""Forward and backward signals through 10 layers at initialisation: one product of slopes.
 
-Top row: the norm of the loss gradient with respect to each weight matrix of a 10-hidden-layer
-net on MNIST-1D, at initialisation, for sigmoid, tanh, ReLU and SELU under Xavier, He and LeCun
-initialisation (log scale). Bottom: after training with plain SGD, how far each layer's
-weights moved relative to their initial size, for sigmoid, tanh and ReLU.
+Four panels for nets with 10 hidden layers of 64 units on MNIST-1D, before any training.
+(a) Forward signal: how much each unit's output varies across 500 inputs, per layer (log
+scale). (b) Backward signal: the root mean square of the loss gradient with respect to each
+layer's pre-activations. (c) The factor by which each layer multiplies the forward spread
+(filled markers) and the backward signal (open markers), against the prediction
+sqrt(n Var w) times the root mean square slope (line). (d) ReLU with He initialisation: the
+norm of each layer's weight gradient, as computed and with the layer's inputs centred.
 
 Run it alone: ``python figures/vanishing_gradients.py -o vanishing.svg``.
 """
 
-# %% Compute: gradient profiles at initialisation and a short SGD training
+# %% Compute: forward and backward signals of four deep nets at initialisation
 import numpy as np
 
 from bendlines import render, style
-from bendlines.experiments import choosing, choosing_training
+from bendlines.experiments import deep
 
 
-# %% Draw: three panels of gradient norms, one wide panel of weight changes
-def make_figure(profiles=None, changes=None):
-    """Gradient norms per layer (top) and relative weight change per layer (bottom)."""
-    profiles = choosing.gradient_profiles() if profiles is None else profiles
-    changes = choosing_training.weight_change_runs() if changes is None else changes
-    fig, axes = style.figure(2, 3, width=style.TEXT_WIDTH, height=6.4)
-    for ax, init in zip(axes[0], choosing.GRAD_INITS, strict=True):
-        for i, name in enumerate(choosing.GRAD_ACTIVATIONS):
-            norms = profiles[name, init]["grad_norm"]
-            layers = np.arange(1, len(norms) + 1)
-            ax.semilogy(layers, norms, color=style.color(i), linestyle=style.linestyle(i),
-                        marker="o", markersize=3, label=name)  # fmt: skip
-        ax.set_title(f"{init} init", fontsize=11)
-        ax.set_xlabel("layer (1 = input side)", fontsize=9)
-        ax.tick_params(labelsize=9)
-    axes[0, 0].set_ylabel("gradient norm $\\|\\partial L/\\partial W\\|$", fontsize=9)
-    axes[0, 0].legend(fontsize=9, loc="lower right")
-    grid = axes[1, 0].get_gridspec()
-    for ax in axes[1]:
-        ax.remove()
-    big = fig.add_subplot(grid[1, :])
-    for i, (name, hist) in enumerate(changes.items()):
-        change = hist.weight_change[-1]
-        layers = np.arange(1, len(change) + 1)
-        big.semilogy(layers, np.maximum(change, 1e-9), color=style.color(i),
-                     linestyle=style.linestyle(i), marker="o", label=name)  # fmt: skip
-    big.set_xlabel("layer (1 = input side)")
-    big.set_ylabel("relative weight change\n$\\|W - W_0\\| / \\|W_0\\|$", fontsize=9)
-    big.set_title("after training with plain SGD", fontsize=11)
-    big.legend(fontsize=9, loc="lower right")
+# %% Draw: forward, backward, per-layer factors, and ReLU's weight gradients
+def make_figure(profiles=None):
+    """Forward spread, backward signal, per-layer factors and ReLU/He weight gradients."""
+    profiles = deep.signal_profiles() if profiles is None else profiles
+    fig, axes = style.figure(2, 2, width=style.TEXT_WIDTH, height=6.6)
+    (fwd, bwd), (fac, wgt) = axes
+    for i, ((name, init), p) in enumerate(profiles.items()):
+        layers = np.arange(1, len(p["spread"]) + 1)
+        kw = {"color": style.color(i), "linestyle": style.linestyle(i)}
+        label = f"{name}, {init}"
+        fwd.semilogy(layers, p["spread"], marker="o", markersize=3, label=label, **kw)
+        bwd.semilogy(layers, p["backward"], marker="o", markersize=3, label=label, **kw)
+        fac.plot(layers[1:], p["factor"][1:], label=label, **kw)
+        fac.plot(layers[1:], p["spread"][1:] / p["spread"][:-1], "o", color=style.color(i),
+                 markersize=4)  # fmt: skip
+        fac.plot(layers[1:], p["backward"][:-1] / p["backward"][1:], "o", markersize=5,
+                 markerfacecolor="none", color=style.color(i))  # fmt: skip
+    fwd.set_title("(a) forward: spread across inputs", fontsize=10)
+    fwd.set_ylabel("std of a unit's output\nacross inputs", fontsize=9)
+    bwd.set_title("(b) backward: gradient signal", fontsize=10)
+    bwd.set_ylabel("rms of $\\partial L / \\partial z$", fontsize=9)
+    fac.set_title("(c) factor per layer: forward ●, backward ○", fontsize=10)
+    fac.set_ylabel("ratio to the previous layer", fontsize=9)
+    fac.set_ylim(0.0, 1.4)
+    relu = profiles.get(("relu", "he"))
+    if relu is not None:
+        layers = np.arange(1, len(relu["grad_norm"]) + 1)
+        wgt.semilogy(layers, relu["grad_norm"], color=style.color(2), marker="o",
+                     markersize=3, label="as computed")  # fmt: skip
+        wgt.semilogy(layers, relu["grad_norm_centred"], color=style.color(5),
+                     linestyle="--", marker="s", markersize=3, label="inputs centred")  # fmt: skip
+        wgt.legend(fontsize=8, loc="lower right")
+    wgt.set_title("(d) ReLU, He: weight-gradient norm", fontsize=10)
+    wgt.set_ylabel("$\\|\\partial L / \\partial W\\|$", fontsize=9)
+    for ax in (fwd, bwd, fac, wgt):
+        ax.set_xlabel("layer (1 = input side; 11 = output)" if ax is wgt else "hidden layer",
+                      fontsize=9)  # fmt: skip
+        ax.tick_params(labelsize=8)
+    fwd.legend(fontsize=8, loc="lower left")
     return fig
 
 

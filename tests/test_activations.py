@@ -20,9 +20,9 @@ from bendlines import activations
 from bendlines.activations import SELU_ALPHA, SELU_LAMBDA, Activation, get, names, table
 
 ALL_NAMES = [
-    "identity", "relu", "leaky_relu", "elu", "selu", "gelu", "gelu_tanh", "silu", "mish",
-    "softplus", "sigmoid", "tanh", "hard_sigmoid", "hard_swish", "relu6", "softsign", "step",
-    "square", "sqrt", "log", "signed_sqrt",
+    "identity", "relu", "leaky_relu", "prelu", "elu", "selu", "gelu", "gelu_tanh", "silu",
+    "swish_beta", "mish", "softplus", "sigmoid", "tanh", "hard_sigmoid", "hard_swish", "relu6",
+    "softsign", "step", "square", "sqrt", "log", "signed_sqrt",
 ]  # fmt: skip
 COUNTEREXAMPLES = ["square", "sqrt", "log", "signed_sqrt"]
 STABLE = ["sigmoid", "tanh", "softplus", "elu", "selu", "silu", "mish", "gelu", "gelu_tanh"]
@@ -37,20 +37,27 @@ CASES = [(n, {}) for n in ALL_NAMES] + [
     ("elu", {"alpha": 0.0}),
     ("softplus", {"beta": 0.5}),
     ("softplus", {"beta": 5.0}),
+    ("prelu", {"negative_slope": 0.1}),
+    ("swish_beta", {"beta": 0.0}),
+    ("swish_beta", {"beta": 0.5}),
+    ("swish_beta", {"beta": 4.0}),
 ]
 CASE_IDS = [n + "".join(f"-{k}={v}" for k, v in p.items()) for n, p in CASES]
 
 _C = math.sqrt(2.0 / math.pi)
 
 
-def _ref(name, x, negative_slope=0.01, alpha=1.0, beta=1.0):
+def _ref(name, x, negative_slope=None, alpha=1.0, beta=1.0):
     """Textbook definitions, one Python float at a time (independent of the package)."""
     if name == "identity":
         return x
     if name == "relu":
         return max(0.0, x)
-    if name == "leaky_relu":
-        return x if x > 0 else negative_slope * x
+    if name in ("leaky_relu", "prelu"):
+        a = negative_slope if negative_slope is not None else {"leaky_relu": 0.01}.get(name, 0.25)
+        return x if x > 0 else a * x
+    if name == "swish_beta":
+        return x / (1.0 + math.exp(-beta * x)) if beta * x > -700 else 0.0
     if name == "elu":
         return x if x > 0 else alpha * (math.exp(x) - 1.0)
     if name == "selu":
@@ -126,7 +133,8 @@ def test_names_in_book_order():
 
 def test_cite_keys_match_the_bibliography_contract():
     expected = {
-        "relu": "nair2010", "leaky_relu": "maas2013", "elu": "clevert2016",
+        "relu": "nair2010", "leaky_relu": "maas2013", "prelu": "he2015",
+        "swish_beta": "ramachandran2017", "elu": "clevert2016",
         "selu": "klambauer2017", "gelu": "hendrycks2016", "gelu_tanh": "hendrycks2016",
         "silu": "elfwing2018", "mish": "misra2019", "softplus": "dugas2001",
         "sigmoid": "rumelhart1986", "tanh": "lecun1998", "hard_sigmoid": "howard2019",
@@ -162,7 +170,7 @@ def test_table_rows():
     rows = table()
     assert [r["name"] for r in rows] == ALL_NAMES
     keys = ["name", "latex", "latex_grad", "params", "range", "monotonic", "smooth",
-            "zero_centred", "bounded", "domain", "cite", "note"]  # fmt: skip
+            "mean_output", "bounded", "domain", "common", "cite", "note"]  # fmt: skip
     assert all(list(r) == keys for r in rows)
     elu2, soft = table([get("elu", alpha=2.0), "softplus"])
     assert elu2["params"] == {"alpha": 2.0} and elu2["range"] == (-2.0, math.inf)
@@ -541,3 +549,168 @@ def test_python_scalars_give_float64_scalars():
 
 def test_module_constants_are_exported():
     assert activations.__all__ and all(hasattr(activations, n) for n in activations.__all__)
+
+
+# ---------------------------------------------------------------------------------------------
+# the entries added for the chapter on deep networks, and the shared definitions
+# ---------------------------------------------------------------------------------------------
+def test_activations_in_common_use_are_one_definition():
+    common = activations.in_common_use()
+    assert common == [
+        "relu", "leaky_relu", "elu", "selu", "gelu", "silu", "mish", "softplus", "sigmoid", "tanh",
+    ]  # fmt: skip
+    assert common == [n for n in names() if get(n).common]
+    assert not any(get(n).counterexample for n in common)
+    assert {"identity", "step", "prelu", "swish_beta", "gelu_tanh"}.isdisjoint(common)
+    assert [r["name"] for r in table() if r["common"]] == common
+
+
+def test_prelu_is_leaky_relu_with_a_learned_slope_started_at_a_quarter():
+    prelu = get("prelu")
+    assert prelu.params == {"negative_slope": 0.25}
+    z = np.linspace(-5, 5, 1001)
+    for a in (0.25, 0.0, 0.7, -0.3):
+        assert np.array_equal(
+            get("prelu", negative_slope=a)(z), get("leaky_relu", negative_slope=a)(z)
+        )
+    # the slope a is a parameter the network learns: d prelu / d a = min(0, z)
+    h = 1e-6
+    fd = (get("prelu", negative_slope=0.25 + h)(z) - get("prelu", negative_slope=0.25 - h)(z)) / (
+        2 * h
+    )
+    np.testing.assert_allclose(fd, np.minimum(z, 0.0), atol=1e-8)
+
+
+def test_swish_beta_limits_linear_at_zero_and_relu_at_infinity():
+    z = np.linspace(-10, 10, 20_001)
+    assert np.array_equal(get("swish_beta", beta=0.0)(z), z / 2)
+    assert np.all(get("swish_beta", beta=0.0).grad(z) == 0.5)
+    np.testing.assert_allclose(get("swish_beta", beta=1.0)(z), get("silu")(z), rtol=1e-15)
+    # the largest gap from ReLU is the depth of the dip, W(1/e) / beta, at z = -(1 + W(1/e)) / beta
+    w = float(special.lambertw(1 / math.e).real)
+    betas = (1.0, 10.0, 100.0, 1e4)
+    gaps = []
+    for b in betas:
+        zb = np.concatenate([z, z / b, [-(1 + w) / b]])
+        gaps.append(np.max(np.abs(get("swish_beta", beta=b)(zb) - get("relu")(zb))))
+    assert np.all(np.diff(gaps) < 0)
+    for b, gap in zip(betas, gaps, strict=True):
+        assert gap == pytest.approx(w / b, rel=1e-9)
+    assert gaps[-1] < 1e-4
+    assert get("swish_beta", beta=10.0).properties.range[0] == pytest.approx(-w / 10, rel=1e-12)
+
+
+_PDF0 = 1 / math.sqrt(2 * math.pi)
+_MEAN_CLOSED_FORMS = {
+    ("identity", ()): 0.0,
+    ("relu", ()): _PDF0,
+    ("leaky_relu", ()): 0.99 * _PDF0,  # E[max(z,0)] + a E[min(z,0)] = (1 - a) / sqrt(2 pi)
+    ("prelu", ()): 0.75 * _PDF0,
+    ("elu", ()): _PDF0 + (math.exp(0.5) * special.ndtr(-1.0) - 0.5),
+    ("selu", ()): 0.0,  # the fixed point
+    ("gelu", ()): 1 / (2 * math.sqrt(math.pi)),  # E[z Phi(z)] = E[phi(z)] (Stein's lemma)
+    ("swish_beta", (("beta", 0.0),)): 0.0,
+    ("sigmoid", ()): 0.5,  # sigmoid(z) - 1/2 is odd
+    ("tanh", ()): 0.0,
+    ("softsign", ()): 0.0,
+    ("hard_sigmoid", ()): 0.5,
+    ("relu6", ()): _PDF0 * (1 - math.exp(-18.0)) + 6 * special.ndtr(-6.0),
+    ("step", ()): 0.5,
+    ("square", ()): 1.0,
+    ("signed_sqrt", ()): 0.0,
+}
+
+
+@pytest.mark.parametrize(("key", "expected"), list(_MEAN_CLOSED_FORMS.items()))
+def test_mean_output_matches_closed_forms(key, expected):
+    name, params = key
+    assert activations.normal_mean(name, **dict(params)) == pytest.approx(expected, abs=1e-9)
+
+
+def test_mean_output_without_closed_form_matches_monte_carlo_and_stein():
+    # SiLU: E[z sigmoid(z)] = E[sigmoid'(z)] (Stein's lemma), integrated on an independent grid
+    z = np.linspace(-12, 12, 240_001)
+    pdf = np.exp(-z * z / 2) / math.sqrt(2 * math.pi)
+    s = 1 / (1 + np.exp(-z))
+    assert activations.normal_mean("silu") == pytest.approx(
+        np.trapezoid(s * (1 - s) * pdf, z), abs=1e-6
+    )
+    x = np.random.default_rng(0).standard_normal(2_000_000)
+    for name in ("mish", "softplus", "gelu_tanh", "hard_swish"):
+        mc = get(name)(x)
+        assert abs(activations.normal_mean(name) - mc.mean()) < 5 * mc.std() / math.sqrt(x.size)
+    assert math.isnan(activations.normal_mean("sqrt")) and math.isnan(
+        activations.normal_mean("log")
+    )
+
+
+def test_leaky_relu_is_not_centred_despite_taking_both_signs():
+    # the gallery's lesson: phi(0) = 0 and both signs do not make the mean output zero
+    assert get("leaky_relu").properties.zero_centred
+    assert activations.normal_mean("leaky_relu") > 0.95 * activations.normal_mean("relu")
+    assert abs(activations.normal_mean("tanh")) < 1e-12
+
+
+# ---------------------------------------------------------------------------------------------
+# the gallery's reference numbers: cost, defaults, GELU approximations
+# ---------------------------------------------------------------------------------------------
+def test_cost_measurement_has_a_copy_floor_and_every_common_activation():
+    from bendlines.experiments import gallery
+
+    table = gallery.activation_cost(n_elements=4096, repeats=3)
+    assert set(table["rows"]) == set(activations.in_common_use())
+    assert table["copy_ns"] > 0
+    for r in table["rows"].values():
+        assert r["value_ns"] > 0 and r["grad_ns"] > 0
+        assert r["value_x"] == pytest.approx(r["value_ns"] / table["copy_ns"])
+    assert table["settings"]["dtype"] == "float32" and table["settings"]["n_elements"] == 4096
+    with pytest.raises(ValueError, match="valid names"):
+        gallery.activation_cost(["relu", "relu7"])
+
+
+def _cost(values):
+    return {"copy_ns": 0.1, "rows": {n: {"value_x": v, "grad_x": v} for n, v in values.items()}}
+
+
+def test_cost_sentence_claims_only_what_the_numbers_show():
+    from bendlines.experiments import gallery
+
+    base = {"relu": 1.2, "leaky_relu": 4.0, "elu": 9.0, "selu": 9.5, "silu": 18.0, "mish": 20.0,
+            "softplus": 14.0, "sigmoid": 18.0, "tanh": 2.5, "gelu": 160.0}  # fmt: skip
+    text = gallery.cost_sentence(_cost(base))
+    assert "cheapest value was `relu` (1.2 copies)" in text and "dearest `gelu`" in text
+    assert "Every piecewise-linear function" in text and "`tanh`, a single" in text
+    slow_leaky = gallery.cost_sentence(_cost({**base, "leaky_relu": 10.0}))
+    assert "were not all cheaper" in slow_leaky and "Every piecewise" not in slow_leaky
+    slow_tanh = gallery.cost_sentence(_cost({**base, "tanh": 12.0}))
+    assert "`tanh` was not cheaper" in slow_tanh
+
+
+def test_stored_cost_table_is_valid_and_errors_are_clear(tmp_path):
+    from bendlines.experiments import gallery
+
+    table = gallery.stored_cost()
+    assert set(table["rows"]) == set(activations.in_common_use())
+    with pytest.raises(FileNotFoundError, match="make bench"):
+        gallery.stored_cost(tmp_path / "missing.json")
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    with pytest.raises(ValueError, match="make bench"):
+        gallery.stored_cost(bad)
+    bad.write_text('{"copy_ns": 0.1, "rows": {"relu": {"value_ns": -1, "grad_ns": 1, '
+                   '"value_x": 1, "grad_x": 1}}}')  # fmt: skip
+    with pytest.raises(ValueError, match="non-positive"):
+        gallery.stored_cost(bad)
+
+
+def test_gelu_approximation_errors_and_library_defaults():
+    from bendlines.experiments import gallery
+
+    gelu = gallery.gelu_approximations()
+    assert 4e-4 < gelu["tanh_max"] < 5e-4
+    assert 2.5 < abs(gelu["tanh_at"]) < 3.0
+    assert gelu["sigmoid_max"] > 10 * gelu["tanh_max"]
+    slope = get("leaky_relu").params["negative_slope"]
+    assert slope == gallery.LEAKY_RELU_DEFAULTS["PyTorch `torch.nn.LeakyReLU`"] == 0.01
+    assert gallery.LEAKY_RELU_DEFAULTS["Keras `keras.layers.LeakyReLU`"] == 0.3
+    assert gallery.LEAKY_RELU_DEFAULTS["TensorFlow `tf.nn.leaky_relu`"] == 0.2
