@@ -116,29 +116,6 @@ def _check_bounds(bounds) -> tuple[float, float, float, float]:
 # arithmetic (fractions.Fraction) from the network's weights. No tolerance decides anything.
 
 
-def _abs_cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """``|a| x |b|`` with the minus signs of the cross product replaced by plus, rows (m, 3)."""
-    return np.stack(
-        (
-            a[:, 1] * b[:, 2] + a[:, 2] * b[:, 1],
-            a[:, 2] * b[:, 0] + a[:, 0] * b[:, 2],
-            a[:, 0] * b[:, 1] + a[:, 1] * b[:, 0],
-        ),
-        axis=1,
-    )
-
-
-def _cross_bound(l1, e1, l2, e2) -> tuple[np.ndarray, np.ndarray]:
-    """Cross products of line rows and a bound on their error against the exact lines.
-
-    ``e1``, ``e2`` bound how far each (computed) coefficient can be from the exact one.
-    """
-    p = np.cross(l1, l2)
-    a1, a2 = np.abs(l1), np.abs(l2)
-    hi = _abs_cross(a1 + e1, a2 + e2)
-    return p, (hi - _abs_cross(a1, a2)) * (1 + _ROUND) + _ROUND * hi
-
-
 class _Exact:
     """Exact (rational) line coefficients of the network, recomputed on demand and cached."""
 
@@ -206,19 +183,32 @@ def _sign(x) -> int:
     return (x > 0) - (x < 0)
 
 
-def _vertices(lines, errs, keys, idx1, idx2, exact: _Exact):
-    """Homogeneous vertices where lines ``idx1`` meet lines ``idx2``, scaled to ``p_z > 0``.
+def _vertex(l1, e1, l2, e2, k1, k2, exact: _Exact) -> tuple[list, list]:
+    """Homogeneous vertex where two lines meet, scaled to ``p_z > 0``, and its error bound.
 
-    Returns ``(p, bound)``, both (m, 3); an uncertain sign of ``p_z`` is settled exactly.
+    Plain Python floats: cheaper than numpy for the two vertices each cut creates.
+    ``l1``, ``l2`` are line rows, ``e1``, ``e2`` their coefficient error bounds, ``k1``,
+    ``k2`` their exact keys. An uncertain sign of ``p_z`` is settled exactly.
     """
-    p, e = _cross_bound(lines[idx1], errs[idx1], lines[idx2], errs[idx2])
-    sz = np.sign(p[:, 2])
-    unsure = np.abs(p[:, 2]) <= e[:, 2]
-    for i in np.flatnonzero(unsure):
-        sz[i] = _sign(exact.cross(keys[idx1[i]], keys[idx2[i]])[2])
-        if sz[i] == 0:
+    a1, b1, c1 = l1
+    a2, b2, c2 = l2
+    p = [b1 * c2 - c1 * b2, c1 * a2 - a1 * c2, a1 * b2 - b1 * a2]
+    x1, y1, z1 = abs(a1), abs(b1), abs(c1)
+    x2, y2, z2 = abs(a2), abs(b2), abs(c2)
+    X1, Y1, Z1 = x1 + e1[0], y1 + e1[1], z1 + e1[2]
+    X2, Y2, Z2 = x2 + e2[0], y2 + e2[1], z2 + e2[2]
+    lo = (y1 * z2 + z1 * y2, z1 * x2 + x1 * z2, x1 * y2 + y1 * x2)
+    hi = (Y1 * Z2 + Z1 * Y2, Z1 * X2 + X1 * Z2, X1 * Y2 + Y1 * X2)
+    e = [(h - g) * (1 + _ROUND) + _ROUND * h for h, g in zip(hi, lo, strict=True)]
+    if abs(p[2]) > e[2]:
+        sz = 1 if p[2] > 0 else -1
+    else:
+        sz = _sign(exact.cross(k1, k2)[2])
+        if sz == 0:
             raise RuntimeError("internal error: adjacent edges of a region are parallel")
-    return p * sz[:, None], e
+    if sz < 0:
+        p = [-v for v in p]
+    return p, e
 
 
 def _signs(p, ep, vkeys, U, EU, ukeys, exact: _Exact) -> np.ndarray:
@@ -279,24 +269,25 @@ def _split_cell(poly, U, EU, ukeys, exact: _Exact):
         s = sign[:, first]
         for side, active in ((1, True), (-1, False)):
             # edge k joins vertices k - 1 and k; it keeps a part on this side iff an end does
-            here, before = s == side, np.roll(s, 1) == side
+            here = s == side
+            before = np.concatenate((here[-1:], here[:-1]))
             keep = here | before
             start = int(np.flatnonzero(here & ~before)[0])  # the run starts where the side does
             run = (start + np.arange(int(keep.sum()))) % m
-            lines = np.vstack((L[run], U[j]))
-            errs = np.vstack((EL[run], EU[j]))
-            pkeys = [keys[k] for k in run] + [ukeys[j]]
-            q = len(run)
+            first_edge, last_edge = int(run[0]), int(run[-1])
             # vertices between consecutive run edges are kept; two new ones lie on the unit
-            newp, newe = _vertices(
-                lines, errs, pkeys, np.array([q - 1, q]), np.array([q, 0]), exact
+            p_out, e_out = _vertex(
+                L[last_edge], EL[last_edge], U[j], EU[j], keys[last_edge], ukeys[j], exact
+            )
+            p_in, e_in = _vertex(
+                U[j], EU[j], L[first_edge], EL[first_edge], ukeys[j], keys[first_edge], exact
             )
             piece = (
-                lines,
-                errs,
-                pkeys,
-                np.vstack((p[run[:-1]], newp)),
-                np.vstack((ep[run[:-1]], newe)),
+                np.vstack((L[run], U[j])),
+                np.vstack((EL[run], EU[j])),
+                [keys[k] for k in run] + [ukeys[j]],
+                np.vstack((p[run[:-1]], [p_out, p_in])),
+                np.vstack((ep[run[:-1]], [e_out, e_in])),
             )
             part_mask = mask.copy()
             part_mask[j] = active
@@ -340,8 +331,11 @@ def linear_regions(net, bounds) -> list[Region]:
     exact = _Exact(params, box)
     keys = [("box", k) for k in range(4)]
     zero = np.zeros((4, 3))
-    idx = np.arange(4)
-    p, ep = _vertices(box, zero, keys, idx, (idx + 1) % 4, exact)
+    corners = [
+        _vertex(box[i], zero[i], box[(i + 1) % 4], zero[i], keys[i], keys[(i + 1) % 4], exact)
+        for i in range(4)
+    ]
+    p, ep = np.array([v for v, _ in corners]), np.array([e for _, e in corners])
     # Each cell: (polygon, A (2, width) with error EA, c (width,) with error Ec, masks).
     cells = [((box, zero, keys, p, ep), np.eye(2), np.zeros((2, 2)), np.zeros(2), np.zeros(2), ())]
     for layer, (W, b) in enumerate(params[:-1]):
