@@ -224,3 +224,29 @@ def test_random_relu_net_rejects_bad_widths():
 
 def test_targets_used_exist():
     assert {"sin", "nielsen"} <= set(data.target_names())
+
+
+# ------------------------------------------------------------- where a unit's line lies
+
+
+def test_line_lies_at_distance_b_over_norm_w_with_w_its_normal():
+    params = pw.plane_net()
+    geo = pw.line_geometry(params)
+    W, b = params[0]
+    for w, c, foot, dist in zip(W.T, b, geo["feet"], geo["distances"], strict=True):
+        assert w @ foot + c == pytest.approx(0.0, abs=1e-12)  # the foot is on the line
+        assert w[0] * foot[1] - w[1] * foot[0] == pytest.approx(0.0, abs=1e-12)  # along w
+        # independent: distance from the origin to the line through two of its points
+        p, q = (np.array([x, -(c + w[0] * x) / w[1]]) for x in (-3.0, 3.0))
+        d = q - p
+        assert abs(p[0] * d[1] - p[1] * d[0]) / np.linalg.norm(d) == pytest.approx(dist, rel=1e-9)
+        # and no point of the line is closer than the foot
+        t = np.linspace(-5, 5, 20001)[:, None]
+        line = foot + t * np.array([-w[1], w[0]]) / np.linalg.norm(w)
+        assert np.linalg.norm(line, axis=1).min() >= dist - 1e-12
+        # the arrow w points into the active side
+        assert w @ (foot + 1e-3 * w) + c > 0 > w @ (foot - 1e-3 * w) + c
+    # scaling w and b by 3 keeps the line (same distance) and triples the arrow
+    geo3 = pw.line_geometry([(3 * W, 3 * b), params[1]])
+    np.testing.assert_allclose(geo3["distances"], geo["distances"], rtol=1e-12)
+    np.testing.assert_allclose(geo3["lengths"], 3 * geo["lengths"], rtol=1e-12)

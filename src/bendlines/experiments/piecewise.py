@@ -40,6 +40,7 @@ __all__ = [
     "hinge_form_gap",
     "hinge_sum",
     "learned_regions",
+    "line_geometry",
     "plane_net",
     "random_relu_net",
     "region_image",
@@ -448,6 +449,34 @@ def random_relu_net(widths, seed: int, n_in: int = 2, bias_std: float = BIAS_STD
         )
         fan_in = w
     return params
+
+
+def line_geometry(params) -> dict:
+    """Where the first layer's lines lie: each line's nearest point to the origin.
+
+    The line ``w . x + b = 0`` is perpendicular to its weight vector ``w`` (the arrow), and
+    its point nearest the origin is ``-b w / ||w||^2``, at distance ``|b| / ||w||``.
+
+    Parameters
+    ----------
+    params : list of (W, b)
+        ReLU network with 2 inputs.
+
+    Returns
+    -------
+    dict
+        ``normals`` (n, 2) the arrows ``w``, ``offsets`` (n,) ``b``, ``feet`` (n, 2) the
+        nearest points, ``distances`` (n,) ``|b| / ||w||``, ``lengths`` (n,) ``||w||``.
+    """
+    normals, offsets = regions.lines(params)
+    lengths = np.linalg.norm(normals, axis=1)
+    return {
+        "normals": normals,
+        "offsets": offsets,
+        "feet": -offsets[:, None] * normals / lengths[:, None] ** 2,
+        "distances": np.abs(offsets) / lengths,
+        "lengths": lengths,
+    }
 
 
 def plane_net():
