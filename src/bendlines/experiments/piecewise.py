@@ -44,6 +44,7 @@ __all__ = [
     "plane_net",
     "random_relu_net",
     "region_image",
+    "spiral_start",
     "sum_params",
     "tent_pieces",
     "trained_vs_constructed",
@@ -75,13 +76,20 @@ BUDGET_EPS = (1e-1, 1e-2, 1e-3, 1e-4)
 #: Random evaluation points used to compare the hinge form with the interpolant.
 HINGE_CHECK_POINTS, HINGE_CHECK_SEED = 10_000, 7
 
-#: Trained against constructed: units, samples, seeds and Adam settings (full batch, mse).
+#: Trained against constructed: units, samples and Adam settings (full batch, mse loss).
+#: Training uses ``TRAIN_POINTS`` equally spaced samples; the validation split is the
+#: ``TRAIN_POINTS - 1`` midpoints between them; errors are measured on ``EVAL_POINTS``.
 TRAIN_TARGET = "nielsen"
 TRAIN_UNITS = 20
 TRAIN_POINTS = 256
-TRAIN_SEEDS = (0, 1, 2, 3)
-TRAIN_STEPS = 4000
-TRAIN_LR = 1e-2
+EVAL_POINTS = 20001
+#: Seeds of the random starts (each its own initialisation; full batch has no batch order).
+TRAIN_SEEDS = (0, 1, 2, 3, 4)
+#: Step budgets, and the learning-rate grid tuned per contender and budget on validation.
+TRAIN_BUDGETS = (4000, 40000)
+TRAIN_LRS = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1)
+#: Bins of the kink histogram over the domain (kinks outside are counted apart).
+KINK_BINS = 20
 
 #: The 2-input layer drawn as lines (units, seed) and the box it is drawn in.
 PLANE_UNITS, PLANE_SEED, PLANE_BIAS_STD = 5, 101, 1.0
@@ -97,22 +105,27 @@ MISS_WIDTHS, MISS_SEED = (32, 32), 5
 MISS_BOX = (-1.0, 1.0, -1.0, 1.0)
 GRID_RESOLUTIONS = (8, 32, 128, 512)
 
-#: The learned-partition experiment on the spiral.
+#: The learned-partition experiment on the spiral: two starts, several seeds.
 SPIRAL_SIZES = (2, 32, 32, 2)
-SPIRAL_N, SPIRAL_SEED, SPIRAL_NET_SEED = 400, 0, 0
+SPIRAL_N, SPIRAL_SEED = 400, 0
+SPIRAL_NET_SEEDS = (0, 1, 2, 3, 4)
 SPIRAL_STEPS, SPIRAL_LR, SPIRAL_BATCH = 3000, 1e-2, 100
 SPIRAL_BOX = (-1.5, 1.5, -1.5, 1.5)
+#: The two starts: the MLP default (He weights, zero biases) and the book's random-net
+#: convention of :func:`random_relu_net` (He weights, biases with std ``BIAS_STD``).
+SPIRAL_STARTS = ("zero bias", "random net")
 #: A region is "near the data" if its centroid is within this distance of a training point.
 NEAR_DATA = 0.1
 
 #: Compositions of the tent map.
 TENT_KS = tuple(range(1, 11))
 
-#: Depth against width: total hidden neurons, depths, seeds and box.
+#: Depth against width: total hidden neurons, depths, seeds and box. Every layer has at
+#: least ``MIN_WIDTH`` units, so depth is never confounded with very narrow layers.
 TOTAL_NEURONS = (16, 32, 64)
-DEPTHS = (1, 2, 4, 8)
-MIN_WIDTH = 4
-DEPTH_SEEDS = (0, 1, 2)
+DEPTHS = (1, 2, 4)
+MIN_WIDTH = 16
+DEPTH_SEEDS = (0, 1, 2, 3, 4)
 DEPTH_BOX = (-1.0, 1.0, -1.0, 1.0)
 
 
@@ -334,90 +347,122 @@ def _spread_kinks(net: MLP, domain, seed: int) -> None:
     b[...] = -W[0] * kinks
 
 
+def _interval95(values: np.ndarray) -> tuple[float, float, float, float]:
+    """Mean, ddof=1 standard deviation and the 95 % t-interval of the mean."""
+    from scipy import stats
+
+    v = np.asarray(values, dtype=float)
+    mean, sd = float(v.mean()), float(v.std(ddof=1))
+    half = float(stats.t.ppf(0.975, v.size - 1)) * sd / np.sqrt(v.size)
+    return mean, sd, mean - half, mean + half
+
+
 def trained_vs_constructed(
     name: str = TRAIN_TARGET,
     units: int = TRAIN_UNITS,
     seeds=TRAIN_SEEDS,
-    steps: int = TRAIN_STEPS,
-    lr: float = TRAIN_LR,
+    budgets=TRAIN_BUDGETS,
+    lrs=TRAIN_LRS,
 ) -> dict:
-    """Train 1-``units``-1 ReLU nets on a target and compare them with the interpolant.
+    """The hand-built interpolant against the same 1-``units``-1 net trained by Adam.
 
-    Each net starts from He weights with its kinks spread uniformly over the domain
-    (seed ``1000 + s``), and is trained full batch with Adam on the mse loss over
-    ``TRAIN_POINTS`` equally spaced samples. The same nets with the default zero biases
-    (every kink at ``x = 0``) are trained too, as a baseline.
+    Two trained contenders, each with its learning rate tuned on the validation split for
+    each step budget (full batch, mse loss):
+
+    - ``"fine-tuned"``: Adam started from the hand-built network itself (deterministic:
+      full batch, fixed start);
+    - ``"random"``: one net per seed, He weights (seed ``s``) with the kinks spread uniformly
+      over the domain (seed ``1000 + s``).
+
+    Errors are measured on ``EVAL_POINTS`` equally spaced points: ``rms`` (root mean
+    square) and ``max`` (largest absolute error).
 
     Returns
     -------
     dict
-        ``x`` (n,), ``f`` (n,), ``constructed`` HingeNet, ``constructed_error`` float,
-        ``errors`` (S,) sup-norm errors of the trained nets, ``zero_bias_errors`` (S,),
-        ``best`` index of the best trained net, ``curve`` (n,) its output,
-        ``kinks_init`` / ``kinks_trained`` (units,) of the best net, ``rms`` (S,),
-        ``constructed_rms`` float, ``target``; ``inside_init`` / ``inside_trained`` (S,):
-        kinks strictly inside the domain; ``bend_init`` / ``bend_trained`` (S,): mean
-        ``|f''|`` at those kinks; ``bend_average``: mean ``|f''|`` over the domain.
+        ``target``, ``x`` training inputs, ``f``; ``constructed`` HingeNet with
+        ``constructed_rms`` / ``constructed_max`` and ``constructed_kinks``; per budget ``B``
+        in ``budgets`` a dict ``runs[B]`` with ``lr`` {contender: chosen rate},
+        ``val`` {contender: (len(lrs),) validation rms, mean over seeds for "random"},
+        ``fine_rms``, ``fine_max``, ``fine_kinks`` (units,), ``fine_curve``,
+        ``random_rms`` (S,), ``random_max`` (S,), ``random_kinks`` (S, units),
+        ``random_inside`` (S,) kinks strictly inside the domain, ``random_curves`` (S, n),
+        ``random_stats`` (mean, sd, lo, hi) of ``random_rms``; ``budgets``, ``lrs``,
+        ``seeds``.
     """
     t = _target(name)
-    x = np.linspace(*t.domain, TRAIN_POINTS)
-    X, Y = x[:, None], t.f(x)[:, None]
-    spread, zero = [], []
-    for s in seeds:
-        net = MLP([1, units, 1], seed=s)
-        zero.append(net.copy())
-        _spread_kinks(net, t.domain, 1000 + s)
-        spread.append(net)
-    inits = [[(W.copy(), b.copy()) for W, b in net.params] for net in spread]
-    kwargs = {"optimizer": "adam", "lr": lr, "batch_size": None, "steps": steps, "loss": "mse"}
-    train_many(spread + zero, (X, Y), eval_every=steps, **kwargs)
-    xe = np.linspace(*t.domain, 20001)
-
-    def sup(net):
-        return float(np.max(np.abs(net.forward(xe[:, None])[:, 0] - t.f(xe))))
-
-    def rms(fx):
-        return float(np.sqrt(np.mean((fx - t.f(xe)) ** 2)))
-
-    errors = np.array([sup(n) for n in spread])
-    best = int(np.argmin(errors))
     lo, hi = t.domain
-    before = [first_layer_kinks(p) for p in inits]
-    after = [first_layer_kinks(n.params) for n in spread]
-
-    def inside(k):
-        return k[(k > lo) & (k < hi)]
-
-    def bend(k):
-        return float(np.mean(np.abs(t.f2(inside(k))))) if inside(k).size else np.nan
-
+    x = np.linspace(lo, hi, TRAIN_POINTS)
+    xv = 0.5 * (x[1:] + x[:-1])
+    xe = np.linspace(lo, hi, EVAL_POINTS)
+    X, Y = x[:, None], t.f(x)[:, None]
     g = approx.hinge_interpolant(t.f, approx.uniform_knots(t.domain, units))
-    return {
+    lrs = tuple(float(v) for v in lrs)
+
+    def starts():
+        fine = MLP.from_params(g.params)
+        rand = []
+        for s in seeds:
+            net = MLP([1, units, 1], seed=s)
+            _spread_kinks(net, t.domain, 1000 + s)
+            rand.append(net)
+        return fine, rand
+
+    def errors(net, xs):
+        d = net.forward(xs[:, None])[:, 0] - t.f(xs)
+        return float(np.sqrt(np.mean(d**2))), float(np.max(np.abs(d)))
+
+    out = {
         "target": t,
         "x": x,
         "f": t.f(x),
         "constructed": g,
-        "constructed_error": approx.max_error(g, t.f, t.domain),
-        "constructed_rms": rms(g(xe)),
-        "errors": errors,
-        "rms": np.array([rms(n.forward(xe[:, None])[:, 0]) for n in spread]),
-        "zero_bias_errors": np.array([sup(n) for n in zero]),
-        "best": best,
-        "curve": spread[best].forward(X)[:, 0],
-        "kinks_init": before[best],
-        "kinks_trained": after[best],
-        "inside_init": np.array([inside(k).size for k in before]),
-        "inside_trained": np.array([inside(k).size for k in after]),
-        "bend_init": np.array([bend(k) for k in before]),
-        "bend_trained": np.array([bend(k) for k in after]),
-        "bend_average": float(np.mean(np.abs(t.f2(xe)))),
+        "constructed_rms": float(np.sqrt(np.mean((g(xe) - t.f(xe)) ** 2))),
+        "constructed_max": float(np.max(np.abs(g(xe) - t.f(xe)))),
+        "constructed_kinks": g.knots[:-1].copy(),
+        "budgets": tuple(budgets),
+        "lrs": lrs,
+        "seeds": tuple(seeds),
+        "runs": {},
     }
+    S, n_lr = len(seeds), len(lrs)
+    for steps in budgets:
+        nets, rates = [], []
+        for lr in lrs:  # every rate, every start, trained together
+            fine, rand = starts()
+            nets += [fine, *rand]
+            rates += [lr] * (1 + S)
+        train_many(nets, (X, Y), optimizer="adam", lr=rates, batch_size=None, steps=steps,
+                   eval_every=steps, loss="mse")  # fmt: skip
+        grid = np.array(nets, dtype=object).reshape(n_lr, 1 + S)
+        val = np.array([[errors(n, xv)[0] for n in row] for row in grid])
+        val_fine, val_random = val[:, 0], val[:, 1:].mean(axis=1)
+        i_fine, i_random = int(np.argmin(val_fine)), int(np.argmin(val_random))
+        fine, rand = grid[i_fine, 0], list(grid[i_random, 1:])
+        r_err = np.array([errors(n, xe) for n in rand])
+        kinks = np.array([first_layer_kinks(n.params) for n in rand])
+        out["runs"][steps] = {
+            "lr": {"fine-tuned": lrs[i_fine], "random": lrs[i_random]},
+            "lr_index": {"fine-tuned": i_fine, "random": i_random},
+            "val": {"fine-tuned": val_fine, "random": val_random},
+            "fine_rms": errors(fine, xe)[0],
+            "fine_max": errors(fine, xe)[1],
+            "fine_kinks": first_layer_kinks(fine.params),
+            "fine_curve": fine.forward(X)[:, 0],
+            "random_rms": r_err[:, 0],
+            "random_max": r_err[:, 1],
+            "random_kinks": kinks,
+            "random_inside": ((kinks > lo) & (kinks < hi)).sum(axis=1),
+            "random_curves": np.array([n.forward(X)[:, 0] for n in rand]),
+            "random_stats": _interval95(r_err[:, 0]),
+        }
+    return out
 
 
 # --------------------------------------------------------------------------------- plane
 
 
-def random_relu_net(widths, seed: int, n_in: int = 2, bias_std: float = BIAS_STD):
+def random_relu_net(widths, seed: int, n_in: int = 2, bias_std: float = BIAS_STD, n_out: int = 1):
     """A random ReLU net: He-normal weights and normal biases, one linear output.
 
     Parameters
@@ -430,6 +475,8 @@ def random_relu_net(widths, seed: int, n_in: int = 2, bias_std: float = BIAS_STD
         Input dimension.
     bias_std : float
         Standard deviation of every bias (``>= 0``).
+    n_out : int
+        Outputs of the linear last layer.
 
     Returns
     -------
@@ -443,7 +490,7 @@ def random_relu_net(widths, seed: int, n_in: int = 2, bias_std: float = BIAS_STD
         )
     rng = np.random.default_rng(seed)
     params, fan_in = [], n_in
-    for w in [*widths, 1]:
+    for w in [*widths, int(n_out)]:
         params.append(
             (rng.normal(0.0, np.sqrt(2.0 / fan_in), (fan_in, w)), rng.normal(0.0, bias_std, w))
         )
@@ -596,41 +643,59 @@ def _near_fraction(rs, X, radius: float) -> float:
     return float(np.mean(d2 <= radius**2))
 
 
-def learned_regions() -> dict:
-    """Linear regions of a 2-32-32-2 spiral classifier before and after training.
+def spiral_start(start: str, seed: int) -> MLP:
+    """An untrained spiral classifier: ``"zero bias"`` or ``"random net"`` start."""
+    if start == "zero bias":
+        return MLP(list(SPIRAL_SIZES), seed=seed)
+    if start == "random net":
+        widths = list(SPIRAL_SIZES[1:-1])
+        return MLP.from_params(random_relu_net(widths, seed, n_out=SPIRAL_SIZES[-1]))
+    raise ValueError(f"unknown start {start!r}; allowed: {', '.join(SPIRAL_STARTS)}")
+
+
+def learned_regions(seeds=SPIRAL_NET_SEEDS) -> dict:
+    """Linear regions of 2-32-32-2 spiral classifiers before and after training.
+
+    For each start in ``SPIRAL_STARTS`` and each seed (initialisation and batch order), the
+    net is trained with Adam on the spiral and its regions are enumerated exactly in
+    ``SPIRAL_BOX`` before and after.
 
     Returns
     -------
     dict
-        ``X``, ``y`` training data, ``init`` and ``trained`` params, ``regions_init`` and
-        ``regions_trained`` lists of Region, ``count_init``, ``count_trained``,
-        ``near_init``, ``near_trained``: share of regions near the data, ``accuracy`` on the
-        test set, ``box``.
+        ``X``, ``y`` training data, ``box``, ``seeds``; per start a dict ``starts[start]``
+        with ``count_init``, ``count_trained``, ``near_init``, ``near_trained`` (share of
+        regions with their centroid within ``NEAR_DATA`` of a training point),
+        ``accuracy`` (test), all (S,) arrays, ``ratio`` = trained / init counts, and for the
+        first seed ``init`` / ``trained`` params and ``regions_init`` / ``regions_trained``.
     """
     (X, y), (Xt, yt) = data.load("spiral", n_train=SPIRAL_N, n_test=SPIRAL_N, seed=SPIRAL_SEED)
-    net = MLP(list(SPIRAL_SIZES), seed=SPIRAL_NET_SEED)
-    init = [(W.copy(), b.copy()) for W, b in net.params]
-    train(
-        net, (X, y), optimizer="adam", lr=SPIRAL_LR, batch_size=SPIRAL_BATCH,
-        steps=SPIRAL_STEPS, seed=SPIRAL_SEED, eval_every=SPIRAL_STEPS, loss="cross_entropy",
-    )  # fmt: skip
-    trained = [(W.copy(), b.copy()) for W, b in net.params]
-    r0 = regions.linear_regions(init, SPIRAL_BOX)
-    r1 = regions.linear_regions(trained, SPIRAL_BOX)
-    return {
-        "X": X,
-        "y": y,
-        "box": SPIRAL_BOX,
-        "init": init,
-        "trained": trained,
-        "regions_init": r0,
-        "regions_trained": r1,
-        "count_init": len(r0),
-        "count_trained": len(r1),
-        "near_init": _near_fraction(r0, X, NEAR_DATA),
-        "near_trained": _near_fraction(r1, X, NEAR_DATA),
-        "accuracy": net.accuracy(Xt, yt),
-    }
+    out = {"X": X, "y": y, "box": SPIRAL_BOX, "seeds": tuple(seeds), "starts": {}}
+    for start in SPIRAL_STARTS:
+        rows = {k: [] for k in ("count_init", "count_trained", "near_init", "near_trained")}
+        rows["accuracy"] = []
+        for s in seeds:
+            net = spiral_start(start, s)
+            init = [(W.copy(), b.copy()) for W, b in net.params]
+            train(
+                net, (X, y), optimizer="adam", lr=SPIRAL_LR, batch_size=SPIRAL_BATCH,
+                steps=SPIRAL_STEPS, seed=s, eval_every=SPIRAL_STEPS, loss="cross_entropy",
+            )  # fmt: skip
+            trained = [(W.copy(), b.copy()) for W, b in net.params]
+            r0 = regions.linear_regions(init, SPIRAL_BOX)
+            r1 = regions.linear_regions(trained, SPIRAL_BOX)
+            rows["count_init"].append(len(r0))
+            rows["count_trained"].append(len(r1))
+            rows["near_init"].append(_near_fraction(r0, X, NEAR_DATA))
+            rows["near_trained"].append(_near_fraction(r1, X, NEAR_DATA))
+            rows["accuracy"].append(net.accuracy(Xt, yt))
+            if s == seeds[0]:
+                first = {"init": init, "trained": trained, "regions_init": r0,
+                         "regions_trained": r1}  # fmt: skip
+        res = {k: np.array(v) for k, v in rows.items()}
+        res["ratio"] = res["count_trained"] / res["count_init"]
+        out["starts"][start] = {**res, **first}
+    return out
 
 
 # --------------------------------------------------------------------------------- depth
@@ -665,8 +730,8 @@ def depth_vs_regions(totals=TOTAL_NEURONS, depths=DEPTHS, seeds=DEPTH_SEEDS, box
     -------
     dict
         ``totals`` (a,), ``depths`` (b,), ``counts`` (a, b, seeds) float with ``nan`` for
-        skipped splits, ``mean`` (a, b), ``ratio`` (a,): the largest mean count over depths
-        divided by the one-layer mean.
+        skipped splits, ``mean`` (a, b), ``sd`` (a, b) (ddof=1), ``ratio`` (a, b): the mean
+        count divided by the one-layer mean of the same total.
     """
     counts = np.full((len(totals), len(depths), len(seeds)), np.nan)
     for i, n in enumerate(totals):
@@ -677,11 +742,13 @@ def depth_vs_regions(totals=TOTAL_NEURONS, depths=DEPTHS, seeds=DEPTH_SEEDS, box
                 counts[i, j, s] = regions.count_regions(random_relu_net([n // d] * d, seed), box)
     done = ~np.isnan(counts[:, :, 0])
     mean = np.where(done, np.nansum(counts, axis=2) / len(seeds), np.nan)
-    ratio = np.array([np.nanmax(row) / row[0] for row in mean])
+    sd = np.where(done, np.nanstd(counts, axis=2, ddof=1), np.nan)
     return {
         "totals": np.asarray(totals),
         "depths": np.asarray(depths),
         "counts": counts,
         "mean": mean,
-        "ratio": ratio,
+        "sd": sd,
+        "ratio": mean / mean[:, :1],
+        "min_width": MIN_WIDTH,
     }
