@@ -15,7 +15,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export OMP_NUM_THREADS ?= 1
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: help install book test lint unit browser-deps workflows serve figures bench linkcheck lock clean distclean
+.PHONY: help install book test lint unit browser-deps workflows serve figures bench experiments linkcheck lock clean distclean
 
 help:
 	@echo "make book     install (first run) and build the site into $(HTML)"
@@ -23,6 +23,7 @@ help:
 	@echo "make serve    live preview at http://127.0.0.1:8000 (rebuilds on save)"
 	@echo "make figures  render every figure script into figures/_build/ (SVG and PNG)"
 	@echo "make bench    print the timing budgets"
+	@echo "make experiments  fill results/ with the heavy experiments (both cores; minutes)"
 	@echo "make lock     re-resolve requirements.lock from pyproject.toml"
 	@echo "make clean    remove build outputs and caches (distclean: the virtualenv too)"
 
@@ -86,6 +87,11 @@ linkcheck: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
+
+# Heavy experiments are stored in results/, keyed by the code and settings that produce them:
+# this computes every missing entry on 2 processes and deletes entries of older code.
+experiments: $(STAMP)
+	nice -n 10 $(PY) -m bendlines.results --workers 2 --prune
 
 lock: $(STAMP)
 	$(BIN)/uv pip compile pyproject.toml --extra book --extra test --extra dev \
