@@ -10,6 +10,7 @@ left the interval are counted in the legend.
 
 # %% Compute: train the nets (bendlines.experiments.piecewise.trained_vs_constructed)
 import numpy as np
+from matplotlib.ticker import NullLocator
 
 from bendlines import render, style
 from bendlines.experiments import piecewise as pw
@@ -36,6 +37,7 @@ def make_figure(result=None):
     top.set_xlabel("input $x$")
     top.set_ylabel("error $f(x) - g(x)$")
     top.set_title(f"after {r['budgets'][-1]} Adam steps", fontsize=10)
+    top.set_ylim(-0.045, 0.07)
     top.legend(fontsize=8, ncols=3, loc="upper center")
 
     steps = np.array(r["budgets"])
@@ -53,31 +55,24 @@ def make_figure(result=None):
     middle.set_xscale("log")
     middle.set_yscale("log")
     middle.set_xticks(steps, [str(b) for b in steps])
+    middle.xaxis.set_minor_locator(NullLocator())
     middle.set_xlim(steps[0] / 2, steps[-1] * 2)
     middle.set_xlabel("Adam steps (full batch)")
     middle.set_ylabel("RMS error")
-    middle.legend(fontsize=8)
+    middle.set_ylim(1.5e-3, 8e-2)
+    middle.legend(fontsize=8, loc="lower center", ncols=3)
 
-    edges = np.linspace(lo, hi, pw.KINK_BINS + 1)
-    pooled = last["random_kinks"].ravel()
-    inside = pooled[(pooled > lo) & (pooled < hi)]
-    n_seeds = last["random_kinks"].shape[0]
+    edges = r["kink_edges"]
+    n_seeds, n_units = last["random_kinks"].shape
+    outside = n_seeds * n_units - int(last["random_hist"].sum())
     rows = (
-        ("hand-built", r["constructed_kinks"], 1.0, style.color(0), "-"),
-        ("fine-tuned", last["fine_kinks"], 1.0, style.color(1), "--"),
-        (
-            f"random starts, per net ({pooled.size - inside.size} of {pooled.size} kinks outside)",
-            inside,
-            1.0 / n_seeds,
-            style.color(2),
-            ":",
-        ),
-    )
-    for label, kinks, weight, colour, ls in rows:
-        k = kinks[(kinks > lo) & (kinks < hi)]
-        counts, _ = np.histogram(k, bins=edges)
-        bottom.stairs(counts * weight, edges, color=colour, linestyle=ls, linewidth=1.6,
-                      label=label)  # fmt: skip
+        ("hand-built", np.histogram(r["constructed_kinks"], bins=edges)[0], style.color(0), "-"),
+        ("fine-tuned", last["fine_hist"], style.color(1), "--"),
+        (f"random starts, per net ({outside} of {n_seeds * n_units} kinks outside)",
+         last["random_hist"] / n_seeds, style.color(2), ":"),
+    )  # fmt: skip
+    for label, counts, colour, ls in rows:
+        bottom.stairs(counts, edges, color=colour, linestyle=ls, linewidth=1.6, label=label)
     twin = bottom.twinx()
     xe = np.linspace(lo, hi, 2001)
     twin.fill_between(xe, np.abs(t.f2(xe)), color=style.GRID, alpha=0.5, linewidth=0)
@@ -88,7 +83,8 @@ def make_figure(result=None):
     bottom.set_xlim(lo, hi)
     bottom.set_xlabel("kink position $x = -b/w$")
     bottom.set_ylabel("kinks per bin")
-    bottom.legend(fontsize=8, loc="upper left")
+    bottom.set_ylim(0, 3.2)
+    bottom.legend(fontsize=8, loc="upper left", ncols=2)
     return fig
 
 

@@ -422,6 +422,9 @@ def trained_vs_constructed(budgets=TRAIN_BUDGETS) -> dict:
         "constructed_rms": float(np.sqrt(np.mean((g(xe) - t.f(xe)) ** 2))),
         "constructed_max": float(np.max(np.abs(g(xe) - t.f(xe)))),
         "constructed_kinks": g.knots[:-1].copy(),
+        "constructed_bend": float(np.mean(np.abs(t.f2(g.knots[:-1])))),
+        "bend_average": float(np.mean(np.abs(t.f2(xe)))),
+        "kink_edges": np.linspace(lo, hi, KINK_BINS + 1),
         "budgets": tuple(budgets),
         "lrs": TRAIN_LRS,
         "seeds": TRAIN_SEEDS,
@@ -438,7 +441,13 @@ def trained_vs_constructed(budgets=TRAIN_BUDGETS) -> dict:
         r_err = np.array([errors(n, xe) for n in rand])
         kinks = np.array([first_layer_kinks(n) for n in rand])
         init_kinks = -stored["init_b1"] / stored["init_W1"]
+        pooled = kinks.ravel()
+        pooled = pooled[(pooled >= lo) & (pooled <= hi)]
+        edges = np.linspace(lo, hi, KINK_BINS + 1)
         out["runs"][steps] = {
+            "random_hist": np.histogram(pooled, bins=edges)[0],
+            "fine_hist": np.histogram(first_layer_kinks(fine), bins=edges)[0],
+            "fine_bend": float(np.mean(np.abs(t.f2(first_layer_kinks(fine))))),
             "lr": {"fine-tuned": TRAIN_LRS[i_fine], "random": TRAIN_LRS[i_random]},
             "lr_index": {"fine-tuned": i_fine, "random": i_random},
             "val": {"fine-tuned": val_fine, "random": val_random},
