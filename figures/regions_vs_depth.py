@@ -40,7 +40,7 @@ def make_figure(result=None):
     ax.set_xlim(depths[0] / 1.3, depths[-1] * 1.3)
     ax.set_xlabel(f"hidden layers (same total neurons, each layer >= {r['min_width']} wide)")
     ax.set_ylabel("linear regions in the box")
-    ax.legend(fontsize=9, loc="lower left")
+    ax.legend(fontsize=9, loc="lower right")
     return fig
 
 
