@@ -14,6 +14,9 @@ import numpy as np
 from bendlines import render, style
 from bendlines.experiments import piecewise as pw
 
+#: A white box behind a label that sits on top of lines.
+LABEL_BOX = {"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8}
+
 
 # %% Draw: lines with arrows (left), faceted surface (right)
 def make_figure(params=None, box=pw.PLANE_BOX, shaded=0):
@@ -46,8 +49,7 @@ def make_figure(params=None, box=pw.PLANE_BOX, shaded=0):
     left.plot([0.0], [0.0], marker="o", color=style.INK, markersize=4)
     left.annotate(f"$|b|/\\|w\\| = {geo['distances'][shaded]:.2f}$", xy=0.5 * foot,
                   xytext=(0, -26), textcoords="offset points", fontsize=9, ha="center",
-                  color=style.COLORS["purple"],
-                  bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8})  # fmt: skip
+                  color=style.COLORS["purple"], bbox=LABEL_BOX)  # fmt: skip
     left.set_xlim(xmin, xmax)
     left.set_ylim(ymin, ymax)
     left.set_aspect("equal")
