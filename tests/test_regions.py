@@ -377,3 +377,19 @@ def test_accepts_object_with_params_and_rejects_bad_input():
         grid_count(params, (0, 1, 0, 1), 0)
     with pytest.raises(ValueError, match="2-D input"):
         lines(random_net(rng, [1, 3, 1]))
+
+
+@pytest.mark.parametrize("scale", [1.0, 0.1, 3e-7])
+def test_second_layer_line_through_a_first_layer_vertex(scale):
+    # Layer 1: x = 0 and y = 0 (four quadrants). Layer 2: z = relu(x) - relu(y) changes sign
+    # only inside the first quadrant, along the diagonal that starts at the shared vertex:
+    # exactly 5 regions, whatever the (non-dyadic) scale of the weights.
+    net = [
+        (scale * np.eye(2), np.zeros(2)),
+        (np.array([[scale], [-scale]]), np.zeros(1)),
+        (np.ones((1, 1)), np.zeros(1)),
+    ]
+    regions = linear_regions(net, (-1.0, 1.0, -1.0, 1.0))
+    assert len(regions) == 5
+    assert sum(r.area for r in regions) == pytest.approx(4.0, rel=1e-12)
+    assert grid_count(net, (-1.0, 1.0, -1.0, 1.0), 64) == 5
