@@ -211,21 +211,41 @@ def _vertex(l1, e1, l2, e2, k1, k2, exact: _Exact) -> tuple[list, list]:
     return p, e
 
 
-def _signs(p, ep, vkeys, U, EU, ukeys, exact: _Exact) -> np.ndarray:
-    """Exact signs (-1, 0, 1) of lines ``U`` (k, 3) at vertices ``p`` (m, 3): shape (m, k)."""
-    s = p @ U.T
-    ap, au = np.abs(p), np.abs(U)
-    hi = (ap + ep) @ (au + EU).T
-    bound = (hi - ap @ au.T) * (1 + _ROUND) + _ROUND * hi
-    sign = np.sign(s).astype(np.int8)
-    unsure = np.abs(s) <= bound
-    unsure &= ~((s == 0) & (bound == 0))  # an exact zero with no possible error is certain
-    for i, j in zip(*np.nonzero(unsure), strict=True):
-        k1, k2 = vkeys[i]
-        q = exact.cross(k1, k2)
-        line = exact.line(ukeys[j])
-        sign[i, j] = _sign(sum(a * b for a, b in zip(q, line, strict=True))) * _sign(q[2])
-    return sign
+def _signs(p, ap, ape, keys, U, AU, AUE, ukeys, units, exact: _Exact):
+    """Where lines are strictly positive and strictly negative at a polygon's vertices.
+
+    Parameters
+    ----------
+    p, ap, ape : ndarray, shape (m, 3)
+        Homogeneous vertices, their absolute values, and absolute values plus error bounds.
+    keys : list
+        Exact keys of the polygon's edge lines (vertex ``i`` joins edges ``i`` and ``i+1``).
+    U, AU, AUE : ndarray, shape (width, 3)
+        All units of the layer as lines, ``|U|`` and ``|U|`` plus coefficient error bounds.
+    ukeys : list
+        Exact keys of all units.
+    units : ndarray of int
+        The units to decide.
+
+    Returns
+    -------
+    pos, neg : ndarray of bool, shape (m, len(units))
+        Exact answers: the unit's value at the vertex is ``> 0``, resp. ``< 0``.
+    """
+    s = p @ U[units].T
+    hi = ape @ AUE[units].T
+    bound = (hi - ap @ AU[units].T) * (1 + _ROUND) + _ROUND * hi
+    pos, neg = s > bound, s < -bound
+    unsure = ~(pos | neg)
+    unsure &= (s != 0) | (bound != 0)  # an exact zero with no possible error is certain
+    if np.count_nonzero(unsure):
+        m = len(keys)
+        for i, j in zip(*np.nonzero(unsure), strict=True):
+            q = exact.cross(keys[i], keys[(i + 1) % m])
+            line = exact.line(ukeys[units[j]])
+            sign = _sign(sum(a * b for a, b in zip(q, line, strict=True))) * _sign(q[2])
+            pos[i, j], neg[i, j] = sign > 0, sign < 0
+    return pos, neg
 
 
 def _split_cell(poly, U, EU, ukeys, exact: _Exact):
@@ -251,29 +271,30 @@ def _split_cell(poly, U, EU, ukeys, exact: _Exact):
     list of (poly, ndarray (width,) of bool)
         The sub-polygons and each one's activation mask for this layer.
     """
+    AU = np.abs(U)
+    AUE = AU + EU
     out = []
-    stack = [(poly, np.zeros(len(ukeys), dtype=bool), np.arange(len(ukeys)))]
+    L, EL, keys, p, ep = poly
+    ap = np.abs(p)
+    stack = [((L, EL, keys, p, ep, ap, ap + ep), np.zeros(len(ukeys), dtype=bool),
+              np.arange(len(ukeys)))]  # fmt: skip
     while stack:
-        (L, EL, keys, p, ep), mask, units = stack.pop()
-        m = len(keys)
-        vkeys = [(keys[i], keys[(i + 1) % m]) for i in range(m)]
-        sign = _signs(p, ep, vkeys, U[units], EU[units], [ukeys[u] for u in units], exact)
-        pos, neg = (sign > 0).any(axis=0), (sign < 0).any(axis=0)
-        crossing = pos & neg
-        mask[units] = pos  # a unit that does not cross is active iff positive somewhere
-        if not crossing.any():
+        (L, EL, keys, p, ep, ap, ape), mask, units = stack.pop()
+        pos, neg = _signs(p, ap, ape, keys, U, AU, AUE, ukeys, units, exact)
+        seen = np.bitwise_or.reduce(pos.view(np.uint8) | (neg.view(np.uint8) << 1), axis=0)
+        mask[units] = seen & 1  # a unit that does not cross is active iff positive somewhere
+        crossing = seen == 3
+        if not np.count_nonzero(crossing):
             out.append(((L, EL, keys, p, ep), mask))
             continue
+        m = len(keys)
         first = int(np.argmax(crossing))
         j, rest = units[first], units[first + 1 :][crossing[first + 1 :]]
-        s = sign[:, first]
-        for side, active in ((1, True), (-1, False)):
+        for here, active in ((pos[:, first], True), (neg[:, first], False)):
             # edge k joins vertices k - 1 and k; it keeps a part on this side iff an end does
-            here = s == side
             before = np.concatenate((here[-1:], here[:-1]))
-            keep = here | before
             start = int(np.flatnonzero(here & ~before)[0])  # the run starts where the side does
-            run = (start + np.arange(int(keep.sum()))) % m
+            run = (start + np.arange(int((here | before).sum()))) % m
             first_edge, last_edge = int(run[0]), int(run[-1])
             # vertices between consecutive run edges are kept; two new ones lie on the unit
             p_out, e_out = _vertex(
@@ -282,12 +303,18 @@ def _split_cell(poly, U, EU, ukeys, exact: _Exact):
             p_in, e_in = _vertex(
                 U[j], EU[j], L[first_edge], EL[first_edge], ukeys[j], keys[first_edge], exact
             )
+            kept = run[:-1]
+            new_p = np.array((p_out, p_in))
+            new_e = np.array((e_out, e_in))
+            new_ap = np.abs(new_p)
             piece = (
-                np.vstack((L[run], U[j])),
-                np.vstack((EL[run], EU[j])),
+                np.concatenate((L[run], U[j : j + 1])),
+                np.concatenate((EL[run], EU[j : j + 1])),
                 [keys[k] for k in run] + [ukeys[j]],
-                np.vstack((p[run[:-1]], [p_out, p_in])),
-                np.vstack((ep[run[:-1]], [e_out, e_in])),
+                np.concatenate((p[kept], new_p)),
+                np.concatenate((ep[kept], new_e)),
+                np.concatenate((ap[kept], new_ap)),
+                np.concatenate((ape[kept], new_ap + new_e)),
             )
             part_mask = mask.copy()
             part_mask[j] = active
