@@ -111,7 +111,7 @@ def test_hinge_budget_meets_each_tolerance(name):
 def test_fine_tuning_the_hand_built_net_beats_it(trained):
     # The interpolant is not the best 20-unit net: Adam started from it lowers both errors.
     short, long = (trained["runs"][b] for b in trained["budgets"])
-    assert short["fine_rms"] < 0.75 * trained["constructed_rms"]
+    assert short["fine_rms"] < 0.55 * trained["constructed_rms"]  # "by half or more"
     assert long["fine_rms"] < short["fine_rms"]
     assert long["fine_max"] < 0.75 * trained["constructed_max"]
     # it keeps every kink inside the interval
