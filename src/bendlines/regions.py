@@ -183,20 +183,29 @@ def _sign(x) -> int:
     return (x > 0) - (x < 0)
 
 
-def _vertex(l1, e1, l2, e2, k1, k2, exact: _Exact) -> tuple[list, list]:
-    """Homogeneous vertex where two lines meet, scaled to ``p_z > 0``, and its error bound.
+def _vertex(l1, l2, k1, k2, exact: _Exact) -> list[list[float]]:
+    """Homogeneous vertex where two lines meet, scaled to ``p_z > 0``, with its error bound.
 
     Plain Python floats: cheaper than numpy for the two vertices each cut creates.
-    ``l1``, ``l2`` are line rows, ``e1``, ``e2`` their coefficient error bounds, ``k1``,
-    ``k2`` their exact keys. An uncertain sign of ``p_z`` is settled exactly.
+
+    Parameters
+    ----------
+    l1, l2 : sequence of 6 floats
+        Line rows ``(a, b, c)`` followed by bounds on their coefficients' errors.
+    k1, k2 : tuple
+        Their exact keys; an uncertain sign of ``p_z`` is settled exactly.
+
+    Returns
+    -------
+    [p, |p|, |p| + bound] : three lists of 3 floats
     """
-    a1, b1, c1 = l1
-    a2, b2, c2 = l2
+    a1, b1, c1, ea1, eb1, ec1 = l1
+    a2, b2, c2, ea2, eb2, ec2 = l2
     p = [b1 * c2 - c1 * b2, c1 * a2 - a1 * c2, a1 * b2 - b1 * a2]
     x1, y1, z1 = abs(a1), abs(b1), abs(c1)
     x2, y2, z2 = abs(a2), abs(b2), abs(c2)
-    X1, Y1, Z1 = x1 + e1[0], y1 + e1[1], z1 + e1[2]
-    X2, Y2, Z2 = x2 + e2[0], y2 + e2[1], z2 + e2[2]
+    X1, Y1, Z1 = x1 + ea1, y1 + eb1, z1 + ec1
+    X2, Y2, Z2 = x2 + ea2, y2 + eb2, z2 + ec2
     lo = (y1 * z2 + z1 * y2, z1 * x2 + x1 * z2, x1 * y2 + y1 * x2)
     hi = (Y1 * Z2 + Z1 * Y2, Z1 * X2 + X1 * Z2, X1 * Y2 + Y1 * X2)
     e = [(h - g) * (1 + _ROUND) + _ROUND * h for h, g in zip(hi, lo, strict=True)]
@@ -208,20 +217,21 @@ def _vertex(l1, e1, l2, e2, k1, k2, exact: _Exact) -> tuple[list, list]:
             raise RuntimeError("internal error: adjacent edges of a region are parallel")
     if sz < 0:
         p = [-v for v in p]
-    return p, e
+    ap = [abs(v) for v in p]
+    return [p, ap, [v + w for v, w in zip(ap, e, strict=True)]]
 
 
-def _signs(p, ap, ape, keys, U, AU, AUE, ukeys, units, exact: _Exact):
+def _signs(P, V, keys, ukeys, units, exact: _Exact):
     """Where lines are strictly positive and strictly negative at a polygon's vertices.
 
     Parameters
     ----------
-    p, ap, ape : ndarray, shape (m, 3)
-        Homogeneous vertices, their absolute values, and absolute values plus error bounds.
+    P : ndarray, shape (3, m, 3)
+        Homogeneous vertices ``p``, ``|p|`` and ``|p|`` plus their error bounds.
+    V : ndarray, shape (3, 3, width)
+        The layer's units as columns: lines ``U.T``, ``|U|.T`` and ``(|U| + errors).T``.
     keys : list
         Exact keys of the polygon's edge lines (vertex ``i`` joins edges ``i`` and ``i+1``).
-    U, AU, AUE : ndarray, shape (width, 3)
-        All units of the layer as lines, ``|U|`` and ``|U|`` plus coefficient error bounds.
     ukeys : list
         Exact keys of all units.
     units : ndarray of int
@@ -232,9 +242,8 @@ def _signs(p, ap, ape, keys, U, AU, AUE, ukeys, units, exact: _Exact):
     pos, neg : ndarray of bool, shape (m, len(units))
         Exact answers: the unit's value at the vertex is ``> 0``, resp. ``< 0``.
     """
-    s = p @ U[units].T
-    hi = ape @ AUE[units].T
-    bound = (hi - ap @ AU[units].T) * (1 + _ROUND) + _ROUND * hi
+    s, lo, hi = P @ V[:, :, units]  # one batched product: values, |.| and |.| + error
+    bound = (hi - lo) * (1 + _ROUND) + _ROUND * hi
     pos, neg = s > bound, s < -bound
     unsure = ~(pos | neg)
     unsure &= (s != 0) | (bound != 0)  # an exact zero with no possible error is certain
@@ -259,8 +268,8 @@ def _split_cell(poly, U, EU, ukeys, exact: _Exact):
     Parameters
     ----------
     poly : tuple
-        ``(lines (m, 3), errs (m, 3), keys list, p (m, 3), ep (m, 3))``: edge lines, their
-        error bounds and exact keys, and the homogeneous vertices with their error bounds.
+        ``(E (m, 6), keys, P (3, m, 3))``: edge lines with their coefficient error bounds,
+        their exact keys, and the homogeneous vertices (``p``, ``|p|``, ``|p|`` + bound).
     U, EU : ndarray, shape (width, 3)
         The layer's units as lines on this cell, and bounds on their coefficient errors.
     ukeys : list
@@ -272,24 +281,24 @@ def _split_cell(poly, U, EU, ukeys, exact: _Exact):
         The sub-polygons and each one's activation mask for this layer.
     """
     AU = np.abs(U)
-    AUE = AU + EU
+    V = np.stack((U.T, AU.T, (AU + EU).T))
+    UE = np.hstack((U, EU))
     out = []
-    L, EL, keys, p, ep = poly
-    ap = np.abs(p)
-    stack = [((L, EL, keys, p, ep, ap, ap + ep), np.zeros(len(ukeys), dtype=bool),
-              np.arange(len(ukeys)))]  # fmt: skip
+    stack = [(poly, np.zeros(len(ukeys), dtype=bool), np.arange(len(ukeys)))]
     while stack:
-        (L, EL, keys, p, ep, ap, ape), mask, units = stack.pop()
-        pos, neg = _signs(p, ap, ape, keys, U, AU, AUE, ukeys, units, exact)
+        piece, mask, units = stack.pop()
+        E, keys, P = piece
+        pos, neg = _signs(P, V, keys, ukeys, units, exact)
         seen = np.bitwise_or.reduce(pos.view(np.uint8) | (neg.view(np.uint8) << 1), axis=0)
         mask[units] = seen & 1  # a unit that does not cross is active iff positive somewhere
         crossing = seen == 3
         if not np.count_nonzero(crossing):
-            out.append(((L, EL, keys, p, ep), mask))
+            out.append((piece, mask))
             continue
         m = len(keys)
         first = int(np.argmax(crossing))
         j, rest = units[first], units[first + 1 :][crossing[first + 1 :]]
+        line = UE[j]
         for here, active in ((pos[:, first], True), (neg[:, first], False)):
             # edge k joins vertices k - 1 and k; it keeps a part on this side iff an end does
             before = np.concatenate((here[-1:], here[:-1]))
@@ -297,28 +306,17 @@ def _split_cell(poly, U, EU, ukeys, exact: _Exact):
             run = (start + np.arange(int((here | before).sum()))) % m
             first_edge, last_edge = int(run[0]), int(run[-1])
             # vertices between consecutive run edges are kept; two new ones lie on the unit
-            p_out, e_out = _vertex(
-                L[last_edge], EL[last_edge], U[j], EU[j], keys[last_edge], ukeys[j], exact
-            )
-            p_in, e_in = _vertex(
-                U[j], EU[j], L[first_edge], EL[first_edge], ukeys[j], keys[first_edge], exact
-            )
-            kept = run[:-1]
-            new_p = np.array((p_out, p_in))
-            new_e = np.array((e_out, e_in))
-            new_ap = np.abs(new_p)
-            piece = (
-                np.concatenate((L[run], U[j : j + 1])),
-                np.concatenate((EL[run], EU[j : j + 1])),
+            p_out = _vertex(E[last_edge], line, keys[last_edge], ukeys[j], exact)
+            p_in = _vertex(line, E[first_edge], ukeys[j], keys[first_edge], exact)
+            new = np.array((p_out, p_in)).transpose(1, 0, 2)  # (3, 2, 3)
+            part = (
+                np.concatenate((E[run], UE[j : j + 1])),
                 [keys[k] for k in run] + [ukeys[j]],
-                np.concatenate((p[kept], new_p)),
-                np.concatenate((ep[kept], new_e)),
-                np.concatenate((ap[kept], new_ap)),
-                np.concatenate((ape[kept], new_ap + new_e)),
+                np.concatenate((P[:, run[:-1]], new), axis=1),
             )
             part_mask = mask.copy()
             part_mask[j] = active
-            stack.append((piece, part_mask, rest))
+            stack.append((part, part_mask, rest))
     return out
 
 
@@ -357,37 +355,33 @@ def linear_regions(net, bounds) -> list[Region]:
     box = np.array([[0.0, 1.0, -ymin], [-1.0, 0.0, xmax], [0.0, -1.0, ymax], [1.0, 0.0, -xmin]])
     exact = _Exact(params, box)
     keys = [("box", k) for k in range(4)]
-    zero = np.zeros((4, 3))
-    corners = [
-        _vertex(box[i], zero[i], box[(i + 1) % 4], zero[i], keys[i], keys[(i + 1) % 4], exact)
-        for i in range(4)
-    ]
-    p, ep = np.array([v for v, _ in corners]), np.array([e for _, e in corners])
-    # Each cell: (polygon, A (2, width) with error EA, c (width,) with error Ec, masks).
-    cells = [((box, zero, keys, p, ep), np.eye(2), np.zeros((2, 2)), np.zeros(2), np.zeros(2), ())]
+    E = np.hstack((box, np.zeros((4, 3))))
+    corners = [_vertex(E[i], E[(i + 1) % 4], keys[i], keys[(i + 1) % 4], exact) for i in range(4)]
+    P = np.array(corners).transpose(1, 0, 2)
+    # Each cell: (polygon, M, EM, masks) with M (3, width) = [A; c]: the features on the
+    # cell are x @ A + c, i.e. (x, y, 1) @ M; EM bounds the rounding error of M.
+    cells = [((E, keys, P), np.eye(3)[:, :2], np.zeros((3, 2)), ())]
     for layer, (W, b) in enumerate(params[:-1]):
         new_cells = []
-        aW = np.abs(W)
+        aW, ab = np.abs(W), np.abs(b)
         gamma = (W.shape[0] + 2) * _ROUND
-        for poly, A, EA, c, Ec, masks in cells:
+        for poly, M, EM, masks in cells:
+            M1 = M @ W
+            M1[2] += b
             if layer == 0:  # the input map is the identity: the lines are the weights
-                A1, c1 = W, b
-                EA1, Ec1 = np.zeros_like(W), np.zeros_like(b)
+                EM1 = np.zeros_like(M1)
             else:
-                A1, c1 = A @ W, c @ W + b
-                EA1 = EA @ aW + gamma * (np.abs(A) @ aW)
-                Ec1 = Ec @ aW + gamma * (np.abs(c) @ aW + np.abs(b))
-            U = np.column_stack((A1.T, c1))
-            EU = np.column_stack((EA1.T, Ec1))
+                EM1 = EM @ aW + gamma * (np.abs(M) @ aW)
+                EM1[2] += gamma * ab
             ukeys = [(layer, u, masks) for u in range(W.shape[1])]
-            for part, mask in _split_cell(poly, U, EU, ukeys, exact):
-                new_masks = (*masks, mask)
-                new_cells.append((part, A1 * mask, EA1 * mask, c1 * mask, Ec1 * mask, new_masks))
+            for part, mask in _split_cell(poly, M1.T, EM1.T, ukeys, exact):
+                new_cells.append((part, M1 * mask, EM1 * mask, (*masks, mask)))
         cells = new_cells
     W, b = params[-1]
     regions = []
-    for (_, _, _, p, _), A, _, c, _, masks in cells:
-        regions.append(Region(p[:, :2] / p[:, 2:], masks, (A @ W, c @ W + b)))
+    for (_, _, P), M, _, masks in cells:
+        out = M @ W
+        regions.append(Region(P[0, :, :2] / P[0, :, 2:], masks, (out[:2], out[2] + b)))
     return regions
 
 
