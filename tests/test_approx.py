@@ -15,9 +15,11 @@ from bendlines.approx import (
     max_error,
     min_units_one_layer,
     pieces,
+    right_hinges,
     tent_network,
     uniform_knots,
 )
+from bendlines.mlp import MLP
 
 
 def forward(params, x):
@@ -259,3 +261,52 @@ def test_pieces_accept_an_object_with_params_and_reject_bad_nets():
         count_pieces(tent_network(2), (1.0, 1.0))
     with pytest.raises(ValueError, match="integer >= 1"):
         min_units_one_layer(0)
+
+
+# ------------------------------------------------ one hidden layer = line + right hinges
+
+
+def test_hinge_identity_with_negative_weights():
+    # relu(w x + b) = |w| relu(sign(w) (x - k)), k = -b / w; the sign of w picks the side
+    rng = np.random.default_rng(21)
+    x = rng.uniform(-5, 5, 1000)
+    for w, b in rng.normal(size=(20, 2)) * 2:
+        k = -b / w
+        np.testing.assert_allclose(
+            np.maximum(w * x + b, 0), abs(w) * np.maximum(np.sign(w) * (x - k), 0), atol=1e-12
+        )
+        # a left-facing hinge is a right-facing one plus a line
+        np.testing.assert_allclose(
+            np.maximum(-(x - k), 0), np.maximum(x - k, 0) - (x - k), atol=1e-12
+        )
+
+
+def test_right_hinges_reproduce_any_one_hidden_layer_net():
+    rng = np.random.default_rng(22)
+    x = np.linspace(-4, 4, 2001)
+    for _ in range(10):
+        n = int(rng.integers(1, 12))
+        W1, b1 = rng.normal(size=(1, n)), rng.normal(size=n)
+        W1[0, 0] = 0.0  # a unit with no input weight is a constant
+        W2, b2 = rng.normal(size=(n, 1)), rng.normal(size=1)
+        net = MLP.from_params([(W1, b1), (W2, b2)])
+        intercept, slope, weights, kinks = right_hinges(net)
+        assert weights.size == kinks.size == n - 1
+        rebuilt = intercept + slope * x + (weights * np.maximum(x[:, None] - kinks, 0)).sum(1)
+        np.testing.assert_allclose(rebuilt, net.forward(x[:, None])[:, 0], atol=1e-10)
+    with pytest.raises(ValueError, match="1-n-1"):
+        right_hinges([(np.ones((1, 2)), np.zeros(2)), (np.ones((2, 2)), np.zeros(2))])
+
+
+def test_interpolant_is_exact_at_the_knots_and_not_between():
+    # "perfect with a ReLU for each value of x" made exact: zero error at every knot,
+    # a nonzero error between knots that stays under h^2/8 max|f''| and nearly reaches it.
+    f, f2max = np.sin, 1.0
+    knots = np.linspace(0, 2 * np.pi, 21)
+    g = hinge_interpolant(f, knots)
+    np.testing.assert_allclose(g(knots), f(knots), rtol=0, atol=1e-14)
+    x = np.linspace(0, 2 * np.pi, 200001)
+    err = np.abs(g(x) - f(x))
+    bound = interpolation_bound(f2max, knots[1] - knots[0])
+    assert err.max() <= bound
+    assert err.max() > 0.9 * bound

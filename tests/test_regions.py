@@ -1,12 +1,14 @@
 """Tests for bendlines.regions: exact linear regions of 2-D-input ReLU networks."""
 
 import itertools
+from fractions import Fraction
 
 import numpy as np
 import pytest
 
 from bendlines.regions import (
     arrangement_count,
+    arrangement_regions,
     count_regions,
     grid_count,
     grid_patterns,
@@ -88,13 +90,140 @@ def test_arrangement_count_small_cases():
 
 
 def test_lines_through_one_point_give_2n_sectors():
+    # Dyadic normals and point: -normals @ p is computed without rounding, so the float
+    # lines really do pass through one point, and the exact count is 2n wedges.
     rng = np.random.default_rng(7)
     for n in (2, 5, 9, 32):
         theta = np.sort(rng.uniform(0.0, np.pi, n))
-        normals = np.column_stack((np.cos(theta), np.sin(theta)))
-        p = np.array([0.3, -0.7])
+        normals = np.round(np.column_stack((np.cos(theta), np.sin(theta))) * 2**20) / 2**20
+        p = np.array([0.25, -0.75])
         net = [(normals.T, -normals @ p), (np.ones((n, 1)), np.zeros(1))]
         assert count_regions(net, (-2.0, 2.0, -2.0, 2.0)) == 2 * n
+
+
+def test_nearly_concurrent_float_lines_have_their_tiny_regions():
+    # With non-dyadic numbers the rounded offsets miss the common point by ~1e-16: the
+    # float network has tiny triangles there, and the exact count sees every one of them.
+    rng = np.random.default_rng(7)
+    n = 5
+    theta = np.sort(rng.uniform(0.0, np.pi, n))
+    normals = np.column_stack((np.cos(theta), np.sin(theta)))
+    offsets = -normals @ np.array([0.3, -0.7])
+    net = [(normals.T, offsets), (np.ones((n, 1)), np.zeros(1))]
+    bounds = (-2.0, 2.0, -2.0, 2.0)
+    count = count_regions(net, bounds)
+    assert count == arrangement_regions(normals, offsets, bounds)
+    assert count > 2 * n
+
+
+def exact_crossings(W, b):
+    """Every pairwise crossing of the lines W[:, i] . x + b_i = 0, as exact Fractions."""
+    lines = [tuple(Fraction(float(v)) for v in (W[0, i], W[1, i], b[i])) for i in range(b.size)]
+    points = []
+    for (a1, b1, c1), (a2, b2, c2) in itertools.combinations(lines, 2):
+        det = a1 * b2 - a2 * b1
+        assert det != 0  # no two lines parallel
+        points.append(((b1 * c2 - b2 * c1) / det, (a2 * c1 - a1 * c2) / det))
+    return lines, points
+
+
+def assert_general_position(lines, points):
+    """No three lines through one point, checked exactly."""
+    on = [sum(a * x + bb * y + c == 0 for a, bb, c in lines) for x, y in points]
+    assert max(on) == 2
+
+
+def box_around(points, pad):
+    xs = [float(x) for x, _ in points]
+    ys = [float(y) for _, y in points]
+    return (min(xs) - pad, max(xs) + pad, min(ys) - pad, max(ys) + pad)
+
+
+#: Seeds of 40 random lines whose box holds a region below 1e-18 of its area; the old
+#: area-threshold enumeration counted 820, 820, 820, 820, 819 and 819 regions, not 821.
+TINY_REGION_SEEDS = (37, 121, 162, 173, 178, 220)
+
+
+@pytest.mark.parametrize("seed", (0, 1, 2, *TINY_REGION_SEEDS))
+def test_forty_random_units_in_a_box_holding_every_crossing(seed):
+    # The review's case: random weights and biases, a box holding every crossing (up to
+    # ~1e5 wide); every region counts, however small against the box.
+    rng = np.random.default_rng(seed)
+    n = 40
+    W, b = rng.normal(size=(2, n)), rng.normal(size=n)
+    lines, points = exact_crossings(W, b)
+    assert_general_position(lines, points)
+    bounds = box_around(points, 1.0)
+    net = [(W, b), (np.ones((n, 1)), np.zeros(1))]
+    regions = linear_regions(net, bounds)
+    assert len(regions) == 1 + n + n * (n - 1) // 2 == arrangement_regions(W.T, b, bounds)
+    if seed in TINY_REGION_SEEDS:
+        assert min(r.area for r in regions) < 1e-18 * box_area(bounds)
+        assert max(bounds[1] - bounds[0], bounds[3] - bounds[2]) > 1e3
+
+
+def lines_across_scales(rng, n):
+    """Random lines whose crossings lie between ~1e-9 and ~1e6 from the origin.
+
+    Pairs of nearly parallel lines cross far away, triples nearly through one point make
+    tiny triangles.
+    """
+    theta = rng.uniform(0.0, np.pi, n)
+    theta[1::3] = theta[0::3][: theta[1::3].size] + 10.0 ** rng.uniform(-7, -2, theta[1::3].size)
+    normals = np.column_stack((np.cos(theta), np.sin(theta)))
+    point = rng.normal(size=2)
+    offsets = -normals @ point + 10.0 ** rng.uniform(-9, 0, n) * rng.choice([-1, 1], n)
+    return normals, offsets
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_lines_with_crossings_across_many_orders_of_magnitude(seed):
+    rng = np.random.default_rng(100 + seed)
+    n = 24
+    normals, offsets = lines_across_scales(rng, n)
+    lines, points = exact_crossings(normals.T, offsets)
+    assert_general_position(lines, points)
+    xy = np.array([[float(x), float(y)] for x, y in points])
+    gaps = np.sqrt(((xy[:, None] - xy[None]) ** 2).sum(axis=-1))[np.triu_indices(len(xy), 1)]
+    assert gaps.max() / gaps.min() > 1e9  # crossing-to-crossing distances span many scales
+    net = [(normals.T, offsets), (np.ones((n, 1)), np.zeros(1))]
+    bounds = box_around(points, 1.0)
+    assert count_regions(net, bounds) == arrangement_count(n)
+    # and in smaller boxes, where only some crossings are inside, against the exact count
+    for half in (1e-6, 1e-3, 1.0, 1e3):
+        c = rng.normal(size=2) * half
+        small = (c[0] - half, c[0] + half, c[1] - half, c[1] + half)
+        assert count_regions(net, small) == arrangement_regions(normals, offsets, small)
+
+
+def test_degenerate_arrangements_against_the_combinatorial_count():
+    # Dyadic lines on a coarse lattice: many lines through one point, repeated lines
+    # (also with opposite orientation), lines along the box edges and through its corners.
+    rng = np.random.default_rng(13)
+    bounds = (-2.0, 2.0, -2.0, 2.0)
+    for _ in range(40):
+        n = int(rng.integers(1, 14))
+        normals = rng.integers(-2, 3, size=(n, 2)).astype(float)
+        offsets = rng.integers(-4, 5, size=n).astype(float) / 2
+        dup = rng.integers(0, n, size=n // 3)
+        normals = np.vstack((normals, -2 * normals[dup]))
+        offsets = np.concatenate((offsets, -2 * offsets[dup]))
+        net = [(normals.T, offsets), (np.ones((normals.shape[0], 1)), np.zeros(1))]
+        regions = linear_regions(net, bounds)
+        assert len(regions) == arrangement_regions(normals, offsets, bounds)
+        assert sum(r.area for r in regions) == pytest.approx(16.0, rel=1e-12)
+
+
+def test_arrangement_regions_small_cases_and_bad_input():
+    box = (-1.0, 1.0, -1.0, 1.0)
+    assert arrangement_regions(np.zeros((0, 2)), np.zeros(0), box) == 1
+    # x = 0, y = 0, x + y = 0 through one point: 6 wedges; x = 0 twice counts once
+    assert arrangement_regions([[1, 0], [0, 1], [1, 1]], [0, 0, 0], box) == 6
+    assert arrangement_regions([[1, 0], [-2, 0]], [0, 0], box) == 2
+    # a line along an edge or outside the box does not cut it; a zero normal is no line
+    assert arrangement_regions([[1, 0], [0, 1], [0, 0]], [-1, 5, 1], box) == 1
+    with pytest.raises(ValueError, match="shape"):
+        arrangement_regions([[1, 0, 0]], [0], box)
 
 
 def test_a_layer_that_copies_the_first_adds_no_regions():
@@ -248,3 +377,19 @@ def test_accepts_object_with_params_and_rejects_bad_input():
         grid_count(params, (0, 1, 0, 1), 0)
     with pytest.raises(ValueError, match="2-D input"):
         lines(random_net(rng, [1, 3, 1]))
+
+
+@pytest.mark.parametrize("scale", [1.0, 0.1, 3e-7])
+def test_second_layer_line_through_a_first_layer_vertex(scale):
+    # Layer 1: x = 0 and y = 0 (four quadrants). Layer 2: z = relu(x) - relu(y) changes sign
+    # only inside the first quadrant, along the diagonal that starts at the shared vertex:
+    # exactly 5 regions, whatever the (non-dyadic) scale of the weights.
+    net = [
+        (scale * np.eye(2), np.zeros(2)),
+        (np.array([[scale], [-scale]]), np.zeros(1)),
+        (np.ones((1, 1)), np.zeros(1)),
+    ]
+    regions = linear_regions(net, (-1.0, 1.0, -1.0, 1.0))
+    assert len(regions) == 5
+    assert sum(r.area for r in regions) == pytest.approx(4.0, rel=1e-12)
+    assert grid_count(net, (-1.0, 1.0, -1.0, 1.0), 64) == 5

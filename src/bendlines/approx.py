@@ -35,6 +35,7 @@ __all__ = [
     "max_error",
     "min_units_one_layer",
     "pieces",
+    "right_hinges",
     "tent_network",
     "uniform_knots",
 ]
@@ -260,6 +261,49 @@ def hinge_interpolant(f: Callable[[np.ndarray], np.ndarray] | np.ndarray, knots)
     if not np.all(np.isfinite(values)):
         raise ValueError("f must be finite at every knot")
     return HingeNet(knots, values)
+
+
+def right_hinges(net) -> tuple[float, float, np.ndarray, np.ndarray]:
+    """Rewrite a one-hidden-layer ReLU net with one input as a line plus right-facing hinges.
+
+    Each unit ``a relu(w x + b)`` with ``w != 0`` is ``a |w| relu(+-(x - k))`` with its kink at
+    ``k = -b / w``: the sign of ``w`` picks the direction the hinge faces. A left-facing hinge
+    is a right-facing one plus a line, ``relu(-(x - k)) = relu(x - k) - (x - k)``, so
+
+    ``net(x) = intercept + slope * x + sum_i weights[i] * relu(x - kinks[i])``.
+
+    Units with ``w = 0`` are constants and go into the intercept.
+
+    Parameters
+    ----------
+    net : object with ``.params``, or list of two (W, b) pairs
+        A 1-n-1 ReLU network: ``W1`` (1, n), ``b1`` (n,), ``W2`` (n, 1), ``b2`` (1,).
+
+    Returns
+    -------
+    intercept, slope : float
+        The linear term.
+    weights : ndarray, shape (m,)
+        ``a_i |w_i|`` of each unit with ``w_i != 0``.
+    kinks : ndarray, shape (m,)
+        ``-b_i / w_i`` of those units.
+    """
+    params = _as_params(net, n_inputs=1)
+    if len(params) != 2 or params[1][0].shape[1] != 1:
+        raise ValueError(
+            f"a 1-n-1 network (one hidden layer, one output) is required; got "
+            f"{len(params) - 1} hidden layers and {params[-1][0].shape[1]} outputs"
+        )
+    (W1, b1), (W2, b2) = params
+    w, b, a = W1[0], b1, W2[:, 0]
+    live = w != 0
+    k = -b[live] / w[live]
+    weights = a[live] * np.abs(w[live])
+    left = w[live] < 0  # a|w| relu(-(x - k)) = a|w| relu(x - k) - a|w| (x - k)
+    slope = -float(weights[left].sum())
+    intercept = float(b2[0] + (a[~live] * np.maximum(b[~live], 0.0)).sum())
+    intercept += float((weights[left] * k[left]).sum())
+    return intercept, slope, weights, k
 
 
 def uniform_knots(domain, n_units: int) -> np.ndarray:

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from bendlines import approx, data, regions
+from bendlines import approx, data, regions, results
+from bendlines.experiments import piecewise_runs as runs
+from bendlines.experiments.piecewise_runs import random_relu_net
 from bendlines.mlp import MLP
-from bendlines.training import train, train_many
 
 __all__ = [
     "APPROX_UNITS",
@@ -40,9 +41,11 @@ __all__ = [
     "hinge_form_gap",
     "hinge_sum",
     "learned_regions",
+    "line_geometry",
     "plane_net",
     "random_relu_net",
     "region_image",
+    "results_tasks",
     "sum_params",
     "tent_pieces",
     "trained_vs_constructed",
@@ -74,13 +77,20 @@ BUDGET_EPS = (1e-1, 1e-2, 1e-3, 1e-4)
 #: Random evaluation points used to compare the hinge form with the interpolant.
 HINGE_CHECK_POINTS, HINGE_CHECK_SEED = 10_000, 7
 
-#: Trained against constructed: units, samples, seeds and Adam settings (full batch, mse).
+#: Trained against constructed: units, samples and Adam settings (full batch, mse loss).
+#: Training uses ``TRAIN_POINTS`` equally spaced samples; the validation split is the
+#: ``TRAIN_POINTS - 1`` midpoints between them; errors are measured on ``EVAL_POINTS``.
 TRAIN_TARGET = "nielsen"
 TRAIN_UNITS = 20
 TRAIN_POINTS = 256
-TRAIN_SEEDS = (0, 1, 2, 3)
-TRAIN_STEPS = 4000
-TRAIN_LR = 1e-2
+EVAL_POINTS = 20001
+#: Seeds of the random starts (each its own initialisation; full batch has no batch order).
+TRAIN_SEEDS = (0, 1, 2, 3, 4)
+#: Step budgets, and the learning-rate grid tuned per contender and budget on validation.
+TRAIN_BUDGETS = (4000, 40000)
+TRAIN_LRS = (1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1)
+#: Bins of the kink histogram over the domain (kinks outside are counted apart).
+KINK_BINS = 20
 
 #: The 2-input layer drawn as lines (units, seed) and the box it is drawn in.
 PLANE_UNITS, PLANE_SEED, PLANE_BIAS_STD = 5, 101, 1.0
@@ -89,6 +99,9 @@ PLANE_BOX = (-2.0, 2.0, -2.0, 2.0)
 BIAS_STD = 0.5
 #: Random lines in general position for the counting formula (units, seed).
 ARRANGEMENT_UNITS, ARRANGEMENT_SEED = 8, 11
+#: Many random lines: a box holding every crossing is ~2e4 wide, and one region is a
+#: fraction ~3e-20 of it (an area threshold relative to the box would drop it).
+MANY_LINES_UNITS, MANY_LINES_SEED = 40, 121
 #: Grid resolution at which the small plane net's grid count must be exact.
 GRID_OK_RESOLUTION = 200
 #: The "misses" example: a random 2-32-32-1 net in ``MISS_BOX`` at several grid resolutions.
@@ -96,22 +109,27 @@ MISS_WIDTHS, MISS_SEED = (32, 32), 5
 MISS_BOX = (-1.0, 1.0, -1.0, 1.0)
 GRID_RESOLUTIONS = (8, 32, 128, 512)
 
-#: The learned-partition experiment on the spiral.
+#: The learned-partition experiment on the spiral: two starts, several seeds.
 SPIRAL_SIZES = (2, 32, 32, 2)
-SPIRAL_N, SPIRAL_SEED, SPIRAL_NET_SEED = 400, 0, 0
+SPIRAL_N, SPIRAL_SEED = 400, 0
+SPIRAL_NET_SEEDS = (0, 1, 2, 3, 4)
 SPIRAL_STEPS, SPIRAL_LR, SPIRAL_BATCH = 3000, 1e-2, 100
 SPIRAL_BOX = (-1.5, 1.5, -1.5, 1.5)
+#: The two starts: the MLP default (He weights, zero biases) and the book's random-net
+#: convention of :func:`random_relu_net` (He weights, biases with std ``BIAS_STD``).
+SPIRAL_STARTS = ("zero bias", "random net")
 #: A region is "near the data" if its centroid is within this distance of a training point.
 NEAR_DATA = 0.1
 
 #: Compositions of the tent map.
 TENT_KS = tuple(range(1, 11))
 
-#: Depth against width: total hidden neurons, depths, seeds and box.
+#: Depth against width: total hidden neurons, depths, seeds and box. Every layer has at
+#: least ``MIN_WIDTH`` units, so depth is never confounded with very narrow layers.
 TOTAL_NEURONS = (16, 32, 64)
-DEPTHS = (1, 2, 4, 8)
-MIN_WIDTH = 4
-DEPTH_SEEDS = (0, 1, 2)
+DEPTHS = (1, 2, 4)
+MIN_WIDTH = 16
+DEPTH_SEEDS = (0, 1, 2, 3, 4)
 DEPTH_BOX = (-1.0, 1.0, -1.0, 1.0)
 
 
@@ -326,128 +344,157 @@ def first_layer_kinks(params) -> np.ndarray:
     return np.where(w == 0, np.nan, -np.asarray(b, dtype=float) / safe)
 
 
-def _spread_kinks(net: MLP, domain, seed: int) -> None:
-    """Move a fresh net's kinks to uniform random places in ``domain`` (weights unchanged)."""
-    W, b = net.params[0]
-    kinks = np.random.default_rng(seed).uniform(*domain, size=b.size)
-    b[...] = -W[0] * kinks
+def _interval95(values: np.ndarray) -> tuple[float, float, float, float]:
+    """Mean, ddof=1 standard deviation and the 95 % t-interval of the mean."""
+    from scipy import stats
+
+    v = np.asarray(values, dtype=float)
+    mean, sd = float(v.mean()), float(v.std(ddof=1))
+    half = float(stats.t.ppf(0.975, v.size - 1)) * sd / np.sqrt(v.size)
+    return mean, sd, mean - half, mean + half
 
 
-def trained_vs_constructed(
-    name: str = TRAIN_TARGET,
-    units: int = TRAIN_UNITS,
-    seeds=TRAIN_SEEDS,
-    steps: int = TRAIN_STEPS,
-    lr: float = TRAIN_LR,
-) -> dict:
-    """Train 1-``units``-1 ReLU nets on a target and compare them with the interpolant.
+def train_settings(steps: int) -> dict:
+    """Settings of the stored training run for one step budget."""
+    return {
+        "target": TRAIN_TARGET, "units": TRAIN_UNITS, "points": TRAIN_POINTS, "steps": steps,
+        "lrs": list(TRAIN_LRS), "seeds": list(TRAIN_SEEDS),
+    }  # fmt: skip
 
-    Each net starts from He weights with its kinks spread uniformly over the domain
-    (seed ``1000 + s``), and is trained full batch with Adam on the mse loss over
-    ``TRAIN_POINTS`` equally spaced samples. The same nets with the default zero biases
-    (every kink at ``x = 0``) are trained too, as a baseline.
+
+def _net_1d(stored: dict, i: int, j: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The 1-n-1 net at rate index ``i`` and column ``j`` of a stored training run."""
+    return [
+        (stored["W1"][i, j][None, :], stored["b1"][i, j]),
+        (stored["W2"][i, j][:, None], np.array([stored["b2"][i, j]])),
+    ]
+
+
+def _forward_1d(params, x: np.ndarray) -> np.ndarray:
+    (W1, b1), (W2, b2) = params
+    return (np.maximum(x[:, None] @ W1 + b1, 0.0) @ W2 + b2)[:, 0]
+
+
+def trained_vs_constructed(budgets=TRAIN_BUDGETS) -> dict:
+    """The hand-built interpolant against the same 1-20-1 net trained by Adam.
+
+    Two trained contenders, each with its learning rate chosen from ``TRAIN_LRS`` on the
+    validation split, separately for each step budget (full batch, mse loss; the runs are
+    :func:`bendlines.experiments.piecewise_runs.train_1d_run`, read from the results
+    store):
+
+    - ``"fine-tuned"``: Adam started from the hand-built network itself (deterministic:
+      full batch from a fixed start, so one run);
+    - ``"random"``: one net per seed of ``TRAIN_SEEDS``, He weights with the kinks spread
+      uniformly over the domain; the rate minimises the mean validation error over seeds.
+
+    Errors are measured on ``EVAL_POINTS`` equally spaced points: ``rms`` (root mean
+    square) and ``max`` (largest absolute error).
 
     Returns
     -------
     dict
-        ``x`` (n,), ``f`` (n,), ``constructed`` HingeNet, ``constructed_error`` float,
-        ``errors`` (S,) sup-norm errors of the trained nets, ``zero_bias_errors`` (S,),
-        ``best`` index of the best trained net, ``curve`` (n,) its output,
-        ``kinks_init`` / ``kinks_trained`` (units,) of the best net, ``rms`` (S,),
-        ``constructed_rms`` float, ``target``; ``inside_init`` / ``inside_trained`` (S,):
-        kinks strictly inside the domain; ``bend_init`` / ``bend_trained`` (S,): mean
-        ``|f''|`` at those kinks; ``bend_average``: mean ``|f''|`` over the domain.
+        ``target``, ``x`` training inputs, ``f``; ``constructed`` HingeNet with
+        ``constructed_rms`` / ``constructed_max`` and ``constructed_kinks``; ``runs[B]`` for
+        each budget ``B``: ``lr`` and ``lr_index`` {contender: chosen}, ``val``
+        {contender: (len(lrs),) validation rms}, ``fine_rms``, ``fine_max``, ``fine_kinks``
+        (units,), ``fine_curve`` (points,), ``random_rms`` (S,), ``random_max`` (S,),
+        ``random_kinks`` (S, units), ``random_inside`` (S,) kinks strictly inside the domain,
+        ``random_curves`` (S, points), ``random_stats`` (mean, sd, lo, hi) of
+        ``random_rms``, ``init_inside`` (S,); ``budgets``, ``lrs``, ``seeds``.
     """
-    t = _target(name)
-    x = np.linspace(*t.domain, TRAIN_POINTS)
-    X, Y = x[:, None], t.f(x)[:, None]
-    spread, zero = [], []
-    for s in seeds:
-        net = MLP([1, units, 1], seed=s)
-        zero.append(net.copy())
-        _spread_kinks(net, t.domain, 1000 + s)
-        spread.append(net)
-    inits = [[(W.copy(), b.copy()) for W, b in net.params] for net in spread]
-    kwargs = {"optimizer": "adam", "lr": lr, "batch_size": None, "steps": steps, "loss": "mse"}
-    train_many(spread + zero, (X, Y), eval_every=steps, **kwargs)
-    xe = np.linspace(*t.domain, 20001)
-
-    def sup(net):
-        return float(np.max(np.abs(net.forward(xe[:, None])[:, 0] - t.f(xe))))
-
-    def rms(fx):
-        return float(np.sqrt(np.mean((fx - t.f(xe)) ** 2)))
-
-    errors = np.array([sup(n) for n in spread])
-    best = int(np.argmin(errors))
+    t = _target(TRAIN_TARGET)
     lo, hi = t.domain
-    before = [first_layer_kinks(p) for p in inits]
-    after = [first_layer_kinks(n.params) for n in spread]
+    x = np.linspace(lo, hi, TRAIN_POINTS)
+    xv = 0.5 * (x[1:] + x[:-1])  # validation: the midpoints between training points
+    xe = np.linspace(lo, hi, EVAL_POINTS)
+    g = approx.hinge_interpolant(t.f, approx.uniform_knots(t.domain, TRAIN_UNITS))
 
-    def inside(k):
-        return k[(k > lo) & (k < hi)]
+    def errors(params, xs):
+        d = _forward_1d(params, xs) - t.f(xs)
+        return float(np.sqrt(np.mean(d**2))), float(np.max(np.abs(d)))
 
-    def bend(k):
-        return float(np.mean(np.abs(t.f2(inside(k))))) if inside(k).size else np.nan
-
-    g = approx.hinge_interpolant(t.f, approx.uniform_knots(t.domain, units))
-    return {
+    out = {
         "target": t,
         "x": x,
         "f": t.f(x),
         "constructed": g,
-        "constructed_error": approx.max_error(g, t.f, t.domain),
-        "constructed_rms": rms(g(xe)),
-        "errors": errors,
-        "rms": np.array([rms(n.forward(xe[:, None])[:, 0]) for n in spread]),
-        "zero_bias_errors": np.array([sup(n) for n in zero]),
-        "best": best,
-        "curve": spread[best].forward(X)[:, 0],
-        "kinks_init": before[best],
-        "kinks_trained": after[best],
-        "inside_init": np.array([inside(k).size for k in before]),
-        "inside_trained": np.array([inside(k).size for k in after]),
-        "bend_init": np.array([bend(k) for k in before]),
-        "bend_trained": np.array([bend(k) for k in after]),
+        "constructed_rms": float(np.sqrt(np.mean((g(xe) - t.f(xe)) ** 2))),
+        "constructed_max": float(np.max(np.abs(g(xe) - t.f(xe)))),
+        "constructed_kinks": g.knots[:-1].copy(),
+        "constructed_bend": float(np.mean(np.abs(t.f2(g.knots[:-1])))),
         "bend_average": float(np.mean(np.abs(t.f2(xe)))),
+        "kink_edges": np.linspace(lo, hi, KINK_BINS + 1),
+        "budgets": tuple(budgets),
+        "lrs": TRAIN_LRS,
+        "seeds": TRAIN_SEEDS,
+        "runs": {},
     }
+    S = len(TRAIN_SEEDS)
+    for steps in budgets:
+        stored = results.get(runs.train_1d_run, **train_settings(steps))
+        nets = [[_net_1d(stored, i, j) for j in range(1 + S)] for i in range(len(TRAIN_LRS))]
+        val = np.array([[errors(n, xv)[0] for n in row] for row in nets])
+        val_fine, val_random = val[:, 0], val[:, 1:].mean(axis=1)
+        i_fine, i_random = int(np.argmin(val_fine)), int(np.argmin(val_random))
+        fine, rand = nets[i_fine][0], nets[i_random][1:]
+        r_err = np.array([errors(n, xe) for n in rand])
+        kinks = np.array([first_layer_kinks(n) for n in rand])
+        init_kinks = -stored["init_b1"] / stored["init_W1"]
+        pooled = kinks.ravel()
+        pooled = pooled[(pooled >= lo) & (pooled <= hi)]
+        edges = np.linspace(lo, hi, KINK_BINS + 1)
+        out["runs"][steps] = {
+            "random_hist": np.histogram(pooled, bins=edges)[0],
+            "fine_hist": np.histogram(first_layer_kinks(fine), bins=edges)[0],
+            "fine_bend": float(np.mean(np.abs(t.f2(first_layer_kinks(fine))))),
+            "lr": {"fine-tuned": TRAIN_LRS[i_fine], "random": TRAIN_LRS[i_random]},
+            "lr_index": {"fine-tuned": i_fine, "random": i_random},
+            "val": {"fine-tuned": val_fine, "random": val_random},
+            "fine_rms": errors(fine, xe)[0],
+            "fine_max": errors(fine, xe)[1],
+            "fine_kinks": first_layer_kinks(fine),
+            "fine_curve": _forward_1d(fine, x),
+            "random_rms": r_err[:, 0],
+            "random_max": r_err[:, 1],
+            "random_kinks": kinks,
+            "random_inside": ((kinks > lo) & (kinks < hi)).sum(axis=1),
+            "init_inside": ((init_kinks > lo) & (init_kinks < hi)).sum(axis=1),
+            "random_curves": np.array([_forward_1d(n, x) for n in rand]),
+            "random_stats": _interval95(r_err[:, 0]),
+        }
+    return out
 
 
 # --------------------------------------------------------------------------------- plane
 
 
-def random_relu_net(widths, seed: int, n_in: int = 2, bias_std: float = BIAS_STD):
-    """A random ReLU net: He-normal weights and normal biases, one linear output.
+def line_geometry(params) -> dict:
+    """Where the first layer's lines lie: each line's nearest point to the origin.
+
+    The line ``w . x + b = 0`` is perpendicular to its weight vector ``w`` (the arrow), and
+    its point nearest the origin is ``-b w / ||w||^2``, at distance ``|b| / ||w||``.
 
     Parameters
     ----------
-    widths : sequence of int
-        Hidden layer widths, each ``>= 1``.
-    seed : int
-        Seed of the Generator.
-    n_in : int
-        Input dimension.
-    bias_std : float
-        Standard deviation of every bias (``>= 0``).
+    params : list of (W, b)
+        ReLU network with 2 inputs.
 
     Returns
     -------
-    list of (W, b)
-        ``W`` (fan_in, fan_out) ~ N(0, 2 / fan_in), ``b`` (fan_out,) ~ N(0, bias_std**2).
+    dict
+        ``normals`` (n, 2) the arrows ``w``, ``offsets`` (n,) ``b``, ``feet`` (n, 2) the
+        nearest points, ``distances`` (n,) ``|b| / ||w||``, ``lengths`` (n,) ``||w||``.
     """
-    widths = [int(w) for w in widths]
-    if not widths or min(widths) < 1 or bias_std < 0:
-        raise ValueError(
-            f"widths must be positive integers and bias_std >= 0; got {widths}, {bias_std}"
-        )
-    rng = np.random.default_rng(seed)
-    params, fan_in = [], n_in
-    for w in [*widths, 1]:
-        params.append(
-            (rng.normal(0.0, np.sqrt(2.0 / fan_in), (fan_in, w)), rng.normal(0.0, bias_std, w))
-        )
-        fan_in = w
-    return params
+    normals, offsets = regions.lines(params)
+    lengths = np.linalg.norm(normals, axis=1)
+    return {
+        "normals": normals,
+        "offsets": offsets,
+        "feet": -offsets[:, None] * normals / lengths[:, None] ** 2,
+        "distances": np.abs(offsets) / lengths,
+        "lengths": lengths,
+    }
 
 
 def plane_net():
@@ -463,27 +510,39 @@ def _crossings(params) -> np.ndarray:
     return np.linalg.solve(A, -np.stack([offsets[i], offsets[j]], axis=1)[..., None])[..., 0]
 
 
-def arrangement_example() -> dict:
+def arrangement_example(units: int = ARRANGEMENT_UNITS, seed: int = ARRANGEMENT_SEED) -> dict:
     """Random lines in general position, in a box that holds every crossing.
+
+    Parameters
+    ----------
+    units : int
+        Lines (hidden units of one layer, :func:`random_relu_net`).
+    seed : int
+        Seed of the net.
 
     Returns
     -------
     dict
         ``params``, ``box`` (xmin, xmax, ymin, ymax), ``n`` lines, ``count`` exact region
-        count, ``formula`` ``1 + n + n(n-1)/2``, ``crossings`` (pairs, 2).
+        count, ``formula`` ``1 + n + n(n-1)/2``, ``crossings`` (pairs, 2), ``width`` the
+        box's larger side, ``smallest`` the smallest region's area as a fraction of the box.
     """
-    params = random_relu_net([ARRANGEMENT_UNITS], ARRANGEMENT_SEED)
+    params = random_relu_net([units], seed)
     pts = _crossings(params)
     lo, hi = pts.min(axis=0), pts.max(axis=0)
     pad = 0.1 * (hi - lo) + 0.5
-    box = (lo[0] - pad[0], hi[0] + pad[0], lo[1] - pad[1], hi[1] + pad[1])
+    box = tuple(float(v) for v in (lo[0] - pad[0], hi[0] + pad[0], lo[1] - pad[1], hi[1] + pad[1]))
+    rs = regions.linear_regions(params, box)
+    area = (box[1] - box[0]) * (box[3] - box[2])
     return {
         "params": params,
-        "box": tuple(float(v) for v in box),
-        "n": ARRANGEMENT_UNITS,
-        "count": regions.count_regions(params, box),
-        "formula": regions.arrangement_count(ARRANGEMENT_UNITS),
+        "box": box,
+        "n": units,
+        "count": len(rs),
+        "formula": regions.arrangement_count(units),
         "crossings": pts,
+        "width": max(box[1] - box[0], box[3] - box[2]),
+        "smallest": min(r.area for r in rs) / area,
     }
 
 
@@ -560,48 +619,60 @@ def region_image(params, box, resolution: int = 400) -> dict:
 # ------------------------------------------------------------------------------- learned
 
 
-def _near_fraction(rs, X, radius: float) -> float:
-    """Share of regions whose centroid lies within ``radius`` of a point of ``X`` (n, 2)."""
-    c = np.array([r.centroid for r in rs])
-    d2 = ((c[:, None, :] - X[None, :, :]) ** 2).sum(axis=-1).min(axis=1)
-    return float(np.mean(d2 <= radius**2))
+def spiral_settings(start: str, seed: int) -> dict:
+    """Settings of the stored spiral run for one start and seed."""
+    return {
+        "start": start, "seed": seed, "sizes": list(SPIRAL_SIZES), "n": SPIRAL_N,
+        "data_seed": SPIRAL_SEED, "steps": SPIRAL_STEPS, "lr": SPIRAL_LR,
+        "batch": SPIRAL_BATCH, "box": list(SPIRAL_BOX), "near": NEAR_DATA,
+        "bias_std": BIAS_STD,
+    }  # fmt: skip
 
 
-def learned_regions() -> dict:
-    """Linear regions of a 2-32-32-2 spiral classifier before and after training.
+def _spiral_params(flat: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    net = MLP(list(SPIRAL_SIZES), seed=0)
+    net.flat_params[...] = flat
+    return [(W.copy(), b.copy()) for W, b in net.params]
+
+
+def learned_regions(seeds=SPIRAL_NET_SEEDS, polygons: bool = True) -> dict:
+    """Linear regions of 2-32-32-2 spiral classifiers before and after training.
+
+    For each start in ``SPIRAL_STARTS`` and each seed (initialisation and batch order), the
+    stored :func:`~bendlines.experiments.piecewise_runs.spiral_run`: the net trained with
+    Adam on the spiral, its regions counted exactly in ``SPIRAL_BOX`` before and after.
 
     Returns
     -------
     dict
-        ``X``, ``y`` training data, ``init`` and ``trained`` params, ``regions_init`` and
-        ``regions_trained`` lists of Region, ``count_init``, ``count_trained``,
-        ``near_init``, ``near_trained``: share of regions near the data, ``accuracy`` on the
-        test set, ``box``.
+        ``X``, ``y`` training data, ``box``, ``seeds``; per start a dict ``starts[start]``
+        with ``count_init``, ``count_trained``, ``near_init``, ``near_trained`` (share of
+        regions with their centroid within ``NEAR_DATA`` of a training point),
+        ``accuracy`` (test), all (S,) arrays, ``ratio`` = trained / init counts, and for the
+        first seed the ``init`` / ``trained`` params and (if ``polygons``) their regions
+        ``regions_init`` / ``regions_trained``.
     """
-    (X, y), (Xt, yt) = data.load("spiral", n_train=SPIRAL_N, n_test=SPIRAL_N, seed=SPIRAL_SEED)
-    net = MLP(list(SPIRAL_SIZES), seed=SPIRAL_NET_SEED)
-    init = [(W.copy(), b.copy()) for W, b in net.params]
-    train(
-        net, (X, y), optimizer="adam", lr=SPIRAL_LR, batch_size=SPIRAL_BATCH,
-        steps=SPIRAL_STEPS, seed=SPIRAL_SEED, eval_every=SPIRAL_STEPS, loss="cross_entropy",
-    )  # fmt: skip
-    trained = [(W.copy(), b.copy()) for W, b in net.params]
-    r0 = regions.linear_regions(init, SPIRAL_BOX)
-    r1 = regions.linear_regions(trained, SPIRAL_BOX)
-    return {
-        "X": X,
-        "y": y,
-        "box": SPIRAL_BOX,
-        "init": init,
-        "trained": trained,
-        "regions_init": r0,
-        "regions_trained": r1,
-        "count_init": len(r0),
-        "count_trained": len(r1),
-        "near_init": _near_fraction(r0, X, NEAR_DATA),
-        "near_trained": _near_fraction(r1, X, NEAR_DATA),
-        "accuracy": net.accuracy(Xt, yt),
-    }
+    (X, y), _ = data.load("spiral", n_train=SPIRAL_N, n_test=SPIRAL_N, seed=SPIRAL_SEED)
+    out = {"X": X, "y": y, "box": SPIRAL_BOX, "seeds": tuple(seeds), "starts": {}}
+    for start in SPIRAL_STARTS:
+        stored = [results.get(runs.spiral_run, **spiral_settings(start, s)) for s in seeds]
+        count = np.array([r["count"] for r in stored])
+        near = np.array([r["near"] for r in stored])
+        res = {
+            "count_init": count[:, 0],
+            "count_trained": count[:, 1],
+            "ratio": count[:, 1] / count[:, 0],
+            "near_init": near[:, 0],
+            "near_trained": near[:, 1],
+            "accuracy": np.array([float(r["accuracy"]) for r in stored]),
+            "init": _spiral_params(stored[0]["init"]),
+            "trained": _spiral_params(stored[0]["trained"]),
+        }
+        if polygons:
+            res["regions_init"] = regions.linear_regions(res["init"], SPIRAL_BOX)
+            res["regions_trained"] = regions.linear_regions(res["trained"], SPIRAL_BOX)
+        out["starts"][start] = res
+    return out
 
 
 # --------------------------------------------------------------------------------- depth
@@ -626,33 +697,59 @@ def tent_pieces(ks=TENT_KS) -> dict:
     }
 
 
-def depth_vs_regions(totals=TOTAL_NEURONS, depths=DEPTHS, seeds=DEPTH_SEEDS, box=DEPTH_BOX) -> dict:
+def depth_splits(totals=TOTAL_NEURONS, depths=DEPTHS) -> list[tuple[int, int]]:
+    """The (total, depth) pairs studied: equal layers no narrower than ``MIN_WIDTH``."""
+    return [(n, d) for n in totals for d in depths if n % d == 0 and n // d >= MIN_WIDTH]
+
+
+def depth_settings(total: int, depth: int) -> dict:
+    """Settings of the stored region counts of ``depth`` layers of ``total // depth`` units."""
+    return {
+        "widths": [total // depth] * depth, "seeds": list(DEPTH_SEEDS), "box": list(DEPTH_BOX),
+        "bias_std": BIAS_STD,
+    }  # fmt: skip
+
+
+def depth_vs_regions(totals=TOTAL_NEURONS, depths=DEPTHS) -> dict:
     """Exact region counts of random ReLU nets with a fixed total of neurons split over depth.
 
     A net with ``N`` neurons and depth ``d`` has ``d`` hidden layers of ``N // d`` units
-    (:func:`random_relu_net`); splits narrower than ``MIN_WIDTH`` are skipped (``nan``).
+    (:func:`random_relu_net`, biases with std ``BIAS_STD``), counted in ``DEPTH_BOX`` for each
+    seed of ``DEPTH_SEEDS`` (stored runs); splits narrower than ``MIN_WIDTH`` are skipped.
 
     Returns
     -------
     dict
         ``totals`` (a,), ``depths`` (b,), ``counts`` (a, b, seeds) float with ``nan`` for
-        skipped splits, ``mean`` (a, b), ``ratio`` (a,): the largest mean count over depths
-        divided by the one-layer mean.
+        skipped splits, ``mean`` (a, b), ``sd`` (a, b) (ddof=1), ``ratio`` (a, b): the mean
+        count divided by the one-layer mean of the same total, ``min_width``.
     """
-    counts = np.full((len(totals), len(depths), len(seeds)), np.nan)
-    for i, n in enumerate(totals):
-        for j, d in enumerate(depths):
-            if n % d or n // d < MIN_WIDTH:
-                continue
-            for s, seed in enumerate(seeds):
-                counts[i, j, s] = regions.count_regions(random_relu_net([n // d] * d, seed), box)
+    counts = np.full((len(totals), len(depths), len(DEPTH_SEEDS)), np.nan)
+    for n, d in depth_splits(totals, depths):
+        stored = results.get(runs.depth_run, **depth_settings(n, d))
+        counts[list(totals).index(n), list(depths).index(d)] = stored["counts"]
     done = ~np.isnan(counts[:, :, 0])
-    mean = np.where(done, np.nansum(counts, axis=2) / len(seeds), np.nan)
-    ratio = np.array([np.nanmax(row) / row[0] for row in mean])
+    mean = np.where(done, np.nanmean(np.where(done[..., None], counts, 0.0), axis=2), np.nan)
+    sd = np.full(mean.shape, np.nan)
+    sd[done] = counts[done].std(axis=1, ddof=1)
     return {
         "totals": np.asarray(totals),
         "depths": np.asarray(depths),
         "counts": counts,
         "mean": mean,
-        "ratio": ratio,
+        "sd": sd,
+        "ratio": mean / mean[:, :1],
+        "min_width": MIN_WIDTH,
     }
+
+
+def results_tasks() -> list[tuple]:
+    """The stored runs this chapter reads (see :mod:`bendlines.results`)."""
+    tasks = [(runs.train_1d_run, train_settings(b)) for b in TRAIN_BUDGETS]
+    tasks += [
+        (runs.spiral_run, spiral_settings(start, s))
+        for start in SPIRAL_STARTS
+        for s in SPIRAL_NET_SEEDS
+    ]
+    tasks += [(runs.depth_run, depth_settings(n, d)) for n, d in depth_splits()]
+    return tasks
