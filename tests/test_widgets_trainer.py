@@ -177,3 +177,107 @@ def test_grid_regions_equal_grid_count(widths, resolution):
     py = regions.grid_patterns(net, bounds, resolution).ravel()
     pairs = set(zip(js["labels"], py.tolist(), strict=True))
     assert len(pairs) == js["count"]
+
+
+# ---------------------------------------------------------------- W4: gradients through depth
+
+
+def _mnist_batch(n: int = 48):
+    (X, y), _ = data.load("mnist1d")
+    return X[:n], y[:n]
+
+
+@pytest.mark.parametrize(
+    ("activation", "init", "depth", "width"),
+    [("sigmoid", "xavier", 10, 16), ("relu", "he", 30, 12), ("tanh", "lecun", 50, 8)],
+)
+def test_depth_profile_equals_backward_pass(activation, init, depth, width):
+    """Per-layer gradient norms, activation spread and dead fractions on identical weights."""
+    X, y = _mnist_batch()
+    sizes = [40, *[width] * depth, 10]
+    net = MLP(sizes, activation=activation, init=init, seed=1)
+    _, post = net.hidden(X)
+    _, grads = net.loss_and_grads(X, y)
+    slopes = [net.activation.grad(z) for z in net.hidden(X)[0][:-1]]
+    js = run_js({"task": "depth", "sizes": sizes, "flat": net.flat_params.tolist(),
+                 "activation": activation, "X": X.tolist(), "y": y.tolist()})  # fmt: skip
+    assert_close(js["gradNorm"], [np.linalg.norm(dW) for dW, _ in grads], 1e-10)
+    assert_close(js["actStd"], [a.std() for a in post[:-1]], 1e-10)
+    assert js["dead"] == [float(np.mean(np.all(d == 0, axis=0))) for d in slopes]
+    assert js["loss"] == pytest.approx(net.loss_value(X, y), rel=1e-10)
+    grad_ratio = js["gradNorm"][0] / js["gradNorm"][-1]
+    act_ratio = js["actStd"][-1] / js["actStd"][0]
+    vanishing = grad_ratio < 1e-6 or act_ratio < 1e-6
+    assert js["status"] == ("vanishing" if vanishing else "ok")
+
+
+def test_depth_sigmoid_50_layers_vanishes_and_relu_he_does_not():
+    X, y = _mnist_batch()
+    out = {}
+    for activation, init in (("sigmoid", "xavier"), ("relu", "he")):
+        sizes = [40, *[32] * 50, 10]
+        net = MLP(sizes, activation=activation, init=init, seed=0)
+        js = run_js({"task": "depth", "sizes": sizes, "flat": net.flat_params.tolist(),
+                     "activation": activation, "X": X.tolist(), "y": y.tolist()})  # fmt: skip
+        out[activation] = js
+    assert out["sigmoid"]["status"] == "vanishing"
+    assert out["relu"]["status"] == "ok"
+
+
+def test_depth_overflow_is_a_state_not_nan():
+    X, y = _mnist_batch(8)
+    sizes = [40, *[16] * 50, 10]
+    net = MLP(sizes, activation="relu", init=1e6, seed=0)  # huge weights: activations overflow
+    js = run_js({"task": "depth", "sizes": sizes, "flat": net.flat_params.tolist(),
+                 "activation": "relu", "X": X.tolist(), "y": y.tolist()})  # fmt: skip
+    assert js["status"] == "overflow"
+    assert js["overflowAt"] is not None
+
+
+@pytest.mark.parametrize("gain", [1.0, 0.5, 2.0])
+def test_depth_xavier_weights_are_numpys_times_gain(gain):
+    sizes = [40, 16, 16, 10]
+    js = run_js({"task": "depth_weights", "sizes": sizes, "init": "xavier", "gain": gain,
+                 "seed": 3})  # fmt: skip
+    expected = MLP(sizes, init="xavier", seed=3).flat_params
+    assert_close(js["flat"], gain * expected, 1e-15)
+
+
+# --------------------------------------------------------------- W6: collapse of linear layers
+
+
+@pytest.mark.parametrize("k", [2, 3, 5])
+@pytest.mark.parametrize("activation", ["identity", "relu", "tanh"])
+def test_collapse_equals_bendlines(k, activation):
+    from bendlines.experiments.nonlinearity import collapse
+
+    rng = np.random.default_rng(k)
+    weights = [rng.standard_normal((2, 2)) for _ in range(k)]
+    points = rng.uniform(-2, 2, (50, 2))
+    segments = [rng.uniform(-2, 2, (2, 2)) for _ in range(20)]
+    js = run_js({"task": "collapse", "activation": activation,
+                 "weights": [W.tolist() for W in weights], "points": points.tolist(),
+                 "segments": [s.tolist() for s in segments]})  # fmt: skip
+    W, _ = collapse([(M, np.zeros(2)) for M in weights])
+    np.testing.assert_allclose(js["product"], W, rtol=0, atol=1e-12 * np.abs(W).max())
+    net = MLP.from_params([(M, np.zeros(2)) for M in weights], activation=activation)
+    np.testing.assert_allclose(js["outputs"], net.forward(points), rtol=1e-12, atol=1e-12)
+    assert js["rank"] == np.linalg.matrix_rank(W)
+    if activation == "identity":
+        np.testing.assert_allclose(js["outputs"], points @ W, rtol=1e-12, atol=1e-12)
+        assert max(js["straightness"]) < 1e-12  # lines stay lines
+    # full-rank layers that keep the positive quadrant; a segment through the kink at 0 bends
+    turn = [[1.0, 0.3], [0.2, 1.0]]
+    js = run_js({"task": "collapse", "activation": activation, "weights": [turn] * k,
+                 "points": [], "segments": [[[-2.0, -1.0], [2.0, 1.5]]]})  # fmt: skip
+    if activation == "identity":
+        assert js["straightness"][0] < 1e-12
+    else:
+        assert js["straightness"][0] > 1e-3
+
+
+def test_collapse_rank_drops_with_a_singular_layer():
+    weights = [[[1.0, 2.0], [0.5, 1.0]], [[0.3, -1.0], [2.0, 0.7]]]  # first layer rank 1
+    js = run_js({"task": "collapse", "activation": "identity", "weights": weights,
+                 "points": [[0.0, 0.0]], "segments": []})  # fmt: skip
+    assert js["rank"] == 1 == np.linalg.matrix_rank(np.array(weights[0]) @ weights[1])

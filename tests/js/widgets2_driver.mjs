@@ -2,6 +2,8 @@
 // widget math on it and prints the result as JSON (Python compares with bendlines).
 import { readFileSync } from "node:fs";
 import { PCG64 } from "../../book/_static/widgets/pcg64.js";
+import { applyLayers, product, rank, straightness, pushSegment, COLLAPSE_ACTIVATIONS } from "../../book/_static/widgets/collapse_math.js";
+import { drawWeights, profile, runToEnd } from "../../book/_static/widgets/depth_math.js";
 import { BASIC_ACTIVATIONS, MLP, Trainer, gridPatterns, train } from "../../book/_static/widgets/nn.js";
 
 const task = JSON.parse(readFileSync(0, "utf8"));
@@ -50,6 +52,19 @@ function run(t) {
       const net = MLP.fromFlat(t.sizes, t.flat, act("relu"));
       const { labels, count } = gridPatterns(net, t.bounds, t.resolution);
       return { labels: Array.from(labels), count };
+    }
+    case "depth_weights":
+      return { flat: Array.from(runToEnd(drawWeights(t.sizes, { init: t.init, gain: t.gain, seed: t.seed }))) };
+    case "depth":
+      return runToEnd(profile(t.sizes, f64(t.flat), act(t.activation), f64(t.X.flat()), i32(t.y), t.y.length));
+    case "collapse": {
+      const phi = COLLAPSE_ACTIVATIONS[t.activation];
+      return {
+        product: product(t.weights),
+        rank: rank(product(t.weights)),
+        outputs: t.points.map((p) => applyLayers(t.weights, phi, p)),
+        straightness: t.segments.map(([p, q]) => straightness(pushSegment(t.weights, phi, p, q))),
+      };
     }
     default:
       throw new Error(`unknown task ${t.task}`);

@@ -206,6 +206,23 @@ export class Workspace {
 
 // ------------------------------------------------------------------- forward and backward
 
+/** One layer forward: Z = A W + b for n rows of A (row-major), written into Z. */
+export function affineLayer(layer, flat, A, n, Z) {
+  const { fanIn, fanOut, w, b } = layer;
+  for (let i = 0; i < n; i++) {
+    const zi = i * fanOut;
+    const ai = i * fanIn;
+    for (let k = 0; k < fanOut; k++) Z[zi + k] = 0;
+    for (let j = 0; j < fanIn; j++) {
+      const a = A[ai + j];
+      if (a === 0) continue; // adds only zeros (parameters are checked finite elsewhere)
+      const wj = w + j * fanOut;
+      for (let k = 0; k < fanOut; k++) Z[zi + k] += a * flat[wj + k];
+    }
+    for (let k = 0; k < fanOut; k++) Z[zi + k] += flat[b + k];
+  }
+}
+
 /**
  * Run the net forward on X (n rows), filling work.pre, work.post and (withSlopes) work.slopes.
  * Z = A_prev W + b for every layer, A = phi(Z) for the hidden layers, a linear output.
@@ -214,23 +231,46 @@ export function forwardPass(layers, flat, activation, X, n, work, withSlopes = t
   let A = X;
   const L = layers.length;
   for (let l = 0; l < L; l++) {
-    const { fanIn, fanOut, w, b } = layers[l];
-    const Z = work.pre[l];
-    for (let i = 0; i < n; i++) {
-      const zi = i * fanOut;
-      const ai = i * fanIn;
-      for (let k = 0; k < fanOut; k++) Z[zi + k] = 0;
-      for (let j = 0; j < fanIn; j++) {
-        const a = A[ai + j];
-        if (a === 0) continue; // adds only zeros (parameters are checked finite elsewhere)
-        const wj = w + j * fanOut;
-        for (let k = 0; k < fanOut; k++) Z[zi + k] += a * flat[wj + k];
-      }
-      for (let k = 0; k < fanOut; k++) Z[zi + k] += flat[b + k];
-    }
+    affineLayer(layers[l], flat, A, n, work.pre[l]);
     if (l < L - 1) {
-      activation.apply(Z, work.post[l], withSlopes ? work.slopes[l] : null);
+      activation.apply(work.pre[l], work.post[l], withSlopes ? work.slopes[l] : null);
       A = work.post[l];
+    }
+  }
+}
+
+/**
+ * One layer backward: from dZ (n x fanOut) and the layer's input Aprev, write dW and db into
+ * `grad`; if `slope` (phi' of the previous layer, n x fanIn) is given, write
+ * dZ_prev = (dZ W^T) * slope into `dZprev`.
+ */
+export function backwardLayer(layer, flat, Aprev, n, dZ, grad, slope, dZprev) {
+  const { fanIn, fanOut, w, b } = layer;
+  grad.fill(0, w, b + fanOut);
+  for (let i = 0; i < n; i++) {
+    const di = i * fanOut;
+    const ai = i * fanIn;
+    for (let j = 0; j < fanIn; j++) {
+      const a = Aprev[ai + j];
+      if (a === 0) continue;
+      const gj = w + j * fanOut;
+      for (let k = 0; k < fanOut; k++) grad[gj + k] += a * dZ[di + k];
+    }
+    for (let k = 0; k < fanOut; k++) grad[b + k] += dZ[di + k];
+  }
+  if (!slope) return;
+  for (let i = 0; i < n; i++) {
+    const di = i * fanOut;
+    for (let j = 0; j < fanIn; j++) {
+      const s = slope[i * fanIn + j];
+      if (s === 0) {
+        dZprev[i * fanIn + j] = 0;
+        continue;
+      }
+      const wj = w + j * fanOut;
+      let acc = 0;
+      for (let k = 0; k < fanOut; k++) acc += dZ[di + k] * flat[wj + k];
+      dZprev[i * fanIn + j] = acc * s;
     }
   }
 }
@@ -242,39 +282,10 @@ export function forwardPass(layers, flat, activation, X, n, work, withSlopes = t
 export function backwardPass(layers, flat, X, n, work, dZout, grad) {
   let dZ = dZout;
   for (let l = layers.length - 1; l >= 0; l--) {
-    const { fanIn, fanOut, w, b } = layers[l];
     const Aprev = l === 0 ? X : work.post[l - 1];
-    grad.fill(0, w, b + fanOut);
-    for (let i = 0; i < n; i++) {
-      const di = i * fanOut;
-      const ai = i * fanIn;
-      for (let j = 0; j < fanIn; j++) {
-        const a = Aprev[ai + j];
-        if (a === 0) continue;
-        const gj = w + j * fanOut;
-        for (let k = 0; k < fanOut; k++) grad[gj + k] += a * dZ[di + k];
-      }
-      for (let k = 0; k < fanOut; k++) grad[b + k] += dZ[di + k];
-    }
-    if (l > 0) {
-      const slope = work.slopes[l - 1];
-      const next = dZ === work.dZ ? work.dA : work.dZ;
-      for (let i = 0; i < n; i++) {
-        const di = i * fanOut;
-        for (let j = 0; j < fanIn; j++) {
-          const s = slope[i * fanIn + j];
-          if (s === 0) {
-            next[i * fanIn + j] = 0;
-            continue;
-          }
-          const wj = w + j * fanOut;
-          let acc = 0;
-          for (let k = 0; k < fanOut; k++) acc += dZ[di + k] * flat[wj + k];
-          next[i * fanIn + j] = acc * s;
-        }
-      }
-      dZ = next;
-    }
+    const next = dZ === work.dZ ? work.dA : work.dZ;
+    backwardLayer(layers[l], flat, Aprev, n, dZ, grad, l > 0 ? work.slopes[l - 1] : null, next);
+    dZ = next;
   }
 }
 
