@@ -281,3 +281,36 @@ def test_collapse_rank_drops_with_a_singular_layer():
     js = run_js({"task": "collapse", "activation": "identity", "weights": weights,
                  "points": [[0.0, 0.0]], "segments": []})  # fmt: skip
     assert js["rank"] == 1 == np.linalg.matrix_rank(np.array(weights[0]) @ weights[1])
+
+
+# ---------------------------------------------------------------- W5: "Copy as Python"
+
+SNIPPET_CASES = [
+    # settings as the reader sets them, and the Step/Play chunks they pressed
+    ({"data": "spiral", "activation": "relu", "layers": [16, 16], "init": "he_uniform",
+      "optimizer": "adam", "lr": 0.01, "batch": 10, "seed": 0}, [1, 25, 174]),
+    ({"data": "xor", "activation": "tanh", "layers": [8], "init": "xavier", "optimizer": "sgd",
+      "lr": 0.3, "batch": "all", "seed": 2**53,
+      "added": [[0.5, -0.25, 1], [-1.125, 0.75, 0]]}, [40, 60]),
+    ({"data": "moons", "activation": "sigmoid", "layers": [4, 4, 4], "init": "he_uniform",
+      "optimizer": "momentum", "lr": 0.1, "batch": 25, "seed": 31}, [300]),
+    ({"data": "circles", "activation": "relu", "layers": [], "init": "xavier",
+      "optimizer": "adam", "lr": 0.03, "batch": 1, "seed": 5}, [77]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("settings", "chunks"), SNIPPET_CASES)
+def test_copied_python_snippet_reproduces_the_widget_loss(settings, chunks):
+    """Run the widget's "Copy as Python" text as is; it prints the loss the widget shows."""
+    (X, y), (Xt, yt) = data.load(settings["data"], n_train=200, n_test=200, seed=0)
+    js = run_js({"task": "session", "settings": settings, "chunks": chunks,
+                 "train": {"X": X.tolist(), "y": y.tolist()},
+                 "test": {"X": Xt.tolist(), "y": yt.tolist()}})  # fmt: skip
+    assert js["settings"]["seed"] == settings["seed"]  # nothing fell back to a default
+    assert js["steps"] == sum(chunks)
+    namespace: dict = {}
+    exec(compile(js["snippet"], "<copied snippet>", "exec"), namespace)
+    history = namespace["history"]
+    assert history.steps[-1] == sum(chunks)
+    assert js["loss"] == pytest.approx(history.train_loss[-1], rel=1e-6)
+    assert js["testAcc"] == pytest.approx(history.test_acc[-1], abs=1e-12)

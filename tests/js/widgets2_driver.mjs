@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { PCG64 } from "../../book/_static/widgets/pcg64.js";
 import { applyLayers, product, rank, straightness, pushSegment, COLLAPSE_ACTIVATIONS } from "../../book/_static/widgets/collapse_math.js";
 import { drawWeights, profile, runToEnd } from "../../book/_static/widgets/depth_math.js";
+import { Session, pythonSnippet, validSettings } from "../../book/_static/widgets/trainer_core.js";
 import { BASIC_ACTIVATIONS, MLP, Trainer, gridPatterns, train } from "../../book/_static/widgets/nn.js";
 
 const task = JSON.parse(readFileSync(0, "utf8"));
@@ -47,6 +48,16 @@ function run(t) {
         batchSize: t.batch_size, seed: t.seed });
       for (let s = 0; s < t.steps; s++) tr.step();
       return { flat: Array.from(net.flatParams), loss: tr.evaluate(tr.train).loss };
+    }
+    case "session": {
+      // the widget's session on the build's data: settings as a reader set them, then steps
+      const settings = validSettings(t.settings, Object.keys(BASIC_ACTIVATIONS));
+      const session = new Session(settings, t.train, t.test, act(settings.activation), { kinks: [0] });
+      let done = 0;
+      for (const chunk of t.chunks) done += session.run(chunk);
+      const last = session.record();
+      return { steps: done, loss: last.trainLoss, testAcc: last.testAcc, status: session.status(),
+        snippet: pythonSnippet(settings, session.steps), settings };
     }
     case "grid": {
       const net = MLP.fromFlat(t.sizes, t.flat, act("relu"));
