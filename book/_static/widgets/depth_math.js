@@ -119,9 +119,11 @@ export function* profile(sizes, flat, activation, X, y, n) {
   }
   let status = "ok";
   if (overflowAt !== null || !Number.isFinite(loss) || gradNorm.some((g) => g === null)) status = "overflow";
+  else if (!(gradNorm[L - 1] > 0) || !(gradNorm[0] > 0)) status = "vanishing"; // nothing flows back
   else {
     const gradRatio = gradNorm[0] / gradNorm[L - 1];
-    const actRatio = actStd.length ? actStd[actStd.length - 1] / actStd[0] : 1;
+    const a0 = actStd.length ? actStd[0] : 1;
+    const actRatio = a0 > 0 ? actStd[actStd.length - 1] / a0 : 1;
     if (gradRatio > 1e6 || actRatio > 1e6) status = "exploding";
     else if (gradRatio < 1e-6 || actRatio < 1e-6) status = "vanishing";
   }
