@@ -123,6 +123,47 @@ KINDS: dict[str, Kind] = {
         {"name": Option(str, _activation_names)},
         ("activations",),
     ),
+    # ---- W4-W6 (i15): trainer, depth, collapse ----
+    "trainer": Kind(
+        "train a network and watch its regions move",
+        "A trainer: pick one of the book's data sets (xor, circles, moons, spiral), any "
+        "activation of the registry, up to three hidden layers of up to 16 units, the "
+        "initialisation, SGD or Adam, the learning rate, batch size and seed; step or play the "
+        "training, add your own points, and watch the output as a heatmap, the linear regions "
+        "and their count, the first layer's units as lines with arrows, the loss and accuracy "
+        "on training and test data, and the fraction of dead units. Copy as Python gives a "
+        "bendlines snippet that reproduces the same run.",
+        {
+            "data": Option(str, ("xor", "circles", "moons", "spiral")),
+            "activation": Option(str, _activation_names),
+        },
+        ("activations", "trainer_xor", "trainer_circles", "trainer_moons", "trainer_spiral"),
+    ),
+    "depth": Kind(
+        "gradients through depth",
+        "A depth explorer: choose the activation, the initialisation (Xavier, He or LeCun) and "
+        "a gain on its spread, the depth (1 to 50 hidden layers), the width and the seed, and "
+        "see, for one pass over MNIST-1D inputs before any training, each layer's gradient size "
+        "on a log scale, the spread of each layer's activations and the fraction of dead units, "
+        "with the chapter's curves as faint references.",
+        {
+            "activation": Option(str, _activation_names),
+            "init": Option(str, ("xavier", "he", "lecun")),
+            "depth": Option(int, low=1, high=50),
+        },
+        ("activations", "depth"),
+    ),
+    "collapse": Kind(
+        "stack linear layers and see them collapse",
+        "A layer stacker: drag the two basis arrows of each of 2 to 5 layers of 2 x 2 weights "
+        "(or use the sliders) and switch the activation between them; a grid and three straight "
+        "lines are pushed through the layers, next to the product matrix and its rank. With no "
+        "activation the stack is one matrix and lines stay lines; ReLU or tanh bends them.",
+        {
+            "activation": Option(str, ("identity", "relu", "leaky_relu", "tanh")),
+            "layers": Option(int, low=2, high=5),
+        },
+    ),
 }
 """Every widget kind; a kind's module is ``_static/widgets/KIND.js``."""
 
@@ -223,9 +264,89 @@ def target_data() -> dict[str, Any]:
     return {"targets": out}
 
 
+#: The trainer's data sets: ``data.load(name, **TRAINER_DATA_PARAMS)``, the same call its
+#: "Copy as Python" snippet makes (trainer_core.js DATA_PARAMS must match; a test checks).
+TRAINER_DATA_PARAMS = {"n_train": 200, "n_test": 200, "seed": 0}
+
+
+def trainer_data(name: str) -> dict[str, Any]:
+    """One 2-D data set for the trainer, exactly as ``bendlines.data.load`` returns it."""
+    from bendlines import data
+
+    (X, y), (Xt, yt) = data.load(name, **TRAINER_DATA_PARAMS)
+    return {
+        "name": name,
+        "params": TRAINER_DATA_PARAMS,
+        "X": X.tolist(),
+        "y": y.tolist(),
+        "X_test": Xt.tolist(),
+        "y_test": yt.tolist(),
+    }
+
+
+#: Inputs of the depth explorer: the first this many MNIST-1D training signals.
+DEPTH_SAMPLES = 100
+
+
+def _depth_reference() -> tuple[dict[str, Any], dict[str, Any]]:
+    """The chapter's per-layer curves (gradient norm, spread) and their settings."""
+    try:  # the deep-networks chapter, once it is merged
+        from bendlines.experiments import deep as chapter
+
+        profiles = chapter.signal_profiles()
+        settings = {"depth": chapter.SIGNAL_DEPTH, "width": chapter.SIGNAL_WIDTH,
+                    "samples": chapter.SIGNAL_SAMPLES}  # fmt: skip
+        return {
+            f"{a}|{i}": {"grad_norm": p["grad_norm"].tolist(), "spread": p["spread"].tolist()}
+            for (a, i), p in profiles.items()
+        }, settings
+    except ImportError:  # before it: the same measurement on choosing.py's settings
+        import numpy as np
+
+        from bendlines import data
+        from bendlines.experiments import choosing as chapter
+        from bendlines.mlp import MLP
+
+        (X, y), _ = data.load("mnist1d")
+        X, y = X[: chapter.GRAD_SAMPLES], y[: chapter.GRAD_SAMPLES]
+        out = {}
+        for a in chapter.GRAD_ACTIVATIONS:
+            for i in chapter.GRAD_INITS:
+                sizes = [X.shape[1], *[chapter.GRAD_WIDTH] * chapter.GRAD_DEPTH, 10]
+                net = MLP(sizes, activation=a, init=i, seed=0)
+                _, post = net.hidden(X)
+                _, grads = net.loss_and_grads(X, y)
+                out[f"{a}|{i}"] = {
+                    "grad_norm": [float(np.linalg.norm(dW)) for dW, _ in grads],
+                    "spread": [float(p.std(axis=0).mean()) for p in post[:-1]],
+                }
+        settings = {"depth": chapter.GRAD_DEPTH, "width": chapter.GRAD_WIDTH,
+                    "samples": chapter.GRAD_SAMPLES}  # fmt: skip
+        return out, settings
+
+
+def depth_data() -> dict[str, Any]:
+    """MNIST-1D inputs for the depth explorer and the chapter's curves as references."""
+    from bendlines import data
+
+    (X, y), _ = data.load("mnist1d")
+    reference, settings = _depth_reference()
+    return {
+        "X": X[:DEPTH_SAMPLES].tolist(),
+        "y": y[:DEPTH_SAMPLES].tolist(),
+        "reference": reference,
+        "reference_settings": settings,
+    }
+
+
 DATA: dict[str, Callable[[], Any]] = {
     "activations": activation_data,
     "targets": target_data,
+    **{
+        f"trainer_{name}": (lambda name=name: trainer_data(name))
+        for name in ("xor", "circles", "moons", "spiral")
+    },
+    "depth": depth_data,
 }
 """JSON files written into ``_static/widgets/data/NAME.json`` on every HTML build."""
 

@@ -8,7 +8,6 @@ import { COLLAPSE_ACTIVATIONS, applyLayers, product, pushSegment, rank, singular
 import { drag, fmt, linear, svg } from "./plot.js";
 import { readNumber, readNumbers } from "./state.js";
 import { button, el, readout, select, slider } from "./ui.js";
-import { linkStyles } from "./widget2_shared.js";
 
 const RANGE = 2; // arrows live in [-2, 2]^2
 const STEP = 0.05;
@@ -32,8 +31,12 @@ const snap = (v) => Math.max(-RANGE, Math.min(RANGE, Math.round(v / STEP) * STEP
 const round2 = (v) => Number(v.toFixed(2));
 
 export async function mount(app, ctx) {
-  linkStyles();
-  const state = { k: 3, act: "identity", sel: 0, w: DEFAULT_WEIGHTS.map((W) => W.map((r) => r.slice())) };
+  const state = {
+    k: ctx.config.layers ?? 3,
+    act: Object.hasOwn(COLLAPSE_ACTIVATIONS, ctx.config.activation ?? "") ? ctx.config.activation : "identity",
+    sel: 0,
+    w: DEFAULT_WEIGHTS.map((W) => W.map((r) => r.slice())),
+  };
   let problem = ctx.hashProblem;
   const s = ctx.state;
   if (s.k !== undefined) {

@@ -13,7 +13,6 @@ import { MAX_SEED } from "./pcg64.js";
 import { axes, fmt, linear, linePath, log10, svg } from "./plot.js";
 import { readNumber } from "./state.js";
 import { el, numberField, parseNumber, readout, select, slider } from "./ui.js";
-import { linkStyles } from "./widget2_shared.js";
 
 const W = 320;
 const H = 200;
@@ -28,11 +27,17 @@ const STATUS = {
 };
 
 export async function mount(app, ctx) {
-  linkStyles();
   const [{ entries }, inputs] = await Promise.all([ctx.data("activations"), ctx.data("depth")]);
   const usable = entries.filter((e) => !e.counterexample);
   const byName = new Map(usable.map((e) => [e.name, e]));
-  const state = { act: "sigmoid", init: "xavier", gain: 1, depth: 10, width: 64, seed: 0 };
+  const state = {
+    act: byName.has(ctx.config.activation) ? ctx.config.activation : "sigmoid",
+    init: ctx.config.init ?? "xavier",
+    gain: 1,
+    depth: ctx.config.depth ?? 10,
+    width: 64,
+    seed: 0,
+  };
   let problem = ctx.hashProblem;
   const s = ctx.state;
   const setIf = (key, ok, value) => {
@@ -147,7 +152,7 @@ export async function mount(app, ctx) {
     const key = `${state.act}|${state.init}`;
     const ref = state.gain === 1 ? inputs.reference[key] : undefined;
     logPlot(gradPlot, result.gradNorm, ref?.grad_norm, "‖∂L/∂W‖", 1);
-    logPlot(spreadPlot, result.actStd, ref?.act_std, "std of activations", 1);
+    logPlot(spreadPlot, result.actStd, ref?.spread, "spread across inputs", 1);
     // dead fraction: bars in [0, 1]
     const sx = linear([0.5, state.depth + 0.5], [M.left, W - M.right]);
     const sy = linear([0, 1], [H - M.bottom, M.top]);

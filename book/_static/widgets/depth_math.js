@@ -39,13 +39,18 @@ export function* drawWeights(sizes, { init = "he", gain = 1, seed = 0 } = {}) {
   return flat;
 }
 
-function spread(a) {
-  let mean = 0;
-  for (let i = 0; i < a.length; i++) mean += a[i];
-  mean /= a.length;
-  let ss = 0;
-  for (let i = 0; i < a.length; i++) ss += (a[i] - mean) * (a[i] - mean);
-  return Math.sqrt(ss / a.length);
+/** Each unit's standard deviation across the n inputs, averaged over the layer's units. */
+function spread(A, n, width) {
+  let total = 0;
+  for (let k = 0; k < width; k++) {
+    let mean = 0;
+    for (let i = 0; i < n; i++) mean += A[i * width + k];
+    mean /= n;
+    let ss = 0;
+    for (let i = 0; i < n; i++) ss += (A[i * width + k] - mean) ** 2;
+    total += Math.sqrt(ss / n);
+  }
+  return total / width;
 }
 
 function deadFraction(D, n, width) {
@@ -67,7 +72,8 @@ function frobenius(a, start, stop) {
 /**
  * Forward and backward pass of the net on inputs X (n rows) with labels y, one layer per
  * `next()`. Returns `{actStd, dead, gradNorm, loss, status}`:
- * actStd[l] and dead[l] for each hidden layer (population standard deviation of its outputs,
+ * actStd[l] and dead[l] for each hidden layer (the spread: each unit's standard deviation
+ * across the inputs, averaged over the units, as bendlines.experiments.deep measures it; the
  * fraction of units with phi' = 0 on every input), gradNorm[l] for each weight matrix
  * (Frobenius norm of dL/dW, the last one the output layer's), and a status: "ok",
  * "exploding" (the first layer's gradient over 1e6 times the last's, or the last hidden
@@ -94,7 +100,7 @@ export function* profile(sizes, flat, activation, X, y, n) {
       activation.apply(Z, Al, D);
       post.push(Al);
       slopes.push(D);
-      const s = spread(Al);
+      const s = spread(Al, n, layers[l].fanOut);
       actStd.push(Number.isFinite(s) ? s : null);
       dead.push(deadFraction(D, n, layers[l].fanOut));
       if (overflowAt === null && !Number.isFinite(s)) overflowAt = l;

@@ -108,7 +108,9 @@ function strictNumber(text) {
 }
 
 function strictInt(text) {
-  return /^\d{1,16}$/.test(String(text)) ? Number(text) : NaN;
+  const t = String(text);
+  // exact integers only: "9007199254740993" would round to another number, so it is refused
+  return /^\d{1,16}$/.test(t) && BigInt(t) === BigInt(Number(t)) ? Number(t) : NaN;
 }
 
 /** Layer widths of the net: 2 inputs, the hidden layers, one output per class. */
