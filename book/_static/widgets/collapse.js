@@ -27,10 +27,14 @@ const LINES = [
   { p: [-0.5, -2], q: [0.9, 2], cls: "bl-vermillion" },
 ];
 
+// class names written out in full: the stylesheet purge keeps only names it finds in the code
+const ARROW_CLASS = ["bl2-arrow-1", "bl2-arrow-2"];
+const HANDLE_CLASS = ["bl-handle bl2-handle-1", "bl-handle bl2-handle-2"];
 const snap = (v) => Math.max(-RANGE, Math.min(RANGE, Math.round(v / STEP) * STEP));
 const round2 = (v) => Number(v.toFixed(2));
 
 export async function mount(app, ctx) {
+  app.classList.add("bl2-app"); // layout and paint stay inside the widget
   const state = {
     k: ctx.config.layers ?? 3,
     act: Object.hasOwn(COLLAPSE_ACTIVATIONS, ctx.config.activation ?? "") ? ctx.config.activation : "identity",
@@ -124,7 +128,7 @@ export async function mount(app, ctx) {
   const legend = el("p", "bl-note",
     "Each small square is one layer: drag the orange and blue arrow tips (or use the sliders of the layer being edited). "
     + "With the identity activation the whole stack is the single matrix below, and every line stays a line.");
-  const dl = el("dl", "bl-readouts");
+  const dl = el("dl", "bl-readouts bl2-readouts");
   const outs = {
     product: readout(dl, "Product W₁W₂⋯Wₖ"),
     rank: readout(dl, "Rank of the product"),
@@ -151,8 +155,8 @@ export async function mount(app, ctx) {
       const title = svg("title", {}, pic);
       svg("rect", { class: "bl2-frame", x: 0.5, y: 0.5, width: LAYER_SIZE - 1, height: LAYER_SIZE - 1 }, pic);
       svg("path", { class: "bl2-grid", d: `M${sl(-RANGE)},${slY(0)}H${sl(RANGE)}M${sl(0)},${slY(-RANGE)}V${slY(RANGE)}` }, pic);
-      const arrows = [1, 2].map((i) => svg("line", { class: `bl2-arrow-${i}`, x1: sl(0), y1: slY(0) }, pic));
-      const handles = [1, 2].map((i) => svg("circle", { class: `bl-handle bl2-handle-${i}`, r: 7 }, pic));
+      const arrows = ARROW_CLASS.map((cls) => svg("line", { class: cls, x1: sl(0), y1: slY(0) }, pic));
+      const handles = HANDLE_CLASS.map((cls) => svg("circle", { class: cls, r: 7 }, pic));
       handles.forEach((h, i) => {
         const move = (point) => {
           if (!point) return;

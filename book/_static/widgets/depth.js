@@ -17,7 +17,7 @@ import { el, numberField, parseNumber, readout, select, slider } from "./ui.js";
 const W = 320;
 const H = 200;
 const M = { left: 52, right: 10, top: 22, bottom: 34 };
-const WIDTHS = [16, 32, 64, 128];
+const WIDTHS = [8, 16, 32, 64]; // 64 units: each layer's slice of work stays a few ms
 const INITS = { xavier: "Xavier (variance 2/(n_in + n_out))", he: "He (variance 2/n_in)", lecun: "LeCun (variance 1/n_in)" };
 const STATUS = {
   ok: "Signals and gradients keep their size through the layers.",
@@ -27,6 +27,7 @@ const STATUS = {
 };
 
 export async function mount(app, ctx) {
+  app.classList.add("bl2-app"); // layout and paint stay inside the widget
   const [{ entries }, inputs] = await Promise.all([ctx.data("activations"), ctx.data("depth")]);
   const usable = entries.filter((e) => !e.counterexample);
   const byName = new Map(usable.map((e) => [e.name, e]));
@@ -51,7 +52,7 @@ export async function mount(app, ctx) {
   setIf("gain", gain !== undefined, gain);
   const depth = readNumber(s.depth, 1, 50);
   setIf("depth", Number.isInteger(depth), depth);
-  const width = readNumber(s.width, 16, 128);
+  const width = readNumber(s.width, 8, 64);
   setIf("width", WIDTHS.includes(width), width);
   const seed = readNumber(s.seed, 0, MAX_SEED);
   setIf("seed", Number.isInteger(seed), seed);
@@ -99,7 +100,7 @@ export async function mount(app, ctx) {
     + `Inputs: the first ${n} MNIST-1D training signals; one backward pass of the cross-entropy loss, no training.`);
   const stateLine = el("p", "bl-note bl2-state");
   stateLine.setAttribute("role", "status");
-  const dl = el("dl", "bl-readouts");
+  const dl = el("dl", "bl-readouts bl2-readouts");
   const outs = {
     ratio: readout(dl, "First layer's gradient ÷ last layer's"),
     spread: readout(dl, "Spread: first → last hidden layer"),

@@ -148,7 +148,7 @@ export function runToEnd(gen) {
  * Drive a generator in slices of at most `budgetMs` milliseconds, yielding to the page in
  * between (so no task is long). Resolves with the generator's value; `isCancelled()` stops it.
  */
-export function runSliced(gen, { budgetMs = 8, isCancelled = () => false, schedule = (f) => setTimeout(f, 0) } = {}) {
+export function runSliced(gen, { budgetMs = 5, isCancelled = () => false, schedule = (f) => setTimeout(f, 0) } = {}) {
   return new Promise((resolve, reject) => {
     const slice = () => {
       if (isCancelled()) return resolve(null);

@@ -22,6 +22,8 @@ const CM = { left: 44, right: 8, top: 18, bottom: 30 };
 const COLORS = [[230, 159, 0], [0, 114, 178]]; // class 0 orange, class 1 blue (Okabe-Ito)
 const INIT_TEXT = { he_uniform: "He (uniform)", xavier: "Xavier (uniform)" };
 const OPT_TEXT = { adam: "Adam", sgd: "SGD", momentum: "SGD with momentum" };
+// class names written out in full: the stylesheet purge keeps only names it finds in the code
+const POINT_CLASS = ["bl2-point-0", "bl2-point-1"];
 const STATUS_TEXT = {
   training: "",
   diverging: "Diverging: the training loss is more than ten times where it started. Try a smaller learning rate.",
@@ -45,6 +47,23 @@ function squareBox(X) {
   return [cx - half, cx + half, cy - half, cy + half];
 }
 
+/** The part of the line (x0, y0) + t (dx, dy) inside the box, as [xa, ya, xb, yb], or null. */
+function clipToBox(x0, y0, dx, dy, [xmin, xmax, ymin, ymax]) {
+  let lo = -Infinity;
+  let hi = Infinity;
+  for (const [p, d, a, b] of [[x0, dx, xmin, xmax], [y0, dy, ymin, ymax]]) {
+    if (Math.abs(d) < 1e-15) {
+      if (p < a || p > b) return null;
+      continue;
+    }
+    const t1 = (a - p) / d;
+    const t2 = (b - p) / d;
+    lo = Math.max(lo, Math.min(t1, t2));
+    hi = Math.min(hi, Math.max(t1, t2));
+  }
+  return lo < hi ? [x0 + lo * dx, y0 + lo * dy, x0 + hi * dx, y0 + hi * dy] : null;
+}
+
 function kinksOf(entry) {
   const p = entry.params[0];
   const props = p ? p.properties[p.grid.indexOf(p.default)] : entry.properties;
@@ -52,6 +71,7 @@ function kinksOf(entry) {
 }
 
 export async function mount(app, ctx) {
+  app.classList.add("bl2-app"); // layout and paint stay inside the widget
   const { entries } = await ctx.data("activations");
   const names = entries.filter((e) => !e.counterexample).map((e) => e.name);
   const byName = new Map(entries.map((e) => [e.name, e]));
@@ -63,11 +83,13 @@ export async function mount(app, ctx) {
   let box = [-1.5, 1.5, -1.5, 1.5];
   let newClass = 1;
   let snapshot = null;
+  let history = []; // evaluations received from the worker, thinned when long
   let dirty = false;
   let playing = false;
   let wantPlay = false; // the reader pressed Play (kept while the widget is off screen)
   let visible = true;
   let lastDraw = 0;
+  let lastCharts = 0;
 
   // --- controls ---
   const controls = el("div", "bl-controls");
@@ -127,9 +149,11 @@ export async function mount(app, ctx) {
   const overlay = svg("svg", { class: "bl2-overlay", viewBox: `0 0 ${VIEW} ${VIEW}`, role: "img" });
   const overlayTitle = svg("title", {}, overlay);
   const unitLayer = svg("g", {}, overlay);
-  const pointLayer = svg("g", {}, overlay);
   const cursor = svg("circle", { class: "bl2-cursor", r: 6 }, overlay);
-  stage.append(canvas, overlay);
+  // the data points sit in their own (rarely changing) layer, under the unit lines
+  const pointsSvg = svg("svg", { viewBox: `0 0 ${VIEW} ${VIEW}`, "aria-hidden": "true" });
+  const pointLayer = svg("g", {}, pointsSvg);
+  stage.append(canvas, pointsSvg, overlay);
   stagePanel.append(stage, el("p", "bl2-caption", "Heatmap: the net's probability of blue. Dark cells: boundaries between linear regions. Black lines with arrows: first-layer units (arrow towards the side where the unit is on)."));
   const chartPanel = el("div", "bl2-panel");
   const makeChart = (label) => {
@@ -148,7 +172,7 @@ export async function mount(app, ctx) {
 
   const stateLine = el("p", "bl-note bl2-state");
   stateLine.setAttribute("role", "status");
-  const dl = el("dl", "bl-readouts");
+  const dl = el("dl", "bl-readouts bl2-readouts");
   const outs = {
     step: readout(dl, "Steps"),
     loss: readout(dl, "Loss (training / test)"),
@@ -174,6 +198,9 @@ export async function mount(app, ctx) {
       setPlaying(false);
       return;
     }
+    if (msg.steps === 0 || msg.steps < (history.at(-1)?.step ?? 0)) history = [];
+    if (msg.last && (!history.length || history.at(-1).step !== msg.last.step)) history.push(msg.last);
+    if (history.length > 600) history = history.filter((_, i) => i % 2 === 0 || i === history.length - 1);
     snapshot = msg;
     if (!msg.playing && playing && msg.status === "diverged") setPlaying(false);
     dirty = true;
@@ -289,10 +316,14 @@ export async function mount(app, ctx) {
     const s = snapshot;
     drawField(s);
     drawOverlay(s);
-    drawCharts(s);
-    const last = s.last ?? s.history.at(-1);
+    if (!playing || lastDraw - lastCharts > 250) {
+      drawCharts(s); // the curves change slowly: four times a second is enough while playing
+      lastCharts = lastDraw;
+    }
+    const last = s.last ?? history.at(-1);
     outs.step.textContent = String(s.steps);
     outs.loss.textContent = last ? `${fmt(last.trainLoss, 4)} / ${fmt(last.testLoss, 4)}` : "";
+    if (last) outs.loss.dataset.value = String(last.trainLoss); // full precision, for tests
     outs.acc.textContent = last ? `${fmt(100 * last.trainAcc, 3)}% / ${fmt(100 * last.testAcc, 3)}%` : "";
     outs.regions.textContent = s.regionCount === null
       ? `not defined: ${settings.activation} is not piecewise linear`
@@ -340,8 +371,9 @@ export async function mount(app, ctx) {
       const [x0, y0] = [cx + t * w1, cy + t * w2];
       if (Math.abs(x0 - cx) > box[1] - cx || Math.abs(y0 - cy) > box[3] - cy) continue; // misses the box
       const [dx, dy] = [-w2 / norm, w1 / norm];
-      const L = 2 * (box[1] - box[0]);
-      svg("path", { class: "bl2-unit", d: `M${sx(x0 - L * dx)},${sy(y0 - L * dy)}L${sx(x0 + L * dx)},${sy(y0 + L * dy)}` }, unitLayer);
+      const seg = clipToBox(x0, y0, dx, dy, box);
+      if (!seg) continue;
+      svg("path", { class: "bl2-unit", d: `M${sx(seg[0])},${sy(seg[1])}L${sx(seg[2])},${sy(seg[3])}` }, unitLayer);
       const [ax, ay] = [sx(x0), sy(y0)];
       const [ux, uy] = [(w1 / norm) * 16, (-w2 / norm) * 16]; // screen y points down
       svg("path", { class: "bl2-unit-arrow", d: `M${ax},${ay}l${ux},${uy}m${-0.35 * ux - 0.25 * uy},${-0.35 * uy + 0.25 * ux}l${0.35 * ux + 0.25 * uy},${0.35 * uy - 0.25 * ux}l${-0.35 * ux + 0.25 * uy},${-0.35 * uy - 0.25 * ux}` }, unitLayer);
@@ -359,8 +391,8 @@ export async function mount(app, ctx) {
     pointsDrawnFor = key;
     pointLayer.replaceChildren();
     loadData(settings.data).then((set) => {
-      set.X.forEach(([x, y], i) => svg("circle", { class: `bl2-point-${set.y[i]}`, cx: sx(x).toFixed(1), cy: sy(y).toFixed(1), r: 2.6 }, pointLayer));
-      for (const [x, y, c] of settings.added) svg("circle", { class: `bl2-point-${c} bl2-added`, cx: sx(x), cy: sy(y), r: 5 }, pointLayer);
+      set.X.forEach(([x, y], i) => svg("circle", { class: POINT_CLASS[set.y[i]], cx: sx(x).toFixed(1), cy: sy(y).toFixed(1), r: 2.6 }, pointLayer));
+      for (const [x, y, c] of settings.added) svg("circle", { class: `${POINT_CLASS[c]} bl2-added`, cx: sx(x), cy: sy(y), r: 5 }, pointLayer);
     });
   }
 
@@ -371,8 +403,8 @@ export async function mount(app, ctx) {
     cursor.setAttribute("cy", sy(py.value()));
   }
 
-  function drawCharts(s) {
-    const h = s.history;
+  function drawCharts() {
+    const h = history;
     const steps = h.map((e) => e.step);
     const maxStep = Math.max(10, steps.at(-1) ?? 0);
     const sx = linear([0, maxStep], [CM.left, CHART_W - CM.right]);

@@ -5,13 +5,15 @@
 //   {type: "step", count}   count updates, then one snapshot
 //   {type: "play"}          train in bursts, a snapshot after each, until "pause"
 //   {type: "pause"}
-// Messages out: {type: "snapshot", ...} (see `snapshot`) and {type: "error", message}.
+// Messages out: {type: "snapshot", ...} (see `snapshot`; `last` is the newest evaluation, the
+// page keeps the curve) and {type: "error", message}.
 
 import { bind } from "./activation_functions.js";
 import { pointwise } from "./nn.js";
 import { Session } from "./trainer_core.js";
 
 const BURST_MS = 12; // training time per burst: the worker answers messages in between
+const POST_MS = 30; // at most one snapshot per this many ms while playing (the page draws them)
 
 let session = null;
 let view = null;
@@ -27,7 +29,6 @@ function snapshot(extra = {}) {
     type: "snapshot",
     steps: session.steps,
     status: session.status(),
-    history: session.history,
     last: entry,
     prob: field.prob,
     regions: field.regions,
@@ -42,6 +43,8 @@ function snapshot(extra = {}) {
 
 let mark = null; // {time, steps}: start of the current one-second rate window
 
+let lastPost = 0;
+
 function burst() {
   if (!playing || !session) return;
   const now = performance.now();
@@ -54,7 +57,10 @@ function burst() {
     mark = { time: performance.now(), steps: session.steps };
   }
   if (session.status() === "diverged") playing = false;
-  snapshot();
+  if (!playing || performance.now() - lastPost >= POST_MS) {
+    lastPost = performance.now();
+    snapshot();
+  }
   if (playing) setTimeout(burst, 0);
 }
 
