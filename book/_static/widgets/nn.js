@@ -18,8 +18,23 @@ import { PCG64 } from "./pcg64.js";
 
 // ------------------------------------------------------------------ activations (interface)
 
-/** An activation from scalar functions `value(z)` and `grad(z)`. */
+/** ReLU in one loop (the same values as the registry's max(z, 0) and z > 0): the common case. */
+const RELU = {
+  name: "relu",
+  apply(Z, A, D) {
+    const n = Z.length;
+    for (let i = 0; i < n; i++) {
+      const z = Z[i];
+      const on = z > 0;
+      A[i] = on ? z : Math.max(z, 0); // max keeps -0 and NaN exactly as Math.max does
+      if (D) D[i] = on ? 1 : 0;
+    }
+  },
+};
+
+/** An activation from scalar functions `value(z)` and `grad(z)` (ReLU gets a fused loop). */
 export function pointwise(name, value, grad) {
+  if (name === "relu") return RELU;
   return {
     name,
     apply(Z, A, D) {
@@ -511,7 +526,8 @@ export class Trainer {
 
   /**
    * One update (batch, forward, loss, backward, optimiser step); returns the batch loss. A
-   * non-finite loss or parameter stops training: `diverged` and `divergedAt` say when.
+   * non-finite loss stops training: `diverged` and `divergedAt` say when. (A non-finite weight
+   * makes the next loss non-finite; `checkFinite()` finds it at once.)
    */
   step() {
     if (this.diverged) return this.lastLoss;
@@ -523,11 +539,16 @@ export class Trainer {
       return loss;
     }
     this.applyUpdate();
-    if (!allFinite(this.net.flatParams)) {
+    return loss;
+  }
+
+  /** Stop training if a weight is no longer finite; returns whether training can go on. */
+  checkFinite() {
+    if (!this.diverged && !allFinite(this.net.flatParams)) {
       this.diverged = true;
       this.divergedAt = this.t;
     }
-    return loss;
+    return !this.diverged;
   }
 
   /** Loss and accuracy on a whole data set (`{X, y, n}`). */

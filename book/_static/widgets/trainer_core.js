@@ -175,6 +175,7 @@ export class Session {
 
   /** Evaluate on the training and test sets and append to the history. */
   record() {
+    this.trainer.checkFinite();
     const status = this.status();
     if (status === "diverged") return this.history.at(-1) ?? null;
     const tr = evaluate(this.net, this.train);
@@ -247,20 +248,35 @@ export class Session {
       regions = new Int32Array(n);
       const ids = new Map();
       const hidden = this.net.sizes.slice(1, -1);
+      const kinks = this.kinks;
+      const base = kinks.length + 1;
+      // a pattern is a number in base (kinks + 1), one digit per unit; chunks of units whose
+      // digits fit exactly in a double are joined into a string only when there are several
+      const perChunk = Math.max(1, Math.floor(52 / Math.log2(base)));
       for (let i = 0; i < n; i++) {
-        let key = "";
-        hidden.forEach((width, l) => {
+        let key = 0;
+        let text = "";
+        let digits = 0;
+        for (let l = 0; l < hidden.length; l++) {
           const Z = work.pre[l];
+          const width = hidden[l];
           for (let k = 0; k < width; k++) {
+            const z = Z[i * width + k];
             let piece = 0;
-            for (const kink of this.kinks) if (Z[i * width + k] > kink) piece += 1;
-            key += piece;
+            for (let q = 0; q < kinks.length; q++) if (z > kinks[q]) piece += 1;
+            key = key * base + piece;
+            if (++digits === perChunk) {
+              text += `${key},`;
+              key = 0;
+              digits = 0;
+            }
           }
-        });
-        let id = ids.get(key);
+        }
+        const full = text === "" ? key : `${text}${key}`;
+        let id = ids.get(full);
         if (id === undefined) {
           id = ids.size;
-          ids.set(key, id);
+          ids.set(full, id);
         }
         regions[i] = id;
       }

@@ -13,7 +13,7 @@ import { pointwise } from "./nn.js";
 import { Session } from "./trainer_core.js";
 
 const BURST_MS = 12; // training time per burst: the worker answers messages in between
-const POST_MS = 30; // at most one snapshot per this many ms while playing (the page draws them)
+const POST_MS = 50; // at most one snapshot (heatmap, readouts) per this many ms while playing: 20 per second
 
 let session = null;
 let view = null;
