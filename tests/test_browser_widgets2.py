@@ -185,7 +185,7 @@ def test_keyboard_alone_changes_the_picture_and_readouts(visit, kind, path):
 def test_dragging_an_arrow_moves_its_sliders_without_long_tasks(visit):
     v = visit("nonlinearity.html")
     root = v.open("collapse")
-    handle = root.locator("circle.bl2-handle-2").first
+    handle = root.locator("circle.bl-handle-zone").nth(1)  # layer 1, arrow 2
     handle.scroll_into_view_if_needed()
     x_slider = root.get_by_label("Arrow 2 (image of (0, 1)): x", exact=True)
     before = x_slider.input_value()
@@ -393,3 +393,42 @@ def test_with_the_widgets_open_axe_is_clean_and_nothing_is_wider_than_a_phone(vi
     result = Axe().run(v.page)
     assert result.violations_count == 0, result.generate_report()
     assert v.errors == []
+
+
+def test_a_touch_drag_moves_an_arrow(visit):
+    v = visit("nonlinearity.html", has_touch=True, is_mobile=True)
+    root = v.open("collapse")
+    zone = root.locator("circle.bl-handle-zone").first
+    zone.scroll_into_view_if_needed()
+    slider = root.get_by_label("Arrow 1 (image of (1, 0)): x", exact=True)
+    before = float(slider.input_value())
+    box = zone.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    cdp = v.context.new_cdp_session(v.page)
+
+    def touch(kind, px):
+        points = [] if kind == "touchEnd" else [{"x": px, "y": y}]
+        cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
+    touch("touchStart", x)
+    for i in range(1, 9):
+        touch("touchMove", x - 3 * i)
+        v.page.wait_for_timeout(16)
+    touch("touchEnd", x)
+    v.page.wait_for_timeout(100)
+    assert float(slider.input_value()) < before
+    assert zone.evaluate("e => getComputedStyle(e).touchAction") == "none"
+
+
+@pytest.mark.parametrize("path", sorted({p for _, p in WIDGETS}))
+def test_touch_targets_are_at_least_24_px(visit, path):
+    v = visit(path)
+    for kind in [k for k, p in WIDGETS if p == path]:
+        v.open(kind)
+    small = v.page.evaluate(
+        "() => [...document.querySelectorAll('.bl2-app input, .bl2-app select,"
+        " .bl2-app button, .bl2-app .bl-handle-zone')]"
+        ".map(e => [e.id || e.textContent || e.className.baseVal, e.getBoundingClientRect()])"
+        ".filter(([, r]) => r.width < 24 || r.height < 24).map(([n, r]) => [n, r.width, r.height])"
+    )
+    assert small == []

@@ -157,7 +157,9 @@ export async function mount(app, ctx) {
       svg("path", { class: "bl2-grid", d: `M${sl(-RANGE)},${slY(0)}H${sl(RANGE)}M${sl(0)},${slY(-RANGE)}V${slY(RANGE)}` }, pic);
       const arrows = ARROW_CLASS.map((cls) => svg("line", { class: cls, x1: sl(0), y1: slY(0) }, pic));
       const handles = HANDLE_CLASS.map((cls) => svg("circle", { class: cls, r: 7 }, pic));
-      handles.forEach((h, i) => {
+      // invisible, finger-sized zones over the tips take the drags
+      const zones = handles.map(() => svg("circle", { class: "bl-handle-zone", r: 14 }, pic));
+      zones.forEach((h, i) => {
         const move = (point) => {
           if (!point) return;
           state.sel = l;
@@ -169,7 +171,7 @@ export async function mount(app, ctx) {
       });
       box.append(pic, el("p", "bl2-caption", `Layer ${l + 1}`));
       layerRow.append(box);
-      layerViews.push({ box, pic, title, arrows, handles });
+      layerViews.push({ box, pic, title, arrows, handles, zones });
     }
     syncSliders();
   }
@@ -187,8 +189,10 @@ export async function mount(app, ctx) {
       weights[l].forEach(([x, y], i) => {
         v.arrows[i].setAttribute("x2", sl(x));
         v.arrows[i].setAttribute("y2", slY(y));
-        v.handles[i].setAttribute("cx", sl(x));
-        v.handles[i].setAttribute("cy", slY(y));
+        for (const c of [v.handles[i], v.zones[i]]) {
+          c.setAttribute("cx", sl(x));
+          c.setAttribute("cy", slY(y));
+        }
       });
       const [[a, b], [c, d]] = weights[l];
       v.pic.setAttribute("aria-label", `Layer ${l + 1}: (1, 0) goes to (${fmt(a)}, ${fmt(b)}), (0, 1) goes to (${fmt(c)}, ${fmt(d)})`);
