@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from site_server import serve
 
+from bendlines import regions
+
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "book" / "_build" / "html"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -292,6 +294,11 @@ def test_a_copied_snippet_reproduces_the_trainers_loss(visit):
     history = namespace["history"]
     assert history.steps[-1] == 201
     assert shown == pytest.approx(history.train_loss[-1], rel=1e-6)
+    # the exact region count the paused widget shows is the package's, on the same net
+    box = [float(b) for b in root.locator("svg.bl2-overlay").get_attribute("data-box").split(",")]
+    v.page.wait_for_selector("dd[data-exact]")
+    exact = int(root.locator("dd[data-exact]").get_attribute("data-exact"))
+    assert exact == regions.count_regions(namespace["net"], box)
 
 
 def test_extreme_trainer_settings_give_a_clear_state_never_nan(visit):

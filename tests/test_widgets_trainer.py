@@ -314,3 +314,23 @@ def test_copied_python_snippet_reproduces_the_widget_loss(settings, chunks):
     assert history.steps[-1] == sum(chunks)
     assert js["loss"] == pytest.approx(history.train_loss[-1], rel=1e-6)
     assert js["testAcc"] == pytest.approx(history.test_acc[-1], abs=1e-12)
+
+
+@pytest.mark.parametrize("widths", [(5,), (8, 8), (16, 16, 16), (32, 32)])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_exact_region_count_equals_count_regions(widths, seed):
+    """The trainer's exact count (exact_regions.js) against regions.linear_regions."""
+    rng = np.random.default_rng(seed)
+    sizes = [2, *widths, 2]
+    net = MLP(sizes, activation="relu", init="he", seed=seed)
+    for _, b in net.params:
+        b[...] = 0.5 * rng.standard_normal(b.shape)
+    bounds = (-1.5, 1.5, -1.2, 1.6)
+    js = run_js({"task": "exact", "sizes": sizes, "flat": net.flat_params.tolist(),
+                 "bounds": bounds})  # fmt: skip
+    exact = regions.linear_regions(net, bounds)
+    assert js["count"] == len(exact) > 1
+    # the regions tile the box, as in Python
+    box = (bounds[1] - bounds[0]) * (bounds[3] - bounds[2])
+    assert sum(js["areas"]) == pytest.approx(box, rel=1e-9)
+    assert sorted(js["areas"]) == pytest.approx(sorted(r.area for r in exact), rel=1e-6, abs=1e-12)

@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { PCG64 } from "../../book/_static/widgets/pcg64.js";
 import { applyLayers, product, rank, straightness, pushSegment, COLLAPSE_ACTIVATIONS } from "../../book/_static/widgets/collapse_math.js";
 import { drawWeights, profile, runToEnd } from "../../book/_static/widgets/depth_math.js";
+import { countRegions, linearRegions, area } from "../../book/_static/widgets/exact_regions.js";
 import { Session, pythonSnippet, validSettings } from "../../book/_static/widgets/trainer_core.js";
 import { BASIC_ACTIVATIONS, MLP, Trainer, gridPatterns, train } from "../../book/_static/widgets/nn.js";
 
@@ -58,6 +59,11 @@ function run(t) {
       const last = session.record();
       return { steps: done, loss: last.trainLoss, testAcc: last.testAcc, status: session.status(),
         snippet: pythonSnippet(settings, session.steps), settings };
+    }
+    case "exact": {
+      const net = MLP.fromFlat(t.sizes, t.flat, act("relu"));
+      const polys = linearRegions(net.layers, net.flatParams, t.bounds);
+      return { count: countRegions(net.layers, net.flatParams, t.bounds), areas: polys.map(area) };
     }
     case "grid": {
       const net = MLP.fromFlat(t.sizes, t.flat, act("relu"));

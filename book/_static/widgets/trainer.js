@@ -244,6 +244,8 @@ export async function mount(app, ctx) {
       type: "init", settings, activation: { name: settings.activation, params },
       train: { X: set.X, y: set.y }, test: { X: set.X_test, y: set.y_test },
       kinks: PIECEWISE_LINEAR.includes(settings.activation) ? kinksOf(entry) : null, bounds: box, res: RES,
+      negativeSlope: settings.activation === "relu" ? 0 : ["leaky_relu", "prelu"].includes(settings.activation)
+        ? params.negative_slope : null,
     });
     drawCursor();
   }
@@ -327,7 +329,11 @@ export async function mount(app, ctx) {
     outs.acc.textContent = last ? `${fmt(100 * last.trainAcc, 3)}% / ${fmt(100 * last.testAcc, 3)}%` : "";
     outs.regions.textContent = s.regionCount === null
       ? `not defined: ${settings.activation} is not piecewise linear`
-      : `${s.regionCount} (seen on the ${RES} × ${RES} grid; small regions can hide between grid points)`;
+      : s.exactCount !== null && s.exactCount !== undefined
+        ? `${s.exactCount} in the picture, counted exactly (the ${RES} × ${RES} grid of the heatmap sees ${s.regionCount})`
+        : `${s.regionCount} seen on the ${RES} × ${RES} grid${s.playing ? "; exact count when paused" : "; small regions can hide between grid points"}`;
+    if (s.exactCount !== null && s.exactCount !== undefined) outs.regions.dataset.exact = String(s.exactCount);
+    else delete outs.regions.dataset.exact;
     outs.dead.textContent = settings.layers.length ? `${fmt(100 * s.dead, 3)}% of hidden units are off on every training point` : "no hidden units";
     outs.rate.textContent = s.rate > 0 ? fmt(s.rate, 3) : "(press Play)";
     stateLine.textContent = STATUS_TEXT[s.status] ?? "";
@@ -379,6 +385,7 @@ export async function mount(app, ctx) {
       svg("path", { class: "bl2-unit-arrow", d: `M${ax},${ay}l${ux},${uy}m${-0.35 * ux - 0.25 * uy},${-0.35 * uy + 0.25 * ux}l${0.35 * ux + 0.25 * uy},${0.35 * uy - 0.25 * ux}l${-0.35 * ux + 0.25 * uy},${-0.35 * uy - 0.25 * ux}` }, unitLayer);
     }
     drawPoints(sx, sy);
+    overlay.dataset.box = box.join(","); // the pictured box, for tests
     overlay.setAttribute("aria-label", `Training data (${settings.data}) over the net's output after ${s.steps} steps`
       + (s.regionCount === null ? "" : `; ${s.regionCount} linear regions seen`));
     overlayTitle.textContent = overlay.getAttribute("aria-label");

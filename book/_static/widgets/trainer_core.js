@@ -3,6 +3,7 @@
 // snippet that reproduces a session with bendlines. Runs in the Web Worker
 // (trainer_worker.js), in node tests and in tests/test_widgets_trainer.py.
 
+import { countRegions } from "./exact_regions.js";
 import { MLP, Trainer, Workspace, evaluate, forwardPass } from "./nn.js";
 import { MAX_SEED } from "./pcg64.js";
 
@@ -142,11 +143,12 @@ export function makeData(X, y, added = []) {
  * `activation` is the nn.js activation object of `settings.activation`.
  */
 export class Session {
-  constructor(settings, trainSet, testSet, activation, { kinks = null } = {}) {
+  constructor(settings, trainSet, testSet, activation, { kinks = null, negativeSlope = null } = {}) {
     this.settings = settings;
     this.train = makeData(trainSet.X, trainSet.y, settings.added);
     this.test = makeData(testSet.X, testSet.y);
     this.kinks = kinks;
+    this.negativeSlope = negativeSlope; // slope below the kink at 0 (ReLU 0), or null: no exact count
     this.net = new MLP(netSizes(settings), { activation, init: settings.init, seed: settings.seed });
     this.trainer = new Trainer(this.net, this.train, this.test, {
       optimizer: settings.optimizer, lr: settings.lr,
@@ -283,6 +285,12 @@ export class Session {
       count = ids.size;
     }
     return { prob, regions, count };
+  }
+
+  /** The exact number of linear regions in the box (ReLU-like activations), else null. */
+  exactCount(bounds) {
+    if (this.negativeSlope === null || this.net.sizes.length < 3) return this.negativeSlope === null ? null : 1;
+    return countRegions(this.net.layers, this.net.flatParams, bounds, { negativeSlope: this.negativeSlope });
   }
 
   /** Weights of the first layer's units: normals (w1, w2) and offsets b of w . x + b = 0. */

@@ -1,7 +1,7 @@
 // The trainer's Web Worker (a module worker loaded from this same-origin file): it owns the
 // training session, so the page's main thread only draws. Messages in:
 //   {type: "init", settings, train: {X, y}, test: {X, y}, activation: {name, params}, kinks,
-//    bounds, res}
+//    negativeSlope (ReLU-like activations: exact region counts), bounds, res}
 //   {type: "step", count}   count updates, then one snapshot
 //   {type: "play"}          train in bursts, a snapshot after each, until "pause"
 //   {type: "pause"}
@@ -35,6 +35,8 @@ function snapshot(extra = {}) {
     regionCount: field.count,
     lines: session.firstLayer(),
     dead: session.deadFraction(),
+    // the exact count takes longer: only when the picture stands still
+    exactCount: playing ? null : session.exactCount(view.bounds),
     rate,
     playing,
     ...extra,
@@ -71,7 +73,8 @@ onmessage = (event) => {
       playing = false;
       const fn = bind(msg.activation.name, msg.activation.params || {});
       const activation = pointwise(msg.activation.name, fn.value, fn.grad);
-      session = new Session(msg.settings, msg.train, msg.test, activation, { kinks: msg.kinks });
+      session = new Session(msg.settings, msg.train, msg.test, activation,
+        { kinks: msg.kinks, negativeSlope: msg.negativeSlope ?? null });
       view = { bounds: msg.bounds, res: msg.res };
       rate = 0;
       snapshot();
