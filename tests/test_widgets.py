@@ -24,17 +24,23 @@ WIDGETS = ROOT / "book" / "_static" / "widgets"
 def test_config_accepts_allowed_keys_and_values():
     assert bw.parse_config("activations", None) == {}
     assert bw.parse_config("activations", '{"name": "gelu"}') == {"name": "gelu"}
+    assert bw.parse_config("hinges", '{"target": "sin", "n": 10}') == {"target": "sin", "n": 10}
 
 
 @pytest.mark.parametrize(
     ("kind", "text", "message"),
     [
-        ("nope", None, "unknown widget kind 'nope'; known kinds: activations"),
+        ("nope", None, "unknown widget kind 'nope'; known kinds: hinges, activations"),
         ("activations", "{name: relu}", "not valid JSON"),
         ("activations", "[1, 2]", "must be a JSON object"),
         ("activations", '{"colour": "red"}', "unknown :config: key 'colour' for activations"),
         ("activations", '{"name": 3}', "name must be a JSON str"),
         ("activations", '{"name": NaN}', "name must be a JSON str"),
+        ("hinges", '{"target": "tan"}', "target must be one of 'sin'"),
+        ("hinges", '{"n": 0}', "n must be between 1 and 64"),
+        ("hinges", '{"n": 65}', "n must be between 1 and 64"),
+        ("hinges", '{"n": 2.5}', "n must be a JSON int"),
+        ("hinges", '{"n": true}', "n must be a JSON int"),
         ("activations", '{"name": "relu7"}', "name must be one of"),
     ],
 )

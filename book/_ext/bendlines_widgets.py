@@ -114,6 +114,14 @@ def _activation_names() -> tuple[str, ...]:
 
 
 KINDS: dict[str, Kind] = {
+    "hinges": Kind(
+        "the hinge builder",
+        "A hinge builder: add, remove and drag hinges (or use the sliders) and watch their sum "
+        "follow a target curve; one button snaps n evenly spaced hinges onto the target and "
+        "the readouts give the largest error next to the bound h²/8 · max|f″|.",
+        {"target": Option(str, _target_names), "n": Option(int, low=1, high=64)},
+        ("targets",),
+    ),
     "activations": Kind(
         "the activation explorer",
         "An activation explorer: pick any function of the registry, move its parameter and "

@@ -1,0 +1,21 @@
+// Parity helper for tests/test_widgets_hinges.py.
+// usage: node eval_hinges.mjs IN.json OUT.json
+// IN: {"cases": [{"target", "domain": [lo, hi], "n", "x": [...]}]}
+// OUT: {"cases": [{"knots", "weights", "bias", "g": [...], "f": [...], "max_error"}]}
+import { readFileSync, writeFileSync } from "node:fs";
+
+import { maxError, snap, TARGETS } from "../../book/_static/widgets/hinge_math.js";
+
+const input = JSON.parse(readFileSync(process.argv[2], "utf8"));
+const cases = input.cases.map(({ target, domain, n, x }) => {
+  const g = snap(target, domain, n);
+  return {
+    knots: g.knots,
+    weights: g.weights,
+    bias: g.bias,
+    g: x.map(g.evaluate),
+    f: x.map(TARGETS[target]),
+    max_error: maxError(g.evaluate, TARGETS[target], domain),
+  };
+});
+writeFileSync(process.argv[3], JSON.stringify({ cases }));
