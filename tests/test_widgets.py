@@ -30,7 +30,7 @@ def test_config_accepts_allowed_keys_and_values():
 @pytest.mark.parametrize(
     ("kind", "text", "message"),
     [
-        ("nope", None, "unknown widget kind 'nope'; known kinds: hinges, activations"),
+        ("nope", None, "unknown widget kind 'nope'; known kinds: hinges, unit-lines, activations"),
         ("activations", "{name: relu}", "not valid JSON"),
         ("activations", "[1, 2]", "must be a JSON object"),
         ("activations", '{"colour": "red"}', "unknown :config: key 'colour' for activations"),
@@ -41,6 +41,7 @@ def test_config_accepts_allowed_keys_and_values():
         ("hinges", '{"n": 65}', "n must be between 1 and 64"),
         ("hinges", '{"n": 2.5}', "n must be a JSON int"),
         ("hinges", '{"n": true}', "n must be a JSON int"),
+        ("unit-lines", '{"units": 13}', "units must be between 0 and 12"),
         ("activations", '{"name": "relu7"}', "name must be one of"),
     ],
 )
@@ -169,6 +170,15 @@ def test_param_grid_fits_each_allowed_set():
     assert bw.param_grid(lambda v: v >= 0, 1.0)[0] == 0.0
     positive = bw.param_grid(lambda v: v > 0, 1.0)
     assert positive[0] == 0.05 and positive[-1] == 5.0
+
+
+def test_plane_net_data_is_the_chapters_layer():
+    from bendlines.experiments import piecewise as pw
+
+    data = bw.plane_net_data()
+    (W, b), _ = pw.plane_net()
+    assert data["W"] == W.tolist() and data["b"] == b.tolist()
+    assert data["box"] == list(pw.PLANE_BOX)
 
 
 def test_target_data_matches_the_targets():

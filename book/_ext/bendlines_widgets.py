@@ -122,6 +122,14 @@ KINDS: dict[str, Kind] = {
         {"target": Option(str, _target_names), "n": Option(int, low=1, high=64)},
         ("targets",),
     ),
+    "unit-lines": Kind(
+        "the unit-lines explorer",
+        "A unit-lines explorer: move each hidden unit's line and arrow (or use the angle and "
+        "offset sliders), add units up to 12, and see the exact linear regions they cut the "
+        "square into, with their count next to the formula 1 + n + n(n − 1)/2.",
+        {"units": Option(int, low=0, high=12)},
+        ("plane_net",),
+    ),
     "activations": Kind(
         "the activation explorer",
         "An activation explorer: pick any function of the registry, move its parameter and "
@@ -231,9 +239,19 @@ def target_data() -> dict[str, Any]:
     return {"targets": out}
 
 
+def plane_net_data() -> dict[str, Any]:
+    """The chapter's small 2-input layer (experiments.piecewise.plane_net) and its box: the
+    unit-lines explorer starts from the units of the "units are lines" figure."""
+    from bendlines.experiments import piecewise as pw
+
+    (W, b), _ = pw.plane_net()
+    return {"W": W.tolist(), "b": b.tolist(), "box": [float(v) for v in pw.PLANE_BOX]}
+
+
 DATA: dict[str, Callable[[], Any]] = {
     "activations": activation_data,
     "targets": target_data,
+    "plane_net": plane_net_data,
 }
 """JSON files written into ``_static/widgets/data/NAME.json`` on every HTML build."""
 
