@@ -99,6 +99,11 @@ export async function mount(app, ctx) {
   const axisLayer = svg("g", {}, plot);
   const lineLayer = svg("g", { "clip-path": `url(#${clipId})` }, plot);
   const handleLayer = svg("g", {}, plot);
+  // The chosen unit's handles: made once and moved, so a drag keeps its pointer capture.
+  const lineZone = svg("circle", { class: "bl-handle-zone", r: 13 }, handleLayer);
+  const lineHandle = svg("circle", { class: "bl-handle", r: 7 }, handleLayer);
+  const turnZone = svg("circle", { class: "bl-handle-zone", r: 13 }, handleLayer);
+  const turnHandle = svg("rect", { class: "bl-handle", width: 12, height: 12 }, handleLayer);
   const caption = el(
     "p",
     "bl-note",
@@ -163,7 +168,6 @@ export async function mount(app, ctx) {
       svg("title", {}, path).textContent = on.length ? `units on: ${on.join(", ")}` : "no unit on";
     }
     lineLayer.replaceChildren();
-    handleLayer.replaceChildren();
     units.forEach((u, i) => {
       const t = (u.angle * Math.PI) / 180;
       const n = [Math.cos(t), Math.sin(t)];
@@ -180,6 +184,7 @@ export async function mount(app, ctx) {
       label.textContent = String(i + 1);
     });
     const u = units[selected];
+    for (const e of [lineZone, lineHandle, turnZone, turnHandle]) e.setAttribute("visibility", "hidden");
     if (u) {
       const t = (u.angle * Math.PI) / 180;
       const n = [Math.cos(t), Math.sin(t)];
@@ -187,14 +192,18 @@ export async function mount(app, ctx) {
       const tip = [foot[0] + 0.5 * n[0], foot[1] + 0.5 * n[1]];
       const inBox = (p) => p[0] >= box[0] && p[0] <= box[1] && p[1] >= box[2] && p[1] <= box[3];
       if (inBox(foot)) {
-        const zone = svg("circle", { class: "bl-handle-zone", r: 13, cx: sx(foot[0]), cy: sy(foot[1]) }, handleLayer);
-        const h = svg("circle", { class: "bl-handle", r: 7, cx: sx(foot[0]), cy: sy(foot[1]) }, handleLayer);
-        for (const e of [zone, h]) drag(e, plot, { onMove: moveLine, onEnd: save });
+        for (const e of [lineZone, lineHandle]) {
+          e.setAttribute("cx", sx(foot[0]));
+          e.setAttribute("cy", sy(foot[1]));
+          e.setAttribute("visibility", "visible");
+        }
       }
       if (inBox(tip)) {
-        const zone = svg("circle", { class: "bl-handle-zone", r: 13, cx: sx(tip[0]), cy: sy(tip[1]) }, handleLayer);
-        const h = svg("rect", { class: "bl-handle", width: 12, height: 12, x: sx(tip[0]) - 6, y: sy(tip[1]) - 6 }, handleLayer);
-        for (const e of [zone, h]) drag(e, plot, { onMove: turn, onEnd: save });
+        turnZone.setAttribute("cx", sx(tip[0]));
+        turnZone.setAttribute("cy", sy(tip[1]));
+        turnHandle.setAttribute("x", sx(tip[0]) - 6);
+        turnHandle.setAttribute("y", sy(tip[1]) - 6);
+        for (const e of [turnZone, turnHandle]) e.setAttribute("visibility", "visible");
       }
     }
     // readouts
@@ -213,6 +222,7 @@ export async function mount(app, ctx) {
       count === formula
         ? "they agree: every pair of lines crosses inside the square, at its own point"
         : reasons.join("; ") || "lines nearly touching a corner of the square";
+    plot.dataset.lines = JSON.stringify({ W, b, box }); // what is drawn, for tests and tools
     const text = `${units.length} unit lines cut the square into ${count} regions; the formula gives ${formula}`;
     plot.setAttribute("aria-label", text);
     title.textContent = text;
@@ -233,6 +243,9 @@ export async function mount(app, ctx) {
     const deg = (Math.atan2(sy.invert(point[1]) - foot[1], sx.invert(point[0]) - foot[0]) * 180) / Math.PI;
     angle.set(wrapAngle(deg), true);
   }
+
+  for (const e of [lineZone, lineHandle]) drag(e, plot, { onMove: moveLine, onEnd: () => save() });
+  for (const e of [turnZone, turnHandle]) drag(e, plot, { onMove: turn, onEnd: () => save() });
 
   const save = () =>
     ctx.saveState({ t: units.map((u) => u.angle).join(","), d: units.map((u) => Number(u.offset.toFixed(2))).join(",") });
