@@ -178,10 +178,11 @@ export const FUNCTIONS = {
   },
   swish_beta: {
     params: ["beta"],
-    value: (x, p) => x * sigmoid(p.beta * x),
+    value: (x, p) => (p.beta === 0.0 ? x * 0.5 : sigmoid(x * p.beta) * x),
     grad: (x, p) => {
-      const s = sigmoid(p.beta * x);
-      return s + p.beta * x * s * (1.0 - s);
+      const bx = x * p.beta;
+      const s = sigmoid(bx);
+      return (1.0 - s) * s * bx + s;
     },
   },
   mish: {
