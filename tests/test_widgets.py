@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -225,3 +227,40 @@ def test_without_the_module_rule_the_class_would_be_purged(tmp_path):
     (widgets / "hinges.js").write_text('el.className = "bl-only-in-a-module";\n')
     (tmp_path / "page.html").write_text('<script src="_static/widgets/loader.js"></script>')
     assert "bl-only-in-a-module" not in bendlines_html._used_names(tmp_path)
+
+
+# --- budgets ---------------------------------------------------------------------------------
+_IMPORT = re.compile(r"""(?:^|\n)\s*import\s+(?:[^'"]*?\s+from\s+)?["'](\./[^"']+)["']""")
+
+
+def module_graph(kind: str) -> list[Path]:
+    """A widget's module and every module it imports, statically, in turn (the loader and its
+    state module are shared by every widget and counted once, with each)."""
+    todo, seen = [WIDGETS / f"{kind}.js", WIDGETS / "loader.js"], []
+    while todo:
+        path = todo.pop()
+        if path in seen:
+            continue
+        seen.append(path)
+        todo.extend(WIDGETS / spec for spec in _IMPORT.findall(path.read_text(encoding="utf-8")))
+    return sorted(seen)
+
+
+def widget_size(kind: str) -> int:
+    """Bytes on the wire for one widget: each file of its module graph gzipped (as served)."""
+    return sum(
+        len(gzip.compress(p.read_bytes(), compresslevel=6, mtime=0)) for p in module_graph(kind)
+    )
+
+
+@pytest.mark.parametrize("kind", list(bw.KINDS))
+def test_each_widget_stays_under_30_kb_gzipped(kind):
+    graph = module_graph(kind)
+    assert WIDGETS / f"{kind}.js" in graph and WIDGETS / "plot.js" in graph
+    assert widget_size(kind) < 30 * 1024, (kind, widget_size(kind))
+
+
+def test_the_module_graph_follows_imports():
+    names = {p.name for p in module_graph("activations")}
+    assert {"activations.js", "activation_functions.js", "plot.js", "ui.js", "state.js"} <= names
+    assert "hinge_math.js" not in names
