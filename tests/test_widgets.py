@@ -264,3 +264,16 @@ def test_the_module_graph_follows_imports():
     names = {p.name for p in module_graph("activations")}
     assert {"activations.js", "activation_functions.js", "plot.js", "ui.js", "state.js"} <= names
     assert "hinge_math.js" not in names
+
+
+def test_module_scripts_get_no_defer():
+    """Module scripts already wait for the page; "defer" on one is invalid HTML."""
+    page = (
+        '<script src="_static/a.js"></script>\n'
+        '<script type="module" src="_static/widgets/loader.js?v=1"></script>'
+    )
+    fixed = bendlines_html._BLOCKING_SCRIPT.sub(r"<script defer \1", page)
+    assert fixed == (
+        '<script defer src="_static/a.js"></script>\n'
+        '<script type="module" src="_static/widgets/loader.js?v=1"></script>'
+    )
