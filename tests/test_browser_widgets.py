@@ -476,3 +476,53 @@ def test_reader_actions_are_saved_in_the_address(visit):
     root.get_by_label("Activation", exact=True).select_option("elu")
     v.page.wait_for_timeout(300)
     assert v.page.evaluate("location.hash").startswith("#w-activations?name=elu")
+
+
+def test_hinges_are_added_and_removed_within_their_limits(visit):
+    v = visit("piecewise.html")
+    root = v.open("hinges")
+    add = root.get_by_role("button", name="Add hinge")
+    remove = root.get_by_role("button", name="Remove hinge")
+    count = root.locator("dd").first
+    error = root.locator("dd").nth(2)
+    assert count.inner_text().startswith("10")
+    before = error.inner_text()
+    add.click()
+    assert count.inner_text() == "11" and error.inner_text() != before
+    for _ in range(11):
+        remove.click()
+    assert count.inner_text() == "0" and remove.is_disabled()
+    assert "add a hinge" in root.locator("dd").nth(3).inner_text()
+    assert "NaN" not in _text(root)
+    n = root.get_by_label("Evenly spaced hinges n", exact=True)
+    n.focus()
+    v.page.keyboard.press("End")
+    root.get_by_role("button", name="Snap n hinges to the target").click()
+    assert add.is_disabled() and count.inner_text().startswith("64")
+
+
+def test_units_are_added_up_to_twelve_with_exact_counts(visit):
+    v = visit("piecewise.html")
+    root = v.open("unit-lines")
+    add = root.get_by_role("button", name="Add unit")
+    for _ in range(7):
+        add.click()
+        assert int(root.locator("dd").first.inner_text()) == _python_count(root)
+    assert add.is_disabled()
+    assert root.locator("dd").nth(1).inner_text() == f"{regions.arrangement_count(12)} for n = 12"
+
+
+def test_properties_follow_the_parameter_as_the_registry_says(visit):
+    v = visit("gallery.html")
+    root = v.open("activations")
+    root.get_by_label("Activation", exact=True).select_option("elu")
+    alpha = root.get_by_label("alpha", exact=True)
+    for key in ("Home", "End"):
+        alpha.focus()
+        v.page.keyboard.press(key)
+        value = float(root.locator(f'output[for="{alpha.get_attribute("id")}"]').inner_text())
+        props = activations.get("elu", alpha=value).properties
+        shown = root.locator("dd").nth(3).inner_text()
+        assert f"smooth: {'yes' if props.smooth else 'no'}" in shown, (value, shown)
+        kinks = root.locator("dd").nth(4).inner_text()
+        assert kinks == ("none" if not props.kinks else "0"), (value, kinks)
