@@ -526,3 +526,14 @@ def test_properties_follow_the_parameter_as_the_registry_says(visit):
         assert f"smooth: {'yes' if props.smooth else 'no'}" in shown, (value, shown)
         kinks = root.locator("dd").nth(4).inner_text()
         assert kinks == ("none" if not props.kinks else "0"), (value, kinks)
+
+
+@pytest.mark.parametrize("kind", WIDGETS)
+def test_without_javascript_the_widget_says_what_it_would_do(visit, kind):
+    v = visit(WIDGETS[kind], java_script_enabled=False)
+    root = v.page.locator(f'details[data-widget="{kind}"]')
+    root.locator("summary").click()
+    text = root.inner_text()
+    assert "Explore this figure" in text and "needs JavaScript" in text
+    assert len(root.locator(".bl-widget-about").inner_text()) > 80
+    assert not [u for u in v.requests if "/widgets/" in u and u.endswith(".js")]
