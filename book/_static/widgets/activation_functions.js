@@ -275,9 +275,11 @@ export function normalMean(f, kinks = [], intervals = 8000) {
     const hi = cuts[c + 1];
     const n = Math.max(2, 2 * Math.ceil((intervals * (hi - lo)) / 48));
     const h = (hi - lo) / n;
-    // Inner points only at the cut (a kink's one-sided value would not be the limit).
+    // The ends are taken just inside the piece: at a jump (step at 0) the value at the cut
+    // itself belongs to one side only, and the rule needs each piece's own limit there.
+    const nudge = 1e-12 * (hi - lo);
     const at = (i) => {
-      const z = i === 0 ? lo : i === n ? hi : lo + i * h;
+      const z = i === 0 ? lo + nudge : i === n ? hi - nudge : lo + i * h;
       return f(z) * normalPdf(z);
     };
     let s = at(0) + at(n);
