@@ -1,10 +1,11 @@
 // Parity helper for tests/test_widgets_hinges.py.
 // usage: node eval_hinges.mjs IN.json OUT.json
 // IN: {"cases": [{"target", "domain": [lo, hi], "n", "x": [...]}]}
-// OUT: {"cases": [{"knots", "weights", "bias", "g": [...], "f": [...], "max_error"}]}
+// OUT: {"cases": [{"knots", "weights", "bias", "g": [...], "f": [...], "max_error",
+//                  "max_error_sweep"}]}
 import { readFileSync, writeFileSync } from "node:fs";
 
-import { maxError, snap, TARGETS } from "../../book/_static/widgets/hinge_math.js";
+import { maxError, maxErrorOfSum, snap, TARGETS } from "../../book/_static/widgets/hinge_math.js";
 
 const input = JSON.parse(readFileSync(process.argv[2], "utf8"));
 const cases = input.cases.map(({ target, domain, n, x }) => {
@@ -16,6 +17,8 @@ const cases = input.cases.map(({ target, domain, n, x }) => {
     g: x.map(g.evaluate),
     f: x.map(TARGETS[target]),
     max_error: maxError(g.evaluate, TARGETS[target], domain),
+    // what the widget shows: the one-sweep evaluation
+    max_error_sweep: maxErrorOfSum(g.bias, g.kinks, g.weights, TARGETS[target], domain),
   };
 });
 writeFileSync(process.argv[3], JSON.stringify({ cases }));

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import test from "node:test";
 
-import { hingeSum, interpolant, interpolationBound, maxError, snap, uniformKnots } from "../../book/_static/widgets/hinge_math.js";
+import { hingeSum, interpolant, interpolationBound, maxError, maxErrorOfSum, snap, uniformKnots } from "../../book/_static/widgets/hinge_math.js";
 
 test("the interpolant of |x| on -1, 0, 1 is -1 relu(x + 1) + 2 relu(x)", () => {
   const g = interpolant([-1, 0, 1], [1, 0, 1]);
@@ -43,4 +43,14 @@ test("a hinge sum with no hinges is its constant; terms add up to the sum", () =
   assert.equal(hingeSum(0.3, [], []).evaluate(5), 0.3);
   const g = hingeSum(1, [0, 1], [2, -3]);
   for (const x of [-1, 0.5, 2]) assert.equal(g.evaluate(x), 1 + g.term(0, x) + g.term(1, x));
+});
+
+test("the one-sweep error equals the hinge-by-hinge error, hinges in any order", () => {
+  const f = (x) => Math.sin(3 * x);
+  const kinks = [0.9, -0.2, 0.4, -1.5, 1.1];
+  const weights = [1.5, -2, 0.7, 0.3, -1.1];
+  const g = hingeSum(0.2, kinks, weights);
+  const a = maxError(g.evaluate, f, [-1, 1.2], 5001);
+  const b = maxErrorOfSum(0.2, kinks, weights, f, [-1, 1.2], 5001);
+  assert.ok(Math.abs(a - b) <= 1e-13 * a, `${a} vs ${b}`);
 });

@@ -64,6 +64,30 @@ export function maxError(g, f, domain, nEval = 20001) {
   return worst;
 }
 
+/** max |g(x) - f(x)| for a hinge sum g on the same grid as maxError, in one sweep: sorted
+ * by kink, g(x) = bias + S1 x - S2 with S1, S2 the sums of w_i and w_i k_i over the hinges
+ * left of x. O(nEval + n log n) instead of O(nEval n), so dragging among 64 hinges stays
+ * smooth; it agrees with maxError(g.evaluate) to rounding (checked against approx.max_error). */
+export function maxErrorOfSum(bias, kinks, weights, f, domain, nEval = 20001) {
+  const order = kinks.map((_, i) => i).sort((a, b) => kinks[a] - kinks[b]);
+  const step = (domain[1] - domain[0]) / (nEval - 1);
+  let s1 = 0;
+  let s2 = 0;
+  let p = 0;
+  let worst = 0;
+  for (let i = 0; i < nEval; i++) {
+    const x = i === nEval - 1 ? domain[1] : i * step + domain[0];
+    while (p < order.length && kinks[order[p]] < x) {
+      s1 += weights[order[p]];
+      s2 += weights[order[p]] * kinks[order[p]];
+      p++;
+    }
+    const e = Math.abs(bias + (s1 * x - s2) - f(x));
+    if (e > worst || Number.isNaN(e)) worst = e;
+  }
+  return worst;
+}
+
 /** The interpolation bound h^2 / 8 * max|f''| (approx.interpolation_bound). */
 export function interpolationBound(maxAbsF2, h) {
   return ((h ** 2) / 8.0) * maxAbsF2;

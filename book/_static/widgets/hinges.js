@@ -3,7 +3,7 @@
 // hinges on the target, the interpolant of bendlines.approx.hinge_interpolant. Readouts: the
 // kinks, max |error| and the bound h^2/8 max|f''|; an inset shows the error against n.
 
-import { hingeSum, interpolationBound, maxError, snap, TARGETS } from "./hinge_math.js";
+import { hingeSum, interpolationBound, maxErrorOfSum, snap, TARGETS } from "./hinge_math.js";
 import { axes, drag, fmt, linear, linePath, log10, svg } from "./plot.js";
 import { readNumber, readNumbers } from "./state.js";
 import { button, el, readout, select, slider } from "./ui.js";
@@ -258,7 +258,10 @@ export async function mount(app, ctx) {
     if (!errorCurves.has(target)) {
       const t = info();
       const ns = Array.from({ length: MAX_HINGES }, (_, i) => i + 1);
-      const errs = ns.map((m) => maxError(snap(target, t.domain, m).evaluate, TARGETS[target], t.domain, 2001));
+      const errs = ns.map((m) => {
+        const g = snap(target, t.domain, m);
+        return maxErrorOfSum(g.bias, g.kinks, g.weights, TARGETS[target], t.domain, 2001);
+      });
       errorCurves.set(target, { ns, errs });
     }
     return errorCurves.get(target);
@@ -318,7 +321,7 @@ export async function mount(app, ctx) {
       slopeZone.setAttribute("cy", py);
     }
     // readouts
-    const err = maxError(g.evaluate, f, t.domain);
+    const err = maxErrorOfSum(g.bias, g.kinks, g.weights, f, t.domain);
     out.count.textContent = snapped ? `${model.hinges.length} (evenly spaced: the interpolant)` : String(model.hinges.length);
     const ks = [...g.kinks].sort((a, b) => a - b);
     out.kinks.textContent = ks.length ? ks.slice(0, 12).map((k) => fmt(k, 3)).join(", ") + (ks.length > 12 ? `, … (${ks.length - 12} more)` : "") : "none";
