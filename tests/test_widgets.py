@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -24,17 +26,24 @@ WIDGETS = ROOT / "book" / "_static" / "widgets"
 def test_config_accepts_allowed_keys_and_values():
     assert bw.parse_config("activations", None) == {}
     assert bw.parse_config("activations", '{"name": "gelu"}') == {"name": "gelu"}
+    assert bw.parse_config("hinges", '{"target": "sin", "n": 10}') == {"target": "sin", "n": 10}
 
 
 @pytest.mark.parametrize(
     ("kind", "text", "message"),
     [
-        ("nope", None, "unknown widget kind 'nope'; known kinds: activations"),
+        ("nope", None, "unknown widget kind 'nope'; known kinds: hinges, unit-lines, activations"),
         ("activations", "{name: relu}", "not valid JSON"),
         ("activations", "[1, 2]", "must be a JSON object"),
         ("activations", '{"colour": "red"}', "unknown :config: key 'colour' for activations"),
         ("activations", '{"name": 3}', "name must be a JSON str"),
         ("activations", '{"name": NaN}', "name must be a JSON str"),
+        ("hinges", '{"target": "tan"}', "target must be one of 'sin'"),
+        ("hinges", '{"n": 0}', "n must be between 1 and 64"),
+        ("hinges", '{"n": 65}', "n must be between 1 and 64"),
+        ("hinges", '{"n": 2.5}', "n must be a JSON int"),
+        ("hinges", '{"n": true}', "n must be a JSON int"),
+        ("unit-lines", '{"units": 13}', "units must be between 0 and 12"),
         ("activations", '{"name": "relu7"}', "name must be one of"),
     ],
 )
@@ -165,6 +174,15 @@ def test_param_grid_fits_each_allowed_set():
     assert positive[0] == 0.05 and positive[-1] == 5.0
 
 
+def test_plane_net_data_is_the_chapters_layer():
+    from bendlines.experiments import piecewise as pw
+
+    data = bw.plane_net_data()
+    (W, b), _ = pw.plane_net()
+    assert data["W"] == W.tolist() and data["b"] == b.tolist()
+    assert data["box"] == list(pw.PLANE_BOX)
+
+
 def test_target_data_matches_the_targets():
     data = {t["name"]: t for t in bw.target_data()["targets"]}
     assert list(data) == list(targets.TARGETS)
@@ -209,3 +227,53 @@ def test_without_the_module_rule_the_class_would_be_purged(tmp_path):
     (widgets / "hinges.js").write_text('el.className = "bl-only-in-a-module";\n')
     (tmp_path / "page.html").write_text('<script src="_static/widgets/loader.js"></script>')
     assert "bl-only-in-a-module" not in bendlines_html._used_names(tmp_path)
+
+
+# --- budgets ---------------------------------------------------------------------------------
+_IMPORT = re.compile(r"""(?:^|\n)\s*import\s+(?:[^'"]*?\s+from\s+)?["'](\./[^"']+)["']""")
+
+
+def module_graph(kind: str) -> list[Path]:
+    """A widget's module and every module it imports, statically, in turn (the loader and its
+    state module are shared by every widget and counted once, with each)."""
+    todo, seen = [WIDGETS / f"{kind}.js", WIDGETS / "loader.js"], []
+    while todo:
+        path = todo.pop()
+        if path in seen:
+            continue
+        seen.append(path)
+        todo.extend(WIDGETS / spec for spec in _IMPORT.findall(path.read_text(encoding="utf-8")))
+    return sorted(seen)
+
+
+def widget_size(kind: str) -> int:
+    """Bytes on the wire for one widget: each file of its module graph gzipped (as served)."""
+    return sum(
+        len(gzip.compress(p.read_bytes(), compresslevel=6, mtime=0)) for p in module_graph(kind)
+    )
+
+
+@pytest.mark.parametrize("kind", list(bw.KINDS))
+def test_each_widget_stays_under_30_kb_gzipped(kind):
+    graph = module_graph(kind)
+    assert WIDGETS / f"{kind}.js" in graph and WIDGETS / "plot.js" in graph
+    assert widget_size(kind) < 30 * 1024, (kind, widget_size(kind))
+
+
+def test_the_module_graph_follows_imports():
+    names = {p.name for p in module_graph("activations")}
+    assert {"activations.js", "activation_functions.js", "plot.js", "ui.js", "state.js"} <= names
+    assert "hinge_math.js" not in names
+
+
+def test_module_scripts_get_no_defer():
+    """Module scripts already wait for the page; "defer" on one is invalid HTML."""
+    page = (
+        '<script src="_static/a.js"></script>\n'
+        '<script type="module" src="_static/widgets/loader.js?v=1"></script>'
+    )
+    fixed = bendlines_html._BLOCKING_SCRIPT.sub(r"<script defer \1", page)
+    assert fixed == (
+        '<script defer src="_static/a.js"></script>\n'
+        '<script type="module" src="_static/widgets/loader.js?v=1"></script>'
+    )

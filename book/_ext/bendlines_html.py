@@ -41,7 +41,7 @@ _INVALID = re.compile(
 )
 _TABLE = re.compile(r'<table class="table"(?! tabindex)')
 _BLOCKING_SCRIPT = re.compile(
-    r'<script (?![^>]*\b(?:defer|async|type=)\b)([^>]*\bsrc="(?!https?:|//)[^"]+")'
+    r'<script (?![^>]*(?:\b(?:defer|async)\b|\btype=))([^>]*\bsrc="(?!https?:|//)[^"]+")'
 )
 _DEPENDENT_INLINE = re.compile(r"<script>(?=[^<]*DOCUMENTATION_OPTIONS)")
 _FIGURE_IMAGE = re.compile(r'<img (?![^>]*\bloading=)(?=[^>]*\bsrc="(?:\.\./)*_images/)')

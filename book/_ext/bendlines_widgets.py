@@ -114,6 +114,22 @@ def _activation_names() -> tuple[str, ...]:
 
 
 KINDS: dict[str, Kind] = {
+    "hinges": Kind(
+        "the hinge builder",
+        "A hinge builder: add, remove and drag hinges (or use the sliders) and watch their sum "
+        "follow a target curve; one button snaps n evenly spaced hinges onto the target and "
+        "the readouts give the largest error next to the bound h²/8 · max|f″|.",
+        {"target": Option(str, _target_names), "n": Option(int, low=1, high=64)},
+        ("targets",),
+    ),
+    "unit-lines": Kind(
+        "the unit-lines explorer",
+        "A unit-lines explorer: move each hidden unit's line and arrow (or use the angle and "
+        "offset sliders), add units up to 12, and see the exact linear regions they cut the "
+        "square into, with their count next to the formula 1 + n + n(n − 1)/2.",
+        {"units": Option(int, low=0, high=12)},
+        ("plane_net",),
+    ),
     "activations": Kind(
         "the activation explorer",
         "An activation explorer: pick any function of the registry, move its parameter and "
@@ -339,6 +355,15 @@ def depth_data() -> dict[str, Any]:
     }
 
 
+def plane_net_data() -> dict[str, Any]:
+    """The chapter's small 2-input layer (experiments.piecewise.plane_net) and its box: the
+    unit-lines explorer starts from the units of the "units are lines" figure."""
+    from bendlines.experiments import piecewise as pw
+
+    (W, b), _ = pw.plane_net()
+    return {"W": W.tolist(), "b": b.tolist(), "box": [float(v) for v in pw.PLANE_BOX]}
+
+
 DATA: dict[str, Callable[[], Any]] = {
     "activations": activation_data,
     "targets": target_data,
@@ -347,6 +372,7 @@ DATA: dict[str, Callable[[], Any]] = {
         for name in ("xor", "circles", "moons", "spiral")
     },
     "depth": depth_data,
+    "plane_net": plane_net_data,
 }
 """JSON files written into ``_static/widgets/data/NAME.json`` on every HTML build."""
 

@@ -67,6 +67,7 @@ test("normalMean matches closed forms for a standard normal input", () => {
   // leaky ReLU: (1 - a) / sqrt(2 pi); hard_sigmoid is symmetric about (0, 1/2)
   near(mean("leaky_relu", { negative_slope: 0.1 }, [0]), 0.9 / Math.sqrt(2 * Math.PI), 1e-11);
   near(mean("hard_sigmoid", {}, [-3, 3]), 0.5, 1e-11);
+  near(mean("step", {}, [0]), 0.5, 1e-11); // a jump at the cut: each side's own limit
   assert.ok(Number.isNaN(mean("sqrt", {}, [0])));
 });
 

@@ -178,10 +178,11 @@ export const FUNCTIONS = {
   },
   swish_beta: {
     params: ["beta"],
-    value: (x, p) => x * sigmoid(p.beta * x),
+    value: (x, p) => (p.beta === 0.0 ? x * 0.5 : sigmoid(x * p.beta) * x),
     grad: (x, p) => {
-      const s = sigmoid(p.beta * x);
-      return s + p.beta * x * s * (1.0 - s);
+      const bx = x * p.beta;
+      const s = sigmoid(bx);
+      return (1.0 - s) * s * bx + s;
     },
   },
   mish: {
@@ -274,9 +275,11 @@ export function normalMean(f, kinks = [], intervals = 8000) {
     const hi = cuts[c + 1];
     const n = Math.max(2, 2 * Math.ceil((intervals * (hi - lo)) / 48));
     const h = (hi - lo) / n;
-    // Inner points only at the cut (a kink's one-sided value would not be the limit).
+    // The ends are taken just inside the piece: at a jump (step at 0) the value at the cut
+    // itself belongs to one side only, and the rule needs each piece's own limit there.
+    const nudge = 1e-12 * (hi - lo);
     const at = (i) => {
-      const z = i === 0 ? lo : i === n ? hi : lo + i * h;
+      const z = i === 0 ? lo + nudge : i === n ? hi - nudge : lo + i * h;
       return f(z) * normalPdf(z);
     };
     let s = at(0) + at(n);

@@ -57,12 +57,17 @@ async function start(root) {
   ctx.message("Loading the interactive figure…");
   try {
     if (!KIND.test(kind)) throw new Error(`unknown widget ${kind}`);
+    const t0 = performance.now();
     const module = await import(`./${kind}.js`);
     const app = document.createElement("div");
     app.className = "bl-widget-app";
     body.append(app);
     ctx.message("");
+    const t1 = performance.now();
     await module.mount(app, ctx);
+    // Timings for benchmarks and tests: loading the module, and mounting it.
+    performance.measure(`widget ${kind} import`, { start: t0, end: t1 });
+    performance.measure(`widget ${kind} mount`, { start: t1, end: performance.now() });
     if (!hash.ok && !root.querySelector(".bl-widget-status").textContent) {
       ctx.message("The settings in this page's address could not be read, so the widget starts from its defaults.");
     }
