@@ -84,3 +84,9 @@ test("the snippet names the same data, net and training", () => {
   assert.match(text, /optimizer="adam", lr=0\.03,\n\s+batch_size=25, steps=123, seed=7/);
   assert.doesNotMatch(text, /import numpy/);
 });
+
+test("the page's seed bound is the generator's", async () => {
+  const settings = await import("../../book/_static/widgets/trainer_settings.js");
+  const pcg = await import("../../book/_static/widgets/pcg64.js");
+  assert.equal(settings.MAX_SEED, pcg.MAX_SEED);
+});

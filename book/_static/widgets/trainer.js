@@ -9,8 +9,8 @@ import { axes, fmt, linear, linePath, log10, svg, svgPoint } from "./plot.js";
 import {
   BATCH_SIZES, DATASETS, LEARNING_RATES, MAX_ADDED, MAX_LAYERS, MAX_UNITS, OPTIMIZER_NAMES, PIECEWISE_LINEAR,
   TRAINER_INITS, pythonSnippet, roundCoord, settingsFromState, settingsToState, validSettings,
-} from "./trainer_core.js";
-import { MAX_SEED } from "./pcg64.js";
+  MAX_SEED,
+} from "./trainer_settings.js";
 import { button, el, numberField, parseNumber, readout, select, slider } from "./ui.js";
 import { reducedMotion, watchVisibility } from "./widget2_shared.js";
 
