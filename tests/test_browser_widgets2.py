@@ -318,6 +318,18 @@ def test_extreme_trainer_settings_give_a_clear_state_never_nan(visit):
     assert "NaN" not in text and "Infinity" not in text
     assert "Diverg" in text or float(root.locator("dd").nth(1).get_attribute("data-value")) < 5
     assert str(2**53) in root.locator("pre code").text_content()
+    # a counterexample: sqrt of a negative pre-activation stops training with a clear state
+    root.get_by_label("Activation", exact=True).select_option("sqrt")
+    v.page.wait_for_function(
+        "e => e.textContent.startsWith('Diverged')",
+        arg=root.locator(".bl2-state").element_handle(),
+        timeout=20_000,
+    )
+    root.get_by_role("button", name="100 steps").click()
+    v.page.wait_for_timeout(300)
+    assert _steps(root) == 0
+    text = _text(root)
+    assert "NaN" not in text and "Infinity" not in text
     assert v.errors == []
 
 

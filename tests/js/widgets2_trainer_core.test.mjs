@@ -90,3 +90,15 @@ test("the page's seed bound is the generator's", async () => {
   const pcg = await import("../../book/_static/widgets/pcg64.js");
   assert.equal(settings.MAX_SEED, pcg.MAX_SEED);
 });
+
+test("an activation undefined for negative inputs gives the diverged state at once", async () => {
+  const { pointwise } = await import("../../book/_static/widgets/nn.js");
+  const sqrt = pointwise("sqrt", Math.sqrt, (x) => 1 / (2 * Math.sqrt(x)));
+  const { X, y } = toyData(30, 4);
+  const settings = validSettings({ activation: "sqrt", layers: [4] }, [...NAMES, "sqrt"]);
+  const session = new Session(settings, { X, y }, { X, y }, sqrt);
+  assert.equal(session.status(), "diverged");
+  assert.equal(session.history.length, 0);
+  session.run(10);
+  assert.equal(session.steps, 0);
+});

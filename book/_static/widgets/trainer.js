@@ -27,7 +27,7 @@ const POINT_CLASS = ["bl2-point-0", "bl2-point-1"];
 const STATUS_TEXT = {
   training: "",
   diverging: "Diverging: the training loss is more than ten times where it started. Try a smaller learning rate.",
-  diverged: "Diverged: the loss or a weight stopped being a finite number, so training stopped. Reset or lower the learning rate.",
+  diverged: "Diverged: the loss or a weight is not a finite number (too large a learning rate, or an activation undefined for some inputs), so training stopped. Reset, lower the learning rate or pick another activation.",
 };
 
 function squareBox(X) {
@@ -73,7 +73,7 @@ function kinksOf(entry) {
 export async function mount(app, ctx) {
   app.classList.add("bl2-app"); // layout and paint stay inside the widget
   const { entries } = await ctx.data("activations");
-  const names = entries.filter((e) => !e.counterexample).map((e) => e.name);
+  const names = entries.map((e) => e.name); // counterexamples too: they show why they fail
   const byName = new Map(entries.map((e) => [e.name, e]));
   const fromHash = settingsFromState(ctx.state, names);
   const base = validSettings({ data: ctx.config.data, activation: ctx.config.activation }, names);
@@ -95,7 +95,8 @@ export async function mount(app, ctx) {
   const controls = el("div", "bl-controls");
   const dataPick = select({ label: "Data", options: DATASETS.map((d) => [d, d]), value: settings.data,
     onChange: (v) => change({ data: v, added: [] }) });
-  const actPick = select({ label: "Activation", options: names.map((n) => [n, n]), value: settings.activation,
+  const actPick = select({ label: "Activation",
+    options: entries.map((e) => [e.name, e.counterexample ? `${e.name} (counterexample)` : e.name]), value: settings.activation,
     onChange: (v) => change({ activation: v }) });
   const depthPick = select({ label: "Hidden layers", options: [0, 1, 2, 3].map((k) => [String(k), String(k)]),
     value: String(settings.layers.length), onChange: (v) => {
@@ -324,9 +325,9 @@ export async function mount(app, ctx) {
     }
     const last = s.last ?? history.at(-1);
     outs.step.textContent = String(s.steps);
-    outs.loss.textContent = last ? `${fmt(last.trainLoss, 4)} / ${fmt(last.testLoss, 4)}` : "";
+    outs.loss.textContent = last ? `${fmt(last.trainLoss, 4)} / ${fmt(last.testLoss, 4)}` : "not a finite number";
     if (last) outs.loss.dataset.value = String(last.trainLoss); // full precision, for tests
-    outs.acc.textContent = last ? `${fmt(100 * last.trainAcc, 3)}% / ${fmt(100 * last.testAcc, 3)}%` : "";
+    outs.acc.textContent = last ? `${fmt(100 * last.trainAcc, 3)}% / ${fmt(100 * last.testAcc, 3)}%` : "not defined";
     outs.regions.textContent = s.regionCount === null
       ? `not defined: ${settings.activation} is not piecewise linear`
       : s.exactCount !== null && s.exactCount !== undefined

@@ -72,6 +72,12 @@ export class Session {
     if (status === "diverged") return this.history.at(-1) ?? null;
     const tr = evaluate(this.net, this.train);
     const te = evaluate(this.net, this.test);
+    if (!Number.isFinite(tr.loss)) {
+      // e.g. sqrt or log of a negative pre-activation: a state to show, not a number
+      this.trainer.diverged = true;
+      this.trainer.divergedAt ??= this.steps;
+      return this.history.at(-1) ?? null;
+    }
     const entry = { step: this.steps, trainLoss: tr.loss, testLoss: te.loss, trainAcc: tr.accuracy, testAcc: te.accuracy };
     if (this.history.length && this.history.at(-1).step === entry.step) this.history[this.history.length - 1] = entry;
     else this.history.push(entry);
