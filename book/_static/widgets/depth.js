@@ -109,7 +109,7 @@ export async function mount(app, ctx) {
   app.append(controls, row, legend, stateLine, dl);
 
   let generation = 0;
-  async function recompute() {
+  async function recompute(save = true) {
     const mine = ++generation;
     stateLine.textContent = "Computing…";
     const fn = bind(state.act, Object.fromEntries(byName.get(state.act).params.map((p) => [p.name, p.default])));
@@ -125,7 +125,7 @@ export async function mount(app, ctx) {
     } catch (error) {
       stateLine.textContent = `The computation failed: ${error.message}`;
     }
-    ctx.saveState({ act: state.act, init: state.init, gain: state.gain, depth: state.depth, width: state.width, seed: state.seed });
+    if (save) ctx.saveState({ act: state.act, init: state.init, gain: state.gain, depth: state.depth, width: state.width, seed: state.seed });
   }
 
   function logPlot(p, values, refValues, yLabel, first) {
@@ -179,6 +179,6 @@ export async function mount(app, ctx) {
     gradPlot.title.textContent = gradPlot.plot.getAttribute("aria-label");
   }
 
-  await recompute();
+  await recompute(false);
   if (problem) ctx.message("Some settings in this page's address could not be read; the widget uses its defaults for them.");
 }

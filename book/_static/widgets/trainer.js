@@ -258,8 +258,7 @@ export async function mount(app, ctx) {
 
   function setPlaying(on) {
     wantPlay = on;
-    playButton.setAttribute("aria-pressed", String(on));
-    playButton.textContent = on ? "Pause" : "Play";
+    playButton.setAttribute("aria-pressed", String(on)); // a toggle: its name stays "Play"
     syncWorker();
   }
 
