@@ -537,3 +537,26 @@ def test_without_javascript_the_widget_says_what_it_would_do(visit, kind):
     assert "Explore this figure" in text and "needs JavaScript" in text
     assert len(root.locator(".bl-widget-about").inner_text()) > 80
     assert not [u for u in v.requests if "/widgets/" in u and u.endswith(".js")]
+
+
+@pytest.mark.parametrize("kind", WIDGETS)
+def test_opening_from_a_shared_address_shifts_nothing_in_view(browser, base_url, kind):
+    """The widget grows out of sight and the page scrolls to it afterwards: no layout shift
+    (Lighthouse's CLS) even though it opens without any reader input."""
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.add_init_script(
+        "window.__shift = 0; new PerformanceObserver(l => l.getEntries().forEach(e => {"
+        " if (!e.hadRecentInput) window.__shift += e.value; }))"
+        ".observe({type: 'layout-shift', buffered: true});"
+    )
+    page.goto(f"{base_url}{WIDGETS[kind]}#w-{kind}", wait_until="networkidle")
+    page.wait_for_selector(f'details[data-widget="{kind}"][data-ready]', timeout=15_000)
+    page.wait_for_timeout(500)
+    top = page.locator(f'details[data-widget="{kind}"]').evaluate(
+        "e => e.getBoundingClientRect().top"
+    )
+    shift = page.evaluate("window.__shift")
+    context.close()
+    assert 0 <= top < 100  # in view, at the top, under the theme's sticky header
+    assert shift < 0.01

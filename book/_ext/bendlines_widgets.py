@@ -492,7 +492,7 @@ def visit_widget_html(self, node: widget_node) -> None:
     esc = self.encode
     config = json.dumps(node["config"], sort_keys=True, separators=(",", ":"))
     self.body.append(
-        f'<details class="bl-widget" id="w-{esc(node["kind"])}" '
+        f'<details class="bl-widget" id="bl-widget-{esc(node["kind"])}" '
         f'data-widget="{esc(node["kind"])}" data-for="{esc(node["for"])}" '
         f'data-config="{esc(config)}">\n'
         f'<summary class="bl-widget-summary">Explore this figure: {esc(kind.title)}</summary>\n'

@@ -2,7 +2,9 @@
 // Each widget is a collapsed <details data-widget="KIND"> under its static figure. Its module
 // (./KIND.js) is imported the first time a reader opens it, and mounted with a context:
 //   mount(app, {kind, config, state, hashProblem, data(name), saveState(obj), message(text)})
-// A hash "#w-KIND?..." opens that widget on load and hands it the state (see state.js).
+// A hash "#w-KIND?..." opens that widget on load, hands it the state (see state.js) and
+// scrolls to it once mounted. (The element's id is "bl-widget-KIND", not "w-KIND", so the
+// browser does not jump there first and watch it grow.)
 
 import { formatHash, parseHash } from "./state.js";
 
@@ -72,6 +74,10 @@ async function start(root) {
       ctx.message("The settings in this page's address could not be read, so the widget starts from its defaults.");
     }
     root.dataset.ready = "true";
+    // Opened from a shared address: show it now that it has its full height. (Scrolling
+    // before it grew would make the content under it jump in view: a layout shift.)
+    // Two frames later: the growth is painted where no one looks, then the page scrolls.
+    if (hash.found) requestAnimationFrame(() => requestAnimationFrame(() => root.scrollIntoView({ block: "start" })));
   } catch (error) {
     ctx.message(`The interactive figure could not start (${error.message}). The static figure above still shows the idea.`);
     root.dataset.ready = "error";
@@ -92,10 +98,7 @@ function init() {
       }
     };
     root.addEventListener("toggle", open);
-    if (parseHash(location.hash, root.dataset.widget).found) {
-      root.open = true;
-      root.scrollIntoView({ block: "start" });
-    }
+    if (parseHash(location.hash, root.dataset.widget).found) root.open = true;
     open();
   }
 }
