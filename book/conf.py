@@ -36,6 +36,7 @@ extensions = [
     "bendlines_cache",
     "bendlines_html",
     "bendlines_notebooks",
+    "bendlines_widgets",
 ]
 
 exclude_patterns = ["_build", "**.ipynb_checkpoints", "README.md", "_ext"]

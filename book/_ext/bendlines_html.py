@@ -41,7 +41,7 @@ _INVALID = re.compile(
 )
 _TABLE = re.compile(r'<table class="table"(?! tabindex)')
 _BLOCKING_SCRIPT = re.compile(
-    r'<script (?![^>]*\b(?:defer|async|type=)\b)([^>]*\bsrc="(?!https?:|//)[^"]+")'
+    r'<script (?![^>]*(?:\b(?:defer|async)\b|\btype=))([^>]*\bsrc="(?!https?:|//)[^"]+")'
 )
 _DEPENDENT_INLINE = re.compile(r"<script>(?=[^<]*DOCUMENTATION_OPTIONS)")
 _FIGURE_IMAGE = re.compile(r'<img (?![^>]*\bloading=)(?=[^>]*\bsrc="(?:\.\./)*_images/)')
@@ -247,8 +247,22 @@ def purge_css(css: str, used: set[str]) -> str:
     return "\n".join(out)
 
 
+def _module_folder(script: Path, outdir: Path) -> set[Path]:
+    """The scripts a module script may import: every script in its folder and below.
+
+    A module loads others with ``import`` (the widgets load theirs with ``import()`` when a
+    reader opens one), and their classes never appear in the page: they count as used. A
+    module directly in ``_static/`` stands for itself only (the theme's scripts live there).
+    """
+    folder = script.parent
+    if folder == (outdir / "_static").resolve() or not folder.is_relative_to(outdir.resolve()):
+        return {script}
+    return {p.resolve() for ext in ("*.js", "*.mjs") for p in folder.rglob(ext)}
+
+
 def _used_names(outdir: Path) -> set[str]:
-    """Every class and id the pages carry, and every word in the scripts they load."""
+    """Every class and id the pages carry, and every word in the scripts they load (with the
+    modules those may import, see :func:`_module_folder`)."""
     names: set[str] = set()
     scripts: set[Path] = set()
     for page in outdir.glob("**/*.html"):
@@ -259,6 +273,10 @@ def _used_names(outdir: Path) -> set[str]:
             names.update(re.findall(r"[\w-]+", inline))
         for src in re.findall(r'<script[^>]*\bsrc="(?!https?:|//)([^"?]+)', text):
             scripts.add((page.parent / src).resolve())
+        for tag in re.findall(r"<script\b[^>]*>", text):
+            module = re.search(r'\bsrc="(?!https?:|//)([^"?]+)', tag)
+            if module and re.search(r'\btype="module"', tag):
+                scripts.update(_module_folder((page.parent / module.group(1)).resolve(), outdir))
     for script in sorted(p for p in scripts if p.is_file()):
         text = script.read_text(encoding="utf-8", errors="replace")
         names.update(re.findall(r"[A-Za-z_][\w-]*", text))

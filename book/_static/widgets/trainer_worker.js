@@ -1,0 +1,100 @@
+// The trainer's Web Worker (a module worker loaded from this same-origin file): it owns the
+// training session, so the page's main thread only draws. Messages in:
+//   {type: "init", settings, train: {X, y}, test: {X, y}, activation: {name, params}, kinks,
+//    negativeSlope (ReLU-like activations: exact region counts), bounds, res}
+//   {type: "step", count}   count updates, then one snapshot
+//   {type: "play"}          train in bursts, a snapshot after each, until "pause"
+//   {type: "pause"}
+// Messages out: {type: "snapshot", ...} (see `snapshot`; `last` is the newest evaluation, the
+// page keeps the curve) and {type: "error", message}.
+
+import { bind } from "./activation_functions.js";
+import { pointwise } from "./nn.js";
+import { Session } from "./trainer_core.js";
+
+const BURST_MS = 12; // training time per burst: the worker answers messages in between
+const POST_MS = 50; // at most one snapshot (heatmap, readouts) per this many ms while playing: 20 per second
+
+let session = null;
+let view = null;
+let playing = false;
+let rate = 0;
+
+function snapshot(extra = {}) {
+  const entry = session.record();
+  const field = session.field(view.bounds, view.res);
+  const transfer = [field.prob.buffer];
+  if (field.regions) transfer.push(field.regions.buffer);
+  postMessage({
+    type: "snapshot",
+    steps: session.steps,
+    status: session.status(),
+    last: entry,
+    prob: field.prob,
+    regions: field.regions,
+    regionCount: field.count,
+    lines: session.firstLayer(),
+    dead: session.deadFraction(),
+    // the exact count takes longer: only when the picture stands still
+    exactCount: playing ? null : session.exactCount(view.bounds),
+    rate,
+    playing,
+    ...extra,
+  }, transfer);
+}
+
+let mark = null; // {time, steps}: start of the current one-second rate window
+
+let lastPost = 0;
+
+function burst() {
+  if (!playing || !session) return;
+  const now = performance.now();
+  if (mark === null) mark = { time: now, steps: session.steps };
+  session.run(1e9, BURST_MS);
+  // updates per second of wall-clock time, snapshots and messages included
+  const elapsed = performance.now() - mark.time;
+  if (elapsed >= 250) {
+    rate = ((session.steps - mark.steps) / elapsed) * 1000;
+    mark = { time: performance.now(), steps: session.steps };
+  }
+  if (session.status() === "diverged") playing = false;
+  if (!playing || performance.now() - lastPost >= POST_MS) {
+    lastPost = performance.now();
+    snapshot();
+  }
+  if (playing) setTimeout(burst, 0);
+}
+
+onmessage = (event) => {
+  const msg = event.data;
+  try {
+    if (msg.type === "init") {
+      playing = false;
+      const fn = bind(msg.activation.name, msg.activation.params || {});
+      const activation = pointwise(msg.activation.name, fn.value, fn.grad);
+      session = new Session(msg.settings, msg.train, msg.test, activation,
+        { kinks: msg.kinks, negativeSlope: msg.negativeSlope ?? null });
+      view = { bounds: msg.bounds, res: msg.res };
+      rate = 0;
+      snapshot();
+    } else if (!session) {
+      return;
+    } else if (msg.type === "step") {
+      session.run(msg.count);
+      snapshot();
+    } else if (msg.type === "play") {
+      if (!playing) {
+        playing = true;
+        mark = null;
+        setTimeout(burst, 0);
+      }
+    } else if (msg.type === "pause") {
+      playing = false;
+      snapshot();
+    }
+  } catch (error) {
+    playing = false;
+    postMessage({ type: "error", message: error.message });
+  }
+};

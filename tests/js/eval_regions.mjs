@@ -1,0 +1,14 @@
+// Parity helper for tests/test_widgets_regions.py.
+// usage: node eval_regions.mjs IN.json OUT.json
+// IN: {"cases": [{"W": [[...], [...]], "b": [...], "bounds": [xmin, xmax, ymin, ymax]}]}
+// OUT: {"cases": [{"count", "regions": [{"pattern": [bool], "area", "vertices"}], "explain"}]}
+import { readFileSync, writeFileSync } from "node:fs";
+
+import { explain, linearRegions } from "../../book/_static/widgets/regions_math.js";
+
+const input = JSON.parse(readFileSync(process.argv[2], "utf8"));
+const cases = input.cases.map(({ W, b, bounds }) => {
+  const regions = linearRegions(W, b, bounds);
+  return { count: regions.length, regions, explain: explain(W, b, bounds) };
+});
+writeFileSync(process.argv[3], JSON.stringify({ cases }));
