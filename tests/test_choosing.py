@@ -377,3 +377,15 @@ def test_relu_reaches_the_target_loss_faster_than_tanh_and_sigmoid(h2h, depth):
     for name in ("tanh", "sigmoid"):
         other = steps[H[name]]
         assert np.any(np.isnan(other)) or ch.verdict(other, relu) == "a", name
+
+
+def test_square_nets_are_homogeneous_of_degree_two_to_the_depth():
+    growth = ch.square_growth()
+    expected = 2.0 ** (2.0 ** growth["depth"])
+    np.testing.assert_allclose(growth["ratio"], expected, rtol=1e-9)
+    assert np.all(np.diff(np.log(growth["largest"])) > 0)
+
+
+def test_no_square_run_diverged_under_adam():
+    for table in ch.square_by_depth().values():
+        assert np.all(table["diverged_by_rate"][:, 0] == 0)

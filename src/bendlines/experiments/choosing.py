@@ -19,8 +19,9 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from scipy import integrate, stats
 
-from bendlines import activations, results
+from bendlines import activations, data, results
 from bendlines.experiments import choosing_training as ct
+from bendlines.mlp import MLP
 
 __all__ = [
     "CONFIDENCE",
@@ -42,6 +43,7 @@ __all__ = [
     "results_tasks",
     "softmax",
     "square_by_depth",
+    "square_growth",
     "tuned",
     "verdict",
 ]
@@ -307,6 +309,30 @@ def results_spot_checks() -> list:
         ),
         (ct.h2h_run, {"depth": 2, "steps": H2H_BUDGETS[2][0], "lr": 1e-3, "seed": 0}),
     ]
+
+
+# ---- square nets are polynomials -----
+def square_growth(depths: Sequence[int] = ct.SQUARE_DEPTHS, width: int = ct.BAD_WIDTH,
+                  seed: int = 0) -> dict[str, np.ndarray]:  # fmt: skip
+    """How the output of square nets (He weights, zero biases) grows with depth at the start.
+
+    Such a net is homogeneous of degree ``2**L``: doubling every input multiplies every
+    output by ``2**(2**L)``.
+
+    Returns
+    -------
+    dict
+        ``"depth"``; ``"ratio"``: median of ``|f(2x)| / |f(x)|`` over the spiral's training
+        inputs; ``"largest"``: the largest ``|f(x)|`` on them (float64 throughout).
+    """
+    (X, _), _ = data.load("spiral")
+    ratio, largest = [], []
+    for depth in depths:
+        net = MLP([2, *[width] * depth, 2], "square", init="he", seed=seed)
+        out, out2 = np.abs(net.forward(X)), np.abs(net.forward(2 * X))
+        ratio.append(float(np.median(out2 / out)))
+        largest.append(float(out.max()))
+    return {"depth": np.asarray(depths), "ratio": np.array(ratio), "largest": np.array(largest)}
 
 
 # ---- output layers -----
