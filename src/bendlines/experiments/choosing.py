@@ -50,9 +50,9 @@ __all__ = [
 
 CONFIDENCE = 0.95
 #: Seeds of every comparison (each seed: its own initial weights and mini-batch order).
-SEEDS = ct.SEEDS[:5]
+SEEDS = ct.SEEDS
 #: Training budgets (steps) of the head to head, per depth: a short one and a long one.
-H2H_BUDGETS = {2: (2000, 8000), 8: (1000, 4000)}
+H2H_BUDGETS = ct.H2H_BUDGETS
 
 DEAD_WIDTHS = (2, 4, 10)
 DEAD_DEPTHS = tuple(range(1, 41))
