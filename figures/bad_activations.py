@@ -1,50 +1,56 @@
-"""What happens when a poor nonlinear function is the activation of a small classifier.
+"""Why not any nonlinear function: candidates trained on the spiral at tuned learning rates.
 
-Left: the training loss of two-hidden-layer nets on the two-moons task, trained by plain SGD,
-with ReLU as the reference and square, signed square root and step as activations; a cross
-marks where a run stopped because its loss was no longer finite (sqrt and log stop at step 0,
-before any evaluation). Right: the final test accuracy of square and ReLU nets as hidden
-layers are added; square nets deeper than one layer blow up.
+Left: test accuracy of two-hidden-layer spiral nets (32 units) per candidate activation,
+mean over the seeds with its 95 % t-interval, each candidate at the Adam learning rate that
+did best on a validation split; square root and logarithm are marked where every run stopped
+at a non-finite loss. Right: square against ReLU as the number of hidden layers grows.
 
 Run it alone: ``python figures/bad_activations.py -o bad.svg``.
 """
 
-# %% Compute: one training run per poor activation, and a depth sweep for square
+# %% Compute: tuned runs from the results store
 import numpy as np
 
 from bendlines import render, style
-from bendlines.experiments import choosing_training
+from bendlines.experiments import choosing as ch
+from bendlines.experiments import choosing_training as ct
 
 
-# %% Draw: loss curves (left), accuracy against depth (right)
-def make_figure(runs=None, depth_runs=None):
-    """Training loss per activation (left) and square against ReLU by depth (right)."""
-    runs = choosing_training.bad_activation_runs() if runs is None else runs
-    depth_runs = choosing_training.square_depth_runs() if depth_runs is None else depth_runs
-    fig, (left, right) = style.figure(1, 2, width=style.TEXT_WIDTH, height=3.4)
-    for i, (name, run) in enumerate(runs.items()):
-        h = run["history"]
-        if len(h.steps) == 0:
+# %% Draw: accuracy per candidate, then square against ReLU by depth
+def make_figure(candidates=None, square=None):
+    """Tuned test accuracy per candidate, and square versus ReLU against depth."""
+    candidates = ch.bad_candidates() if candidates is None else candidates
+    square = ch.square_by_depth() if square is None else square
+    fig, axes = style.figure(1, 2, width=style.TEXT_WIDTH, height=3.3)
+    ax = axes[0]
+    names = ct.BAD_CANDIDATES
+    for i in range(len(names)):
+        acc = candidates["test_acc"][i]
+        if np.all(np.isnan(acc)):
+            ax.plot([0.5], [i], marker="x", color=style.color(3), markersize=8)
+            ax.annotate("nan at every rate", (0.52, i), va="center", fontsize=9)
             continue
-        kw = {"color": style.color(i), "linestyle": style.linestyle(i)}
-        left.semilogy(h.steps, h.train_loss, label=name, **kw)
-        if h.diverged:
-            left.semilogy(h.steps[-1], h.train_loss[-1], marker="X", markersize=10,
-                          linestyle="none", color=kw["color"])  # fmt: skip
-    left.set_xlabel("training step")
-    left.set_ylabel("training loss (nats)")
-    left.legend(fontsize=9, loc="upper right")
-    depths = np.array(sorted(depth_runs))
-    for i, name in enumerate(("relu", "square")):
-        acc = [depth_runs[d][name].test_acc[-1] for d in depths]
-        right.plot(depths, acc, color=style.color(i), linestyle=style.linestyle(i),
-                   marker="o", label=name)  # fmt: skip
-    right.axhline(0.5, color=style.INK, linestyle=":", linewidth=1, label="chance")
-    right.set_xticks(depths)
-    right.set_ylim(0.3, 1.02)
-    right.set_xlabel("hidden layers")
-    right.set_ylabel("test accuracy (fraction)")
-    right.legend(fontsize=9, loc="lower left")
+        s = ch.interval(acc)
+        ax.errorbar([s["mean"]], [i], xerr=[s["half"]], fmt="o", color=style.color(0),
+                    markersize=5, capsize=2)  # fmt: skip
+    ax.set_yticks(np.arange(len(names)), names)
+    ax.invert_yaxis()
+    ax.set_xlim(0.45, 1.02)
+    ax.set_xlabel("test accuracy (fraction)", fontsize=10)
+    ax.set_title("two hidden layers, tuned rate", fontsize=11)
+    depths = np.asarray(ct.SQUARE_DEPTHS)
+    for i, name in enumerate(("square", "relu")):
+        stats = [ch.interval(square[d]["test_acc"][i]) for d in ct.SQUARE_DEPTHS]
+        axes[1].errorbar(depths + (i - 0.5) * 0.1, [s["mean"] for s in stats],
+                         yerr=[s["half"] for s in stats], marker="os"[i], color=style.color(i),
+                         linestyle=style.linestyle(i), capsize=2, label=name)  # fmt: skip
+    axes[1].set_xticks(depths)
+    axes[1].set_xlabel("hidden layers", fontsize=10)
+    axes[1].set_ylabel("test accuracy (fraction)", fontsize=10)
+    axes[1].set_title("square against ReLU", fontsize=11)
+    axes[1].legend(fontsize=9)
+    for ax in axes:
+        ax.tick_params(labelsize=9)
     return fig
 
 

@@ -1,42 +1,53 @@
-"""Dead ReLU units: during training in two bad settings, and at birth in narrow deep nets.
+"""Dead ReLU units, counted on the whole training set: born dead, died, revived.
 
-Left and middle: the fraction of hidden units whose slope is zero on a whole mini-batch
-(averaged over the four hidden layers) while MNIST-1D nets train with biases started at -1,
-or with a large Adam learning rate, for ReLU, leaky ReLU and ELU. Right: the Monte Carlo
-probability that a ReLU net with He-normal weights and zero biases outputs zero for every input,
-against depth, for widths 2, 4 and 10 (after Lu et al., 2019).
+Left: the fraction of dead units in each of the four hidden layers of a ReLU net on MNIST-1D
+whose biases start at -1, before training and after it, with plain SGD and with Adam (mean
+over the seeds). A unit is dead when its slope is zero for every training signal. Right: the
+Monte Carlo probability that a ReLU net with He-normal weights and zero biases outputs zero
+for every input, against depth, for widths 2, 4 and 10 (after Lu et al., 2019).
 
 Run it alone: ``python figures/dying_relu.py -o dying.svg``.
 """
 
-# %% Compute: training runs and the Monte Carlo estimate
+# %% Compute: stored training runs and the Monte Carlo estimate
 import numpy as np
 
 from bendlines import render, style
-from bendlines.experiments import choosing, choosing_training
+from bendlines.experiments import choosing as ch
+
+SETTINGS = ("negative bias, SGD", "negative bias, Adam")
 
 
-# %% Draw: two training panels and one panel of dead-at-birth probabilities
+# %% Draw: dead fraction per layer, then dead-at-birth probabilities
 def make_figure(runs=None, born_dead=None):
-    """Dead fraction against training step (two panels) and against depth at initialisation."""
-    runs = choosing_training.dying_relu_runs() if runs is None else runs
-    born_dead = choosing.dead_at_init() if born_dead is None else born_dead
-    fig, axes = style.figure(1, 3, width=style.TEXT_WIDTH, height=3.3, sharey=True)
-    for ax, (setting, hists) in zip(axes[:2], runs.items(), strict=True):
-        for i, (name, h) in enumerate(hists.items()):
-            ax.plot(h.steps, h.dead_fraction.mean(axis=1), color=style.color(i),
-                    linestyle=style.linestyle(i), label=name)  # fmt: skip
-        ax.set_title(setting, fontsize=11)
-        ax.set_xlabel("training step", fontsize=10)
-    axes[0].set_ylabel("fraction of dead units", fontsize=10)
-    axes[0].legend(fontsize=9, loc="upper left")
+    """Per-layer dead fractions of ReLU before and after training, and dead-at-birth curves."""
+    runs = {s: ch.dying(s) for s in SETTINGS} if runs is None else runs
+    born_dead = ch.dead_at_init() if born_dead is None else born_dead
+    fig, axes = style.figure(1, 2, width=style.TEXT_WIDTH, height=3.3)
+    ax = axes[0]
+    start = runs[SETTINGS[0]]["dead_start"][0].mean(axis=0)  # ReLU, mean over seeds
+    layers = np.arange(1, len(start) + 1)
+    bars = [("before training", start)] + [
+        (f"after, {s.split(', ')[1]}", runs[s]["dead_end"][0].mean(axis=0)) for s in SETTINGS
+    ]
+    for i, (label, values) in enumerate(bars):
+        ax.bar(layers + (i - 1) * 0.27, values, width=0.27, color=style.color(i),
+               hatch=("", "//", "..")[i], edgecolor=style.INK, linewidth=0.5,
+               label=label)  # fmt: skip
+    ax.set_xticks(layers)
+    ax.set_xlabel("hidden layer", fontsize=10)
+    ax.set_ylabel("fraction of dead units", fontsize=10)
+    ax.set_title("ReLU, biases started at -1", fontsize=11)
+    ax.set_ylim(0, 1)
+    ax.legend(fontsize=9, loc="upper left")
     for i, (width, prob) in enumerate(born_dead.items()):
-        axes[2].plot(np.asarray(choosing.DEAD_DEPTHS), prob, color=style.color(i + 3),
+        axes[1].plot(np.asarray(ch.DEAD_DEPTHS), prob, color=style.color(i + 3),
                      linestyle=style.linestyle(i), label=f"width {width}")  # fmt: skip
-    axes[2].set_title("dead at initialisation", fontsize=11)
-    axes[2].set_xlabel("hidden layers", fontsize=10)
-    axes[2].legend(fontsize=9, loc="center right")
-    axes[0].set_ylim(-0.03, 1.03)
+    axes[1].set_title("whole net dead at initialisation", fontsize=11)
+    axes[1].set_xlabel("hidden layers", fontsize=10)
+    axes[1].set_ylabel("probability", fontsize=10)
+    axes[1].set_ylim(-0.03, 1.03)
+    axes[1].legend(fontsize=9, loc="center right")
     for ax in axes:
         ax.tick_params(labelsize=9)
     return fig

@@ -1,4 +1,10 @@
-"""Claims of the chapter "Choosing an activation function", on the chapter's own settings."""
+"""Claims of the chapter "Choosing an activation function", on the chapter's own code path.
+
+The training claims read the same stored runs as the chapter (``bendlines.results``); the
+spot checks in tests/test_results.py recompute some of them. Each ranking sentence of the
+chapter is one assertion here: a winner needs non-overlapping 95 % intervals, a tie
+overlapping ones.
+"""
 
 from __future__ import annotations
 
@@ -6,218 +12,380 @@ import math
 
 import numpy as np
 import pytest
+from scipy import stats
 
-from bendlines import activations
+from bendlines import activations, gated
 from bendlines.experiments import choosing as ch
 from bendlines.experiments import choosing_training as ct
-from bendlines.training import History
+from bendlines.mlp import MLP
 
 
-# ---- module-scoped experiments (each runs once) -----
-@pytest.fixture(scope="module")
-def profiles():
-    return ch.gradient_profiles()
+# ---- the protocol's machinery -----
+def test_learning_rate_grid_is_spaced_by_about_three():
+    assert [ct.learning_rate(k) for k in range(-8, -3)] == [1e-4, 3e-4, 1e-3, 3e-3, 1e-2]
+    ratios = [ct.learning_rate(k + 1) / ct.learning_rate(k) for k in range(-12, 0)]
+    assert all(2.9 < r < 3.4 for r in ratios)
 
 
-@pytest.fixture(scope="module")
-def changes():
-    return ct.weight_change_runs()
+def test_validation_is_carved_from_the_training_set_and_disjoint_from_test():
+    train, val, test = ct.split("mnist1d")
+    assert len(val[0]) == round(ct.VAL_FRACTION * (len(train[0]) + len(val[0])))
+    rows = {row.tobytes() for row in train[0]}
+    assert not any(row.tobytes() in rows for row in val[0])
+    assert not any(row.tobytes() in rows for row in test[0])
+    with pytest.raises(ValueError, match="unknown task"):
+        ct.split("cifar")
 
 
-@pytest.fixture(scope="module")
-def dying():
-    return ct.dying_relu_runs()
+def test_interval_is_the_t_interval_with_ddof_1():
+    x = np.array([0.5, 0.55, 0.6, 0.52, 0.58])
+    s = ch.interval(x)
+    assert s["std"] == pytest.approx(np.std(x, ddof=1))
+    half = stats.t.ppf(0.975, 4) * np.std(x, ddof=1) / math.sqrt(5)
+    assert (s["lo"], s["hi"]) == pytest.approx((x.mean() - half, x.mean() + half))
+    with pytest.raises(ValueError):
+        ch.interval([1.0])
 
 
-@pytest.fixture(scope="module")
-def bad():
-    return ct.bad_activation_runs()
+def test_verdict_needs_separated_intervals():
+    a = np.array([0.60, 0.61, 0.62, 0.60, 0.61])
+    assert ch.verdict(a, a - 0.1) == "a"
+    assert ch.verdict(a - 0.1, a) == "b"
+    assert ch.verdict(a, a + 0.005) == "tie"  # overlapping intervals: no winner
 
 
-@pytest.fixture(scope="module")
-def h2h():
-    return ct.head_to_head()
+GRID_INDEX = {ct.learning_rate(k): k for k in range(-14, 2)}
 
 
-# ---- the family -----
-def test_family_is_read_from_the_registry_with_citations():
-    curves = ch.family_curves()
-    assert set(curves["curves"]) == set(ch.FAMILY)
-    for name in ch.FAMILY:
-        value, grad = curves["curves"][name]
-        assert np.all(np.isfinite(value)) and np.all(np.isfinite(grad))
-        assert curves["cite"][name] == activations.get(name).cite
-    assert curves["cite"]["relu"] == "nair2010"
+def _fake_runs(best_k: dict[int, int]):
+    """A lookup whose contender c scores best at grid index best_k[c]."""
+    calls = []
+
+    def lookup(fn, *, lr, seed, **settings):
+        k = GRID_INDEX[lr]
+        calls.append(k)
+        score = [1.0 - 0.1 * abs(k - best) + 0.001 * seed for best in best_k.values()]
+        return {"val_acc": np.array(score), "test_acc": np.array(score)}
+
+    return lookup, calls
 
 
-def test_sigmoid_slope_is_at_most_a_quarter():
-    peak, where = ch.sigmoid_slope_max()
-    assert peak == pytest.approx(0.25, abs=1e-12)
-    assert abs(where) < 1e-3
-    z = np.linspace(-50, 50, 100_001)
-    assert np.all(activations.get("sigmoid").grad(z) <= 0.25)
+def test_tuning_extends_the_grid_until_the_best_rate_is_inside():
+    lookup, _ = _fake_runs({0: -9, 1: -5})  # contender 0 wants 1e-4.5, below the start grid
+    out = ch.tuned(ct.h2h_run, seeds=(0, 1), lookup=lookup, depth=2, steps=1)
+    assert out["lr"].tolist() == [ct.learning_rate(-9), ct.learning_rate(-5)]
+    assert out["grid"][0] == ct.learning_rate(-10)  # one step beyond the chosen edge value
+    assert not out["edge"].any()
+    assert out["test_acc"].shape == (2, 2)
 
 
-# ---- vanishing gradients -----
-def test_sigmoid_first_layer_gradient_vanishes_at_xavier_init(profiles):
-    norms = profiles["sigmoid", "xavier"]["grad_norm"]
-    assert len(norms) == ch.GRAD_DEPTH + 1
-    assert norms[0] * 100 <= norms[-1]
+def test_tuning_reads_the_validation_split_not_the_test_set():
+    def lookup(fn, *, lr, seed, **settings):  # test accuracy prefers another rate
+        k = GRID_INDEX[lr]
+        return {"val_acc": np.array([-abs(k + 6.0)]), "test_acc": np.array([-abs(k + 5.0)])}
+
+    out = ch.tuned(ct.h2h_run, seeds=(0, 1), lookup=lookup, depth=2, steps=1)
+    assert out["lr"][0] == ct.learning_rate(-6)
 
 
-def test_relu_with_he_init_has_no_vanishing_gradient(profiles):
-    norms = profiles["relu", "he"]["grad_norm"]
-    assert norms[0] * 100 > norms[-1]
+# ---- rules and light experiments -----
+def test_compared_activations_are_in_the_registry_with_citations():
+    for name in ct.H2H_ACTIVATIONS:
+        assert name in activations.names()
+        assert activations.get(name).cite
 
 
-def test_sigmoid_first_layers_barely_move_in_training(changes):
-    sig = changes["sigmoid"].weight_change[-1]
-    relu = changes["relu"].weight_change[-1]
-    assert sig[0] < 1e-3 * sig[-1]
-    assert relu[0] > 0.1 * relu[-1]
-    assert changes["relu"].test_acc[-1] > changes["sigmoid"].test_acc[-1]
+def test_softmax_rows_are_probabilities_and_two_classes_give_the_sigmoid():
+    z = np.random.default_rng(0).normal(0, 30, (50, 7))
+    p = ch.softmax(z)
+    np.testing.assert_allclose(p.sum(axis=1), 1.0, rtol=0, atol=1e-12)
+    assert np.all(p >= 0)
+    pair = ch.softmax(np.column_stack([np.zeros(50), z[:, 0]]))
+    np.testing.assert_allclose(pair[:, 1], activations.get("sigmoid")(z[:, 0]), atol=1e-12)
+    np.testing.assert_allclose(ch.softmax(z + 1000.0), p, atol=1e-12)  # no overflow
 
 
-# ---- initialisation -----
-def test_relu_signal_halves_per_layer_with_variance_one_over_n():
-    signal = ch.relu_signal()
-    lecun, he = signal[1.0], signal[2.0]
-    assert len(lecun) == ch.RELU_DEPTH == 50
-    factor = (lecun[0] / lecun[-1]) ** (1 / (len(lecun) - 1))
-    assert 1.8 < factor < 2.2
-    assert 0.1 < he[-1] / he[0] < 10
+def test_gelu_is_the_mean_of_a_random_gate():
+    out = ch.gelu_gate(np.linspace(-3, 3, 13))
+    assert np.all(np.abs(out["mean"] - out["gelu"]) <= 4 * out["se"] + 1e-12)
+    # and the gate matters: a gate open with probability 1/2 would give z / 2 instead
+    assert np.max(np.abs(out["gelu"] - out["z"] / 2)) > 0.5
 
 
-def test_variance_preserving_gains():
-    assert ch.variance_gain("relu") == pytest.approx(math.sqrt(2), rel=1e-8)
-    tanh_gain = ch.variance_gain("tanh")
-    assert 1.5 < tanh_gain < 5 / 3
-    q = ch.gain_propagation("tanh", [1.0, tanh_gain, 5 / 3])
-    assert q[0, -1] < 0.05  # gain 1: the variance fades
-    assert q[1, -1] == pytest.approx(1.0, abs=1e-3)  # computed gain keeps it
-    assert 1.0 < q[2, -1] < 1.5  # 5/3 settles a little above
-
-
-# ---- SELU -----
-def test_selu_constants_are_the_normal_fixed_point():
-    # The chapter: "mean 0 and variance 1 ... off by at most <glued>, numerical noise".
-    mean, second = ch.normal_moments("selu")
-    assert abs(mean) < 1e-12
-    assert second == pytest.approx(1.0, abs=1e-12)
-
-
-def test_selu_self_normalises_over_30_layers_relu_and_tanh_do_not():
-    stats = ch.self_normalisation()
-    assert ch.SELU_DEPTH >= 30
-    assert np.all(np.abs(stats["selu"]["mean"]) < 0.1)
-    assert np.all(np.abs(stats["selu"]["var"] - 1) < 0.1)
-    for name in ("relu", "tanh"):
-        assert np.abs(stats[name]["var"][-1] - 1) > 0.5
-
-
-# ---- GELU and defaults -----
-def test_gelu_tanh_approximation_error():
-    gelu = ch.gelu_approximations()
-    assert 4e-4 < gelu["tanh_max"] < 5e-4
-    assert 2.5 < abs(gelu["tanh_at"]) < 3.0
-    assert gelu["sigmoid_max"] > 10 * gelu["tanh_max"]
-
-
-def test_leaky_relu_default_matches_pytorch():
-    slope = activations.get("leaky_relu").params["negative_slope"]
-    assert slope == ch.LEAKY_RELU_DEFAULTS["PyTorch `torch.nn.LeakyReLU`"] == 0.01
-    assert ch.LEAKY_RELU_DEFAULTS["Keras `keras.layers.LeakyReLU`"] == 0.3
-    assert ch.LEAKY_RELU_DEFAULTS["TensorFlow `tf.nn.leaky_relu`"] == 0.2
-
-
-# ---- dying ReLU -----
-def test_dying_relu_leaky_has_no_dead_units(dying):
-    for setting in ct.DYING_SETTINGS:
-        relu = dying[setting]["relu"].dead_fraction[-1].mean()
-        leaky = dying[setting]["leaky_relu"].dead_fraction
-        assert relu > ct.DYING_THRESHOLD, setting
-        assert np.all(leaky == 0), setting
+def test_normal_means_of_sigmoid_and_tanh():
+    assert ch.normal_moments("tanh")[0] == pytest.approx(0.0, abs=1e-9)
+    assert ch.normal_moments("sigmoid")[0] == pytest.approx(0.5, abs=1e-9)
+    assert ch.normal_moments("relu")[0] == pytest.approx(1 / math.sqrt(2 * math.pi), abs=1e-9)
 
 
 def test_narrow_deep_relu_nets_are_born_dead():
-    prob = ch.dead_at_init()
-    depths = np.asarray(ch.DEAD_DEPTHS)
-    assert prob[2][depths == 10][0] > 0.5
-    assert prob[2][-1] > prob[4][-1] > prob[10][-1]
-    assert np.all(np.diff(prob[2]) >= 0)  # zero biases: a dead net stays dead
+    born = ch.dead_at_init(widths=(2, 10), depths=(1, 10, 40), n_nets=500)
+    assert born[2][1] > 0.5 and born[2][2] > born[2][1]
+    assert born[10][2] < 0.1
 
 
-# ---- poor activations -----
-def test_sqrt_and_log_give_nan_reported_by_history(bad):
-    X = np.array([[0.5, -0.3], [-1.0, 0.2]])
-    for name in ("sqrt", "log"):
-        h = bad[name]["history"]
-        assert h.diverged and h.status.startswith("diverged at step")
-        assert np.any(np.isnan(bad[name]["net"].forward(X)))
-    assert not bad["relu"]["history"].diverged
-
-
-def test_step_hidden_weights_never_change(bad):
-    run = bad["step"]
-    for (W, _), W0 in zip(run["net"].params[:-1], run["init"][:-1], strict=True):
-        assert np.array_equal(W, W0)
-    assert run["history"].weight_change[-1][-1] > 0
-    assert run["history"].test_acc[-1] > 0.6
-
-
-def test_deep_square_nets_blow_up():
-    runs = ct.square_depth_runs()
-    assert not runs[1]["square"].diverged
-    assert all(runs[d]["square"].diverged for d in ct.SQUARE_DEPTHS if d >= 2)
-    assert not any(runs[d]["relu"].diverged for d in ct.SQUARE_DEPTHS)
+def test_dead_units_are_counted_on_every_sample():
+    net = MLP([2, 3, 2], "relu", seed=0)
+    W, b = net.params[0]
+    W[...] = [[1.0, 0.0, -1.0], [0.0, 0.0, 0.0]]
+    b[...] = [0.0, -1.0, 0.0]
+    X = np.array([[1.0, 0.0], [2.0, 5.0], [-1.0, 3.0]])
+    # unit 0: positive on samples 0 and 1; unit 1: always -1; unit 2: positive on sample 2
+    assert ct.dead_units(net, X)[0].tolist() == [False, True, False]
+    # on the first two samples alone, unit 2 looks dead: a batch can overcount
+    assert ct.dead_units(net, X[:2])[0].tolist() == [False, True, True]
 
 
 def test_signed_sqrt_gradient_is_not_finite_at_zero():
     assert ct.singular_gradient() == {"relu": True, "tanh": True, "signed_sqrt": False}
 
 
-# ---- head to head -----
-def test_head_to_head_shape_and_scale(h2h):
-    assert len(ct.H2H_ACTIVATIONS) >= 8 and len(ct.H2H_SEEDS) >= 3
-    for key in [(t, d) for t in ct.H2H_TASKS for d in ct.H2H_DEPTHS]:
-        assert h2h[key]["test_acc"].shape == (len(ct.H2H_ACTIVATIONS), len(ct.H2H_SEEDS))
-        assert not h2h[key]["diverged"].any()
+# ---- gated units -----
+@pytest.mark.parametrize("gate", ["glu", "swiglu", "geglu", "bilinear"])
+def test_gated_gradients_match_finite_differences(gate):
+    net = gated.GatedMLP([3, 4, 5, 3], gate=gate, seed=1, dtype=np.float64)
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((7, 3)), rng.integers(0, 3, 7)
+    net.flat += 0.1 * rng.standard_normal(net.flat.shape)
+    _, grad = net.loss_and_grads(X, y)
+    numeric = np.empty_like(grad)
+    for i in range(grad.size):
+        old = net.flat[i]
+        net.flat[i] = old + 1e-6
+        up = net.loss(X, y)
+        net.flat[i] = old - 1e-6
+        down = net.loss(X, y)
+        net.flat[i] = old
+        numeric[i] = (up - down) / 2e-6
+    np.testing.assert_allclose(grad, numeric, atol=1e-8)
 
 
-def test_head_to_head_relu_beats_sigmoid_in_deep_nets(h2h):
-    deep = max(ct.H2H_DEPTHS)
-    for task in ct.H2H_TASKS:
-        assert ct.relu_faster_than(h2h, "sigmoid", task, deep)
-        s = ct.h2h_summary(h2h, task, deep)
-        assert s["relu"]["acc_mean"] > s["sigmoid"]["acc_mean"] + 0.1
+def test_gated_unit_is_value_times_gate():
+    a, g = np.array([2.0, -1.0, 3.0]), np.array([0.0, 10.0, -10.0])
+    np.testing.assert_allclose(gated.gated_unit(a, g, "glu"), a / (1 + np.exp(-g)))
+    np.testing.assert_allclose(gated.gated_unit(a, g, "bilinear"), a * g)
 
 
-def test_head_to_head_leaky_relu_has_no_dead_units(h2h):
-    for key in h2h:
-        assert ct.h2h_summary(h2h, *key)["leaky_relu"]["dead"] == 0
+def test_gated_nets_match_the_plain_parameter_count():
+    width = gated.matched_width(40, 32, 2, 10)
+    plain = MLP([40, 32, 32, 10]).n_params
+    net = gated.GatedMLP([40, width, width, 10])
+    assert abs(net.n_params - plain) <= 0.01 * plain
+    with pytest.raises(ValueError, match="hidden"):
+        gated.GatedMLP([40, 10])
 
 
-def test_smoothed_steps_to_counts_from_the_start():
-    h = History(
-        *[np.zeros(0)] * 5, np.array([3.0, 2.0, 1.0, 0.5, 0.2]), *[np.zeros((0, 0))] * 3,
-        False, None, "completed 5 steps",
-    )  # fmt: skip
-    assert ct.smoothed_steps_to(h, 1.0, window=1) == 3.0
-    assert ct.smoothed_steps_to(h, 0.6, window=2) == 5.0
-    assert math.isnan(ct.smoothed_steps_to(h, 0.1, window=2))
+# ---- the chapter's training claims, read from the stored runs -----
+@pytest.fixture(scope="module")
+def bad():
+    return ch.bad_candidates()
 
 
-# ---- cost -----
-def test_cost_is_positive_and_finite_for_every_activation():
-    cost = ch.activation_cost(n_elements=10_000, repeats=2)
-    assert set(cost) == set(ch.COST_ACTIVATIONS)
-    for value, grad in cost.values():
-        assert math.isfinite(value) and value > 0
-        assert math.isfinite(grad) and grad > 0
+@pytest.fixture(scope="module")
+def dying():
+    return {s: ch.dying(s) for s in ct.DYING_SETTINGS}
 
 
-def test_bad_names_are_rejected_with_the_allowed_list():
-    with pytest.raises(ValueError, match="choose"):
-        ch.family_curves(["relu", "nope"])
-    with pytest.raises(ValueError, match="choose"):
-        ct.head_to_head(names=["nope"])
+@pytest.fixture(scope="module")
+def scale():
+    return {steps: ch.input_scale(steps) for steps in ct.SCALE_BUDGETS}
+
+
+@pytest.fixture(scope="module")
+def h2h():
+    return {(d, s): ch.head_to_head(d, s) for d, b in ch.H2H_BUDGETS.items() for s in b}
+
+
+def _row(table, names, name):
+    return table["test_acc"][list(names).index(name)]
+
+
+def test_every_comparison_is_tuned_inside_its_grid_with_enough_seeds(bad, scale, h2h):
+    for table in [bad, *scale.values(), *h2h.values(), ch.gated_comparison()]:
+        assert table["test_acc"].shape[1] >= 5
+        trained = ~np.all(table["diverged"], axis=1)
+        assert not np.any(table["edge"] & trained), "a chosen rate sits at the grid's edge"
+        assert np.all(np.diff(np.log(table["grid"])) < np.log(3.4))
+
+
+def test_sqrt_and_log_give_nan_at_every_rate(bad):
+    for name in ("sqrt", "log"):
+        i = ct.BAD_CANDIDATES.index(name)
+        assert np.all(bad["diverged"][i]) and np.all(bad["diverged_at"][i] == 0)
+        assert np.all(np.isinf(bad["val_mean"][:, i]))  # diverged at every rate of the grid
+
+
+def test_step_hidden_weights_never_change(bad):
+    i = ct.BAD_CANDIDATES.index("step")
+    assert np.all(bad["hidden_change"][i] == 0.0)
+    assert np.all(bad["hidden_change"][ct.BAD_CANDIDATES.index("relu")] > 0.1)
+
+
+RELU = ct.DYING_ACTIVATIONS.index("relu")
+LEAKY = ct.DYING_ACTIVATIONS.index("leaky_relu")
+
+
+def test_dead_units_are_counted_on_the_whole_training_set(dying):
+    """An independent recount at step 0 (plain matrix products, every training signal)."""
+    bias = ct.DYING_SETTINGS["negative bias, SGD"][0]
+    (X, _), _ = ct.data.load("mnist1d", dtype=np.float32)
+    for seed_index, seed in enumerate(ct.DYING_SEEDS[:2]):
+        net = MLP([X.shape[1], *[ct.DYING_WIDTH] * ct.DYING_DEPTH, 10], "relu", init="he",
+                  seed=seed, dtype=np.float32, bias_init=bias)  # fmt: skip
+        a, dead = X, []
+        for W, b in net.params[:-1]:
+            z = a @ W + b
+            dead.append(np.mean(np.all(z <= 0, axis=0)))
+            a = np.maximum(z, 0)
+        stored = dying["negative bias, SGD"]["dead_start"][RELU, seed_index]
+        np.testing.assert_allclose(stored, dead, atol=1e-12)
+
+
+def test_relu_units_are_born_dead_with_negative_biases(dying):
+    r = dying["negative bias, SGD"]
+    start = r["dead_start"][RELU].mean(axis=0)  # per layer, mean over seeds
+    assert start[0] == 0.0 and start[-1] > 0.5  # the loss of signal compounds with depth
+    assert np.all(np.diff(start) >= 0)
+    # one mini-batch overcounts: the last layer looks far deader than it is
+    assert np.all(r["batch_dead_start"] >= r["dead_start"] - 1e-12)
+    assert r["batch_dead_start"][RELU, :, -1].mean() > start[-1] + 0.15
+    assert np.all(r["dead_start"][LEAKY] == 0) and np.all(r["dead_end"][LEAKY] == 0)
+
+
+@pytest.mark.parametrize("setting", ["negative bias, SGD", "negative bias, Adam"])
+def test_dead_relu_units_after_the_first_layer_revive(dying, setting):
+    r = dying[setting]
+    revived = r["revived"][RELU].sum(axis=1).mean() / r["dead_start"][RELU].sum(axis=1).mean()
+    assert revived > 0.3
+    assert r["dead_end"][RELU, :, -1].mean() < 0.7 * r["dead_start"][RELU, :, -1].mean()
+    assert r["died"][RELU].mean() < 0.05  # training kills few units in this setting
+
+
+def test_a_large_rate_kills_units_and_a_smaller_rate_is_the_remedy(dying):
+    large, small = dying["large rate"], dying["zero bias, Adam"]
+    assert large["dead_start"][RELU].mean() < 0.01 and large["died"][RELU].mean() > 0.5
+    assert small["dead_end"][RELU].mean() < 0.02
+    assert ch.verdict(small["test_acc"][RELU], large["test_acc"][RELU]) == "a"
+    # leaky ReLU keeps its units but is no remedy for the step size
+    assert np.all(large["dead_end"][LEAKY] == 0)
+    assert ch.verdict(large["test_acc"][LEAKY], large["test_acc"][RELU]) == "b"
+
+
+def test_signed_sqrt_trains_at_small_rates_and_hits_nan_at_large_ones(bad):
+    i, relu = ct.BAD_CANDIDATES.index("signed_sqrt"), ct.BAD_CANDIDATES.index("relu")
+    assert ch.verdict(bad["test_acc"][i], bad["test_acc"][relu]) == "tie"
+    assert bad["test_acc"][i].mean() > 0.95
+    nan_rates = bad["grid"][bad["diverged_by_rate"][:, i] > 0]
+    assert nan_rates.size and nan_rates.min() > bad["lr"][i]
+    assert np.all(bad["diverged_by_rate"][:, relu] == 0)
+
+
+def test_one_square_layer_is_a_quadratic_and_loses_to_relu():
+    square = ch.square_by_depth()
+    assert ch.verdict(square[1]["test_acc"][0], square[1]["test_acc"][1]) == "b"
+    assert square[1]["test_acc"][0].mean() < 0.8
+    assert square[2]["test_acc"][0].mean() > 0.95  # degree 4 can follow this spiral
+
+
+def test_step_learns_only_its_output_layer_and_loses(bad):
+    step, relu = ct.BAD_CANDIDATES.index("step"), ct.BAD_CANDIDATES.index("relu")
+    assert ch.verdict(bad["test_acc"][step], bad["test_acc"][relu]) == "b"
+
+
+def test_tanh_needs_inputs_large_enough_to_bend(scale):
+    short, long = ct.SCALE_BUDGETS
+    names = [(n, str(i)) for n in ct.SCALE_NAMES for i in ct.SCALE_INITS]
+    xavier, big = names.index(("tanh", "xavier")), names.index(("tanh", "1.41"))
+    pre = scale[short]["pre_std"].mean(axis=1)
+    assert pre[xavier] < 0.25 and pre[big] > 4 * pre[xavier]
+    # at one shared rate the scale decides; each at its own tuned rate they tie
+    fixed = ch.at_rate(ct.scale_run, 1e-3, steps=short)["test_acc"]
+    assert ch.verdict(fixed[big], fixed[xavier]) == "a"
+    assert fixed[xavier].mean() < 0.8
+    relu_xavier, relu_big = names.index(("relu", "xavier")), names.index(("relu", "1.41"))
+    assert ch.verdict(fixed[relu_big], fixed[relu_xavier]) == "tie"
+    for steps in (short, long):
+        acc = scale[steps]["test_acc"]
+        assert ch.verdict(acc[big], acc[xavier]) == "tie"
+    assert scale[short]["lr"][xavier] > scale[short]["lr"][big]  # small weights, larger rate
+
+
+def test_relu_is_positively_homogeneous():
+    relu = activations.get("relu")
+    z = np.linspace(-3, 3, 61)
+    for c in (0.1, 2.0, 37.0):
+        np.testing.assert_allclose(relu(c * z), c * relu(z), atol=1e-12)
+    tanh = activations.get("tanh")
+    assert abs(tanh(10.0) - 10 * tanh(1.0)) > 6
+
+
+H = {name: i for i, name in enumerate(ct.H2H_ACTIVATIONS)}
+
+
+def _top(table):
+    acc = table["test_acc"]
+    best = int(np.argmax(acc.mean(axis=1)))
+    return {n for n in ct.H2H_ACTIVATIONS if n == ct.H2H_ACTIVATIONS[best]
+            or ch.verdict(acc[best], acc[H[n]]) == "tie"}  # fmt: skip
+
+
+def test_head_to_head_sigmoid_is_last_in_deep_nets(h2h):
+    """Every other activation's interval lies above sigmoid's."""
+    acc = h2h[8, ch.H2H_BUDGETS[8][1]]["test_acc"]
+    for name in ct.H2H_ACTIVATIONS:
+        if name != "sigmoid":
+            assert ch.verdict(acc[H[name]], acc[H["sigmoid"]]) == "a", name
+
+
+@pytest.mark.parametrize("depth", [2, 8])
+def test_head_to_head_leaky_relu_ties_with_relu(h2h, depth):
+    for steps in ch.H2H_BUDGETS[depth]:
+        acc = h2h[depth, steps]["test_acc"]
+        assert ch.verdict(acc[H["leaky_relu"]], acc[H["relu"]]) == "tie"
+
+
+def test_head_to_head_gelu_is_not_ahead_of_relu_in_deep_nets(h2h):
+    acc = h2h[8, ch.H2H_BUDGETS[8][1]]["test_acc"]
+    assert ch.verdict(acc[H["gelu"]], acc[H["relu"]]) != "a"
+
+
+def test_head_to_head_shallow_nets_mostly_tie_with_relu_among_the_best(h2h):
+    for steps in ch.H2H_BUDGETS[2]:
+        top = _top(h2h[2, steps])
+        assert "relu" in top and len(top) >= 6
+        assert "sigmoid" not in top and "tanh" not in top
+
+
+def test_head_to_head_deep_nets_selu_and_silu_lead_at_both_budgets(h2h):
+    for steps in ch.H2H_BUDGETS[8]:
+        assert {"selu", "silu"} <= _top(h2h[8, steps])
+        assert "relu" not in _top(h2h[8, steps])
+    acc = h2h[8, ch.H2H_BUDGETS[8][1]]["test_acc"]
+    assert _top(h2h[8, ch.H2H_BUDGETS[8][1]]) == {"selu", "silu"}
+    for leader in ("selu", "silu"):
+        for name in ("relu", "leaky_relu", "gelu"):
+            assert ch.verdict(acc[H[leader]], acc[H[name]]) == "a", (leader, name)
+    for a, b in (("relu", "leaky_relu"), ("relu", "gelu"), ("leaky_relu", "gelu")):
+        assert ch.verdict(acc[H[a]], acc[H[b]]) == "tie", (a, b)
+
+
+@pytest.mark.parametrize("depth", [2, 8])
+def test_relu_reaches_the_target_loss_faster_than_tanh_and_sigmoid(h2h, depth):
+    steps = h2h[depth, ch.H2H_BUDGETS[depth][1]]["steps_to"][:, :, 1]  # target 1.2 nats
+    relu = steps[H["relu"]]
+    assert not np.any(np.isnan(relu))
+    for name in ("tanh", "sigmoid"):
+        other = steps[H[name]]
+        assert np.any(np.isnan(other)) or ch.verdict(other, relu) == "a", name
+
+
+def test_square_nets_are_homogeneous_of_degree_two_to_the_depth():
+    growth = ch.square_growth()
+    expected = 2.0 ** (2.0 ** growth["depth"])
+    np.testing.assert_allclose(growth["ratio"], expected, rtol=1e-9)
+    assert np.all(np.diff(np.log(growth["largest"])) > 0)
+
+
+def test_no_square_run_diverged_under_adam():
+    for table in ch.square_by_depth().values():
+        assert np.all(table["diverged_by_rate"][:, 0] == 0)

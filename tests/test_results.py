@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+import textwrap
 
 import numpy as np
 import pytest
@@ -191,3 +192,26 @@ def test_compare_reports_missing_and_different_entries(store, tmp_path, monkeypa
     problems = results.compare(fresh.root, store)
     assert len(problems) == 2
     assert "missing" in problems[0] and "differs" in problems[1]
+
+
+# --- the repository's store ------------------------------------------------------------------
+def test_every_task_of_the_book_is_stored():
+    """The committed store holds every task: a newcomer's book build computes nothing heavy."""
+    store = results.default_store()
+    missing = [
+        f"{fn.__name__} {settings}"
+        for fn, settings in results.tasks()
+        if store.peek(fn, **settings) is None
+    ]
+    assert not missing, "run `make experiments`; missing entries:\n" + textwrap.indent(
+        "\n".join(missing[:10]), "  "
+    )
+
+
+def test_spot_check_cheap_entries_by_recomputing_them():
+    from bendlines.experiments import choosing
+
+    checks = choosing.results_spot_checks()
+    assert len(checks) >= 2
+    for fn, settings in checks:
+        results.verify(fn, rtol=1e-5, atol=1e-6, **settings)

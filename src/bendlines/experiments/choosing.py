@@ -1,237 +1,66 @@
-"""Experiments of the chapter "Choosing an activation function": networks at initialisation.
+"""Experiments of the chapter "Choosing an activation function": analysis and light work.
 
-Everything here looks at untrained networks or at the activation functions themselves:
-gradient norms and activation statistics through deep nets (vanishing gradients), the mean
-squared activation through 50 ReLU layers (initialisation), the variance-preserving gain of an
-activation, SELU's self-normalisation, the GELU approximations, the probability that a narrow
-deep ReLU net is born dead, and the cost of evaluating each activation. The training
-experiments live in :mod:`bendlines.experiments.choosing_training`.
+The heavy training runs live in :mod:`bendlines.experiments.choosing_training` and are read
+from the results store (:mod:`bendlines.results`). This module tunes them (:func:`tuned`: each
+contender at its best learning rate on the validation split, over a x3 grid extended at its
+edges), summarises them over seeds (:func:`interval`: mean, ddof = 1 standard deviation and
+95 % t-interval; :func:`verdict`: a winner only when the intervals do not overlap), lists the
+store's entries (:func:`results_tasks`), and computes the chapter's light results: dead
+narrow nets at birth, softmax, GELU as an expected gate, and normal-input means.
 
-The chapter's settings are module-level constants; the chapter and ``tests/test_choosing.py``
-call the same functions with them.
+The chapter and ``tests/test_choosing.py`` call the same functions with the same settings.
 """
 
 from __future__ import annotations
 
 import math
-import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
-from scipy import integrate
+from scipy import integrate, stats
 
-from bendlines import activations, data
+from bendlines import activations, data, results
+from bendlines.experiments import choosing_training as ct
 from bendlines.mlp import MLP
 
 __all__ = [
-    "COST_ACTIVATIONS",
+    "CONFIDENCE",
     "DEAD_DEPTHS",
     "DEAD_WIDTHS",
-    "FAMILY",
-    "GAIN_ACTIVATIONS",
-    "GRAD_ACTIVATIONS",
-    "GRAD_DEPTH",
-    "GRAD_INITS",
-    "LEAKY_RELU_DEFAULTS",
-    "RECOMMENDED_GAINS",
-    "RELU_DEPTH",
-    "RELU_VARIANCES",
-    "SELU_DEPTH",
-    "activation_cost",
+    "H2H_BUDGETS",
+    "SEEDS",
+    "at_rate",
+    "bad_candidates",
     "dead_at_init",
-    "family_curves",
-    "gain_propagation",
-    "gelu_approximations",
-    "gradient_profiles",
+    "dying",
+    "gated_comparison",
+    "gelu_gate",
+    "head_to_head",
+    "input_scale",
+    "interval",
     "normal_moments",
-    "relu_signal",
-    "self_normalisation",
-    "sigmoid_slope_max",
-    "variance_gain",
+    "results_spot_checks",
+    "results_tasks",
+    "softmax",
+    "square_by_depth",
+    "square_growth",
+    "tuned",
+    "verdict",
 ]
 
-#: The activation family the chapter compares (registry names).
-FAMILY = (
-    "relu",
-    "leaky_relu",
-    "elu",
-    "selu",
-    "gelu",
-    "silu",
-    "mish",
-    "softplus",
-    "sigmoid",
-    "tanh",
-)
-
-#: Default negative slope of leaky ReLU in three libraries, quoted from their documentation.
-LEAKY_RELU_DEFAULTS = {
-    "PyTorch `torch.nn.LeakyReLU`": 0.01,
-    "Keras `keras.layers.LeakyReLU`": 0.3,
-    "TensorFlow `tf.nn.leaky_relu`": 0.2,
-}
-
-#: Gains recommended by PyTorch's ``torch.nn.init.calculate_gain`` (weights ~ gain / sqrt(n)).
-RECOMMENDED_GAINS = {"relu": math.sqrt(2.0), "tanh": 5.0 / 3.0, "sigmoid": 1.0, "identity": 1.0}
-
-# ---- settings of the chapter -----
-GRAD_ACTIVATIONS = ("sigmoid", "tanh", "relu", "selu")
-GRAD_INITS = ("xavier", "he", "lecun")
-GRAD_DEPTH = 10  # hidden layers
-GRAD_WIDTH = 64
-GRAD_SAMPLES = 500
-
-RELU_DEPTH = 50
-RELU_WIDTH = 256
-RELU_SAMPLES = 256
-RELU_VARIANCES = (1.0, 2.0)  # weight variance times fan-in
-
-GAIN_ACTIVATIONS = ("relu", "tanh", "selu", "sigmoid")
-GAIN_DEPTH = 50
-
-SELU_DEPTH = 32
-SELU_WIDTH = 256
-SELU_SAMPLES = 256
-SELU_COMPARE = ("selu", "relu", "tanh")
+CONFIDENCE = 0.95
+#: Seeds of every comparison (each seed: its own initial weights and mini-batch order).
+SEEDS = ct.SEEDS
+#: Training budgets (steps) of the head to head, per depth: a short one and a long one.
+H2H_BUDGETS = ct.H2H_BUDGETS
 
 DEAD_WIDTHS = (2, 4, 10)
 DEAD_DEPTHS = tuple(range(1, 41))
 DEAD_NETS = 2000
 DEAD_DIRECTIONS = 64
 
-COST_ACTIVATIONS = FAMILY
-COST_ELEMENTS = 200_000
-COST_REPEATS = 5
 
-
-def _check_names(names: Sequence[str], allowed: Sequence[str], what: str) -> list[str]:
-    names = list(names)
-    bad = [n for n in names if n not in allowed]
-    if bad or not names:
-        raise ValueError(f"unknown {what} {bad or names!r}; choose from {list(allowed)}")
-    return names
-
-
-# ---- the family -----
-def family_curves(names: Sequence[str] = FAMILY, lo: float = -4.0, hi: float = 4.0, n: int = 801):
-    """Values and derivatives of activations on a grid, read from the registry.
-
-    Parameters
-    ----------
-    names : sequence of str
-        Registry names.
-    lo, hi : float
-        Grid ends (pre-activation units).
-    n : int
-        Number of grid points.
-
-    Returns
-    -------
-    dict
-        ``"z"``: grid of shape (n,); ``"curves"``: name -> (value, derivative), each (n,);
-        ``"cite"``: name -> BibTeX key.
-    """
-    names = _check_names(names, activations.names(), "activation")
-    z = np.linspace(lo, hi, n)
-    acts = {name: activations.get(name) for name in names}
-    return {
-        "z": z,
-        "curves": {name: act.value_and_grad(z) for name, act in acts.items()},
-        "cite": {name: act.cite for name, act in acts.items()},
-    }
-
-
-def sigmoid_slope_max(lo: float = -20.0, hi: float = 20.0, n: int = 400_001) -> tuple[float, float]:
-    """Largest sigmoid derivative on a fine grid and where it occurs.
-
-    Returns
-    -------
-    (float, float)
-        ``max sigmoid'(z)`` (dimensionless, 1/4 in theory) and its ``z``.
-    """
-    z = np.linspace(lo, hi, n)
-    slope = activations.get("sigmoid").grad(z)
-    i = int(np.argmax(slope))
-    return float(slope[i]), float(z[i])
-
-
-# ---- vanishing gradients at initialisation -----
-def _mnist_batch(n: int) -> tuple[np.ndarray, np.ndarray]:
-    (X, y), _ = data.load("mnist1d", dtype=np.float64)
-    return X[:n], y[:n]
-
-
-def gradient_profiles(
-    names: Sequence[str] = GRAD_ACTIVATIONS,
-    inits: Sequence[str] = GRAD_INITS,
-    depth: int = GRAD_DEPTH,
-    width: int = GRAD_WIDTH,
-    n_samples: int = GRAD_SAMPLES,
-    seed: int = 0,
-) -> dict[tuple[str, str], dict[str, np.ndarray]]:
-    """Per-layer activation spread and weight-gradient norms of deep nets at initialisation.
-
-    Each net has ``depth`` hidden layers of ``width`` units on MNIST-1D (40 inputs, 10 classes)
-    and is evaluated on the first ``n_samples`` training signals with the cross-entropy loss.
-
-    Returns
-    -------
-    dict
-        ``(activation, init)`` -> ``{"act_std": (depth,), "grad_norm": (depth + 1,)}``: the
-        standard deviation of each hidden layer's outputs, and the Frobenius norm of the loss
-        gradient with respect to each weight matrix (the last one is the output layer's).
-    """
-    names = _check_names(names, activations.names(), "activation")
-    X, y = _mnist_batch(n_samples)
-    out = {}
-    for name in names:
-        for init in inits:
-            net = MLP([X.shape[1], *[width] * depth, 10], activation=name, init=init, seed=seed)
-            _, post = net.hidden(X)
-            _, grads = net.loss_and_grads(X, y)
-            out[name, init] = {
-                "act_std": np.array([a.std() for a in post[:-1]]),
-                "grad_norm": np.array([np.linalg.norm(dW) for dW, _ in grads]),
-            }
-    return out
-
-
-# ---- initialisation: 50 ReLU layers -----
-def relu_signal(
-    variances: Sequence[float] = RELU_VARIANCES,
-    depth: int = RELU_DEPTH,
-    width: int = RELU_WIDTH,
-    n_samples: int = RELU_SAMPLES,
-    seed: int = 0,
-) -> dict[float, np.ndarray]:
-    """Mean squared activation through a deep ReLU net with weights ``N(0, c / n)``.
-
-    Parameters
-    ----------
-    variances : sequence of float
-        Values of ``c``, the weight variance times the fan-in ``n`` (1 = LeCun, 2 = He).
-    depth, width : int
-        Hidden layers and units per layer (inputs have ``width`` features too).
-    n_samples : int
-        Standard normal input vectors.
-
-    Returns
-    -------
-    dict
-        ``c`` -> mean of ``a**2`` over samples and units, for layers 1..depth, shape (depth,).
-    """
-    X = np.random.default_rng(seed).standard_normal((n_samples, width))
-    out = {}
-    for c in variances:
-        if not c > 0:
-            raise ValueError(f"variances must be positive, got {c!r}")
-        net = MLP([width] * (depth + 2), "relu", init=math.sqrt(c / width), seed=seed)
-        _, post = net.hidden(X)
-        out[c] = np.array([np.mean(a * a) for a in post[:-1]])
-    return out
-
-
-# ---- gains -----
+# ---- normal inputs -----
 def normal_moments(name: str, **params: float) -> tuple[float, float]:
     """``E[phi(z)]`` and ``E[phi(z)**2]`` for a standard normal ``z``, by numerical integration.
 
@@ -247,97 +76,6 @@ def normal_moments(name: str, **params: float) -> tuple[float, float]:
                    ((-np.inf, 0.0), (0.0, np.inf)))  # fmt: skip
 
     return moment(1), moment(2)
-
-
-def variance_gain(name: str) -> float:
-    """Gain ``g`` keeping the pre-activation variance at 1 from layer to layer.
-
-    With weights ``N(0, g**2 / n)`` the next pre-activation has variance ``g**2 E[phi(z)**2]``;
-    it stays 1 when ``g = 1 / sqrt(E[phi(z)**2])`` for ``z ~ N(0, 1)``.
-    """
-    return 1.0 / math.sqrt(normal_moments(name)[1])
-
-
-def _normal_grid(half_width: float = 12.0, n: int = 24_001) -> tuple[np.ndarray, np.ndarray]:
-    """Points and trapezoid weights for expectations over a standard normal variable."""
-    z = np.linspace(-half_width, half_width, n)
-    w = np.exp(-0.5 * z * z) / math.sqrt(2.0 * math.pi) * (z[1] - z[0])
-    w[[0, -1]] *= 0.5
-    return z, w
-
-
-def gain_propagation(name: str, gains: Sequence[float], depth: int = GAIN_DEPTH) -> np.ndarray:
-    """Pre-activation variance, layer by layer, of a wide net with weights ``N(0, g**2 / n)``.
-
-    For wide layers the pre-activations are nearly Gaussian, and their variance ``q`` follows
-    the map ``q -> g**2 E[phi(sqrt(q) z)**2]`` with ``z ~ N(0, 1)``, started at ``q = 1``; the
-    expectation is computed on a fine grid.
-
-    Returns
-    -------
-    ndarray of shape (len(gains), depth + 1)
-        ``q`` at the input (1) and after each of ``depth`` layers (squared pre-activation units).
-    """
-    act = activations.get(name)
-    z, w = _normal_grid()
-    g2 = np.asarray(gains, dtype=np.float64)[:, None] ** 2
-    q = np.ones((len(g2), depth + 1))
-    for layer in range(depth):
-        q[:, layer + 1] = (g2 * act(np.sqrt(q[:, layer : layer + 1]) * z) ** 2) @ w
-    return q
-
-
-# ---- SELU self-normalisation -----
-def self_normalisation(
-    names: Sequence[str] = SELU_COMPARE,
-    depth: int = SELU_DEPTH,
-    width: int = SELU_WIDTH,
-    n_samples: int = SELU_SAMPLES,
-    seed: int = 0,
-) -> dict[str, dict[str, np.ndarray]]:
-    """Mean and variance of each layer's outputs with LeCun-normal weights, N(0, 1/n).
-
-    Inputs are standard normal (mean 0, variance 1).
-
-    Returns
-    -------
-    dict
-        name -> ``{"mean": (depth,), "var": (depth,)}`` over samples and units of each layer.
-    """
-    names = _check_names(names, activations.names(), "activation")
-    X = np.random.default_rng(seed).standard_normal((n_samples, width))
-    out = {}
-    for name in names:
-        net = MLP([width] * (depth + 2), name, init="lecun", seed=seed)
-        _, post = net.hidden(X)
-        out[name] = {
-            "mean": np.array([a.mean() for a in post[:-1]]),
-            "var": np.array([a.var() for a in post[:-1]]),
-        }
-    return out
-
-
-# ---- GELU approximations -----
-def gelu_approximations(lo: float = -10.0, hi: float = 10.0, n: int = 2_000_001) -> dict:
-    """Largest errors of two cheap approximations of GELU on ``[lo, hi]``.
-
-    Returns
-    -------
-    dict
-        ``"tanh_max"``, ``"tanh_at"``: largest ``|gelu - gelu_tanh|`` and its ``x``;
-        ``"sigmoid_max"``, ``"sigmoid_at"``: the same for ``x * sigmoid(1.702 x)``.
-    """
-    x = np.linspace(lo, hi, n)
-    exact = activations.get("gelu")(x)
-    err_tanh = np.abs(exact - activations.get("gelu_tanh")(x))
-    err_sig = np.abs(exact - x * activations.get("sigmoid")(1.702 * x))
-    i, j = int(np.argmax(err_tanh)), int(np.argmax(err_sig))
-    return {
-        "tanh_max": float(err_tanh[i]),
-        "tanh_at": float(x[i]),
-        "sigmoid_max": float(err_sig[j]),
-        "sigmoid_at": float(x[j]),
-    }
 
 
 # ---- born dead: narrow deep ReLU nets -----
@@ -379,38 +117,248 @@ def dead_at_init(
     return out
 
 
-# ---- cost -----
-def activation_cost(
-    names: Sequence[str] = COST_ACTIVATIONS,
-    n_elements: int = COST_ELEMENTS,
-    repeats: int = COST_REPEATS,
-    seed: int = 0,
-) -> dict[str, tuple[float, float]]:
-    """Time per element of each activation's value and derivative, relative to ReLU.
+# ---- statistics -----
+def interval(values) -> dict[str, float]:
+    """Mean, standard deviation (ddof = 1) and 95 % t-interval of values over seeds.
 
-    Each function runs ``repeats`` times on ``n_elements`` float32 standard normal numbers; the
-    fastest run counts. The numbers depend on the machine, numpy build and load.
+    ``nan`` values (diverged runs) make the whole summary ``nan``.
+    """
+    x = np.asarray(values, dtype=np.float64)
+    n = x.size
+    if n < 2:
+        raise ValueError("an interval needs at least 2 values")
+    mean, std = float(x.mean()), float(x.std(ddof=1))
+    half = float(stats.t.ppf(0.5 + CONFIDENCE / 2, n - 1)) * std / math.sqrt(n)
+    return {"mean": mean, "std": std, "lo": mean - half, "hi": mean + half, "half": half, "n": n}
+
+
+def verdict(a, b) -> str:
+    """``"a"`` or ``"b"`` if that one's 95 % interval lies wholly above the other's, else
+    ``"tie"`` (overlapping intervals). ``a`` and ``b`` are values over seeds."""
+    ia, ib = interval(a), interval(b)
+    if ia["lo"] > ib["hi"]:
+        return "a"
+    if ib["lo"] > ia["hi"]:
+        return "b"
+    return "tie"
+
+
+# ---- learning-rate tuning over the results store -----
+def _best(mean: np.ndarray) -> np.ndarray:
+    """Per contender (column), the grid index of the best mean validation accuracy.
+
+    When several rates tie for the best, an interior one is preferred, so that a plateau
+    reaching the grid's edge does not extend the grid for ever.
+    """
+    top = mean == mean.max(axis=0)
+    interior = top.copy()
+    interior[[0, -1]] = False
+    return np.where(interior.any(axis=0), np.argmax(interior, axis=0), np.argmax(top, axis=0))
+
+
+def _grid(fn: Callable, settings: dict, seeds: Sequence[int], lookup) -> tuple[list, dict, bool]:
+    """The grid of ``fn`` for ``settings``, extended at its edges, and the runs on it.
+
+    Returns ``(ks, runs, complete)``: grid indices, ``runs[k][seed]`` (or a shorter dict when
+    ``lookup`` found entries missing) and whether every run of the final grid was found.
+    """
+    lo, hi = ct.GRID_START
+    runs: dict[int, dict[int, dict]] = {}
+    while True:
+        for k in range(lo, hi + 1):
+            if k not in runs:
+                runs[k] = {}
+                for seed in seeds:
+                    found = lookup(fn, **settings, lr=ct.learning_rate(k), seed=seed)
+                    if found is not None:
+                        runs[k][seed] = found
+        ks = list(range(lo, hi + 1))
+        if any(len(runs[k]) < len(seeds) for k in ks):
+            return ks, runs, False
+        val = np.array([[runs[k][s]["val_acc"] for s in seeds] for k in ks])  # (K, S, C)
+        mean = np.where(np.isnan(val), -np.inf, val).mean(axis=1)  # diverged = worst
+        usable = np.isfinite(mean).any(axis=0)  # contenders that ever trained
+        best = _best(mean)[usable]
+        grow_lo = lo > ct.GRID_LIMITS[0] and np.any(best == 0)
+        grow_hi = hi < ct.GRID_LIMITS[1] and np.any(best == len(ks) - 1)
+        if not (grow_lo or grow_hi):
+            return ks, runs, True
+        lo, hi = lo - grow_lo, hi + grow_hi
+
+
+def tuned(fn: Callable, seeds: Sequence[int] = SEEDS, lookup=None, **settings) -> dict:
+    """Each contender of ``fn`` at its best learning rate on the validation split.
+
+    Parameters
+    ----------
+    fn : callable
+        A run function of this module: ``fn(**settings, lr=..., seed=...)`` returns arrays whose
+        first axis is the contender, among them ``"val_acc"``.
+    seeds : sequence of int
+    lookup : callable, optional
+        How a run is obtained; default :func:`bendlines.results.get` (read, or compute and
+        store).
 
     Returns
     -------
     dict
-        name -> (value time / ReLU value time, derivative time / ReLU derivative time),
-        ReLU included (1, 1).
+        ``"lr"`` (C,) chosen rate per contender; ``"grid"`` the rates tried; ``"val_mean"``
+        (n_rates, C) mean validation accuracy (``-inf`` if a seed diverged);
+        ``"diverged_by_rate"`` (n_rates, C) fraction of seeds whose run diverged; ``"edge"``
+        (C,) True if a contender's best rate is still at an edge (only at ``GRID_LIMITS``);
+        and every array of the runs at each contender's rate with shape (C, n_seeds, ...).
     """
-    names = _check_names(names, activations.names(), "activation")
-    x = np.random.default_rng(seed).standard_normal(n_elements).astype(np.float32)
+    lookup = results.get if lookup is None else lookup
+    ks, runs, complete = _grid(fn, settings, seeds, lookup)
+    if not complete:
+        raise RuntimeError(f"runs of {fn.__name__} {settings} are missing")
+    val = np.array([[runs[k][s]["val_acc"] for s in seeds] for k in ks])
+    mean = np.where(np.isnan(val), -np.inf, val).mean(axis=1)
+    best = _best(mean)
+    out = {
+        "lr": np.array([ct.learning_rate(ks[b]) for b in best]),
+        "grid": np.array([ct.learning_rate(k) for k in ks]),
+        "val_mean": mean,
+        "diverged_by_rate": np.isnan(val).mean(axis=1),
+        "edge": (best == 0) | (best == len(ks) - 1),
+    }
+    for key in runs[ks[0]][seeds[0]]:
+        out[key] = np.stack(
+            [np.stack([runs[ks[b]][s][key][c] for s in seeds]) for c, b in enumerate(best)]
+        )
+    return out
 
-    def best(f) -> float:
-        times = []
-        for _ in range(repeats):
-            start = time.perf_counter()
-            f(x)
-            times.append(time.perf_counter() - start)
-        return min(times)
 
-    raw = {}
-    for name in ["relu", *[n for n in names if n != "relu"]]:
-        act = activations.get(name)
-        raw[name] = (best(act), best(act.grad))
-    base = raw["relu"]
-    return {name: (raw[name][0] / base[0], raw[name][1] / base[1]) for name in names}
+def _grid_tasks(fn: Callable, seeds: Sequence[int] = SEEDS, **settings) -> list:
+    ks, _, _ = _grid(fn, settings, seeds, results.peek)
+    return [
+        (fn, {**settings, "lr": ct.learning_rate(k), "seed": seed}) for k in ks for seed in seeds
+    ]
+
+
+def at_rate(fn: Callable, lr: float, seeds: Sequence[int] = SEEDS, lookup=None,
+            **settings) -> dict[str, np.ndarray]:  # fmt: skip
+    """The runs of ``fn`` at one learning rate (no tuning): arrays of shape (C, n_seeds, ...)."""
+    lookup = results.get if lookup is None else lookup
+    runs = [lookup(fn, **settings, lr=lr, seed=seed) for seed in seeds]
+    return {key: np.stack([r[key] for r in runs], axis=1) for key in runs[0]}
+
+
+def head_to_head(depth: int, steps: int, lookup=None) -> dict:
+    """:func:`tuned` runs of :func:`~choosing_training.h2h_run`, activations in
+    ``H2H_ACTIVATIONS`` order."""
+    return tuned(ct.h2h_run, lookup=lookup, depth=depth, steps=steps)
+
+
+def dying(setting: str, lookup=None) -> dict[str, np.ndarray]:
+    """:func:`~choosing_training.dying_run` over ``DYING_SEEDS``, seeds on axis 1."""
+    lookup = results.get if lookup is None else lookup
+    runs = [lookup(ct.dying_run, setting=setting, seed=s) for s in ct.DYING_SEEDS]
+    return {key: np.stack([r[key] for r in runs], axis=1) for key in runs[0]}
+
+
+def bad_candidates(lookup=None) -> dict:
+    """:func:`tuned` runs of the candidate activations (``BAD_CANDIDATES``) on the spiral."""
+    return tuned(ct.bad_run, lookup=lookup, depth=ct.BAD_DEPTH, steps=ct.BAD_STEPS)
+
+
+def square_by_depth(lookup=None) -> dict[int, dict]:
+    """depth -> :func:`tuned` runs of square (row 0) and ReLU (row 1) on the spiral."""
+    names = ["square", "relu"]
+    return {
+        d: tuned(ct.bad_run, lookup=lookup, depth=d, steps=ct.BAD_STEPS, names=names)
+        for d in ct.SQUARE_DEPTHS
+    }
+
+
+def input_scale(steps: int, lookup=None) -> dict:
+    """:func:`tuned` runs of tanh and ReLU spiral nets under each initialisation; contenders
+    in the order ``(name, init) for name in SCALE_NAMES for init in SCALE_INITS``."""
+    return tuned(ct.scale_run, lookup=lookup, steps=steps)
+
+
+def gated_comparison(lookup=None) -> dict:
+    """:func:`tuned` runs of the plain and gated MNIST-1D nets of ``GATED_MODELS``."""
+    return tuned(ct.gated_run, lookup=lookup, steps=ct.GATED_STEPS)
+
+
+# ---- what `make experiments` computes -----
+def results_tasks() -> list:
+    """Every run the chapter reads from the results store (cheap experiments first)."""
+    out = [(ct.dying_run, {"setting": s, "seed": seed})
+           for s in ct.DYING_SETTINGS for seed in ct.DYING_SEEDS]  # fmt: skip
+    for steps in ct.SCALE_BUDGETS:
+        out += _grid_tasks(ct.scale_run, steps=steps)
+    out += _grid_tasks(ct.gated_run, steps=ct.GATED_STEPS)
+    out += _grid_tasks(ct.bad_run, depth=ct.BAD_DEPTH, steps=ct.BAD_STEPS)
+    for depth in ct.SQUARE_DEPTHS:
+        out += _grid_tasks(ct.bad_run, depth=depth, steps=ct.BAD_STEPS, names=["square", "relu"])
+    for depth, budgets in H2H_BUDGETS.items():
+        for steps in budgets:
+            out += _grid_tasks(ct.h2h_run, depth=depth, steps=steps)
+    return out
+
+
+def results_spot_checks() -> list:
+    """A few cheap entries that ``make test`` recomputes and compares with the store."""
+    return [
+        (ct.dying_run, {"setting": "negative bias, SGD", "seed": 0}),
+        (
+            ct.scale_run,
+            {"steps": ct.SCALE_BUDGETS[0], "lr": ct.learning_rate(ct.GRID_START[1]), "seed": 1},
+        ),
+        (ct.h2h_run, {"depth": 2, "steps": H2H_BUDGETS[2][0], "lr": 1e-3, "seed": 0}),
+    ]
+
+
+# ---- square nets are polynomials -----
+def square_growth(depths: Sequence[int] = ct.SQUARE_DEPTHS, width: int = ct.BAD_WIDTH,
+                  seed: int = 0) -> dict[str, np.ndarray]:  # fmt: skip
+    """How the output of square nets (He weights, zero biases) grows with depth at the start.
+
+    Such a net is homogeneous of degree ``2**L``: doubling every input multiplies every
+    output by ``2**(2**L)``.
+
+    Returns
+    -------
+    dict
+        ``"depth"``; ``"ratio"``: median of ``|f(2x)| / |f(x)|`` over the spiral's training
+        inputs; ``"largest"``: the largest ``|f(x)|`` on them (float64 throughout).
+    """
+    (X, _), _ = data.load("spiral")
+    ratio, largest = [], []
+    for depth in depths:
+        net = MLP([2, *[width] * depth, 2], "square", init="he", seed=seed)
+        out, out2 = np.abs(net.forward(X)), np.abs(net.forward(2 * X))
+        ratio.append(float(np.median(out2 / out)))
+        largest.append(float(out.max()))
+    return {"depth": np.asarray(depths), "ratio": np.array(ratio), "largest": np.array(largest)}
+
+
+# ---- output layers -----
+def softmax(logits) -> np.ndarray:
+    """Softmax of each row: ``exp(z_k) / sum_j exp(z_j)``, computed with the max subtracted
+    (which leaves the result unchanged) so that large logits cannot overflow."""
+    z = np.asarray(logits, dtype=np.float64)
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+# ---- GELU as an expected gate -----
+def gelu_gate(z, n_draws: int = 200_000, seed: int = 0) -> dict[str, np.ndarray]:
+    """GELU as the average of a random 0/1 gate: ``z * m`` with ``m = 1`` with probability
+    ``Phi(z)`` (the standard normal distribution function), else 0.
+
+    Returns
+    -------
+    dict
+        ``"z"``; ``"mean"``: the average of ``z * m`` over ``n_draws`` random gates per ``z``;
+        ``"se"``: its standard error; ``"gelu"``: the registry's GELU.
+    """
+    z = np.asarray(z, dtype=np.float64)
+    rng = np.random.default_rng(seed)
+    p = 0.5 * (1.0 + np.vectorize(math.erf)(z / math.sqrt(2.0)))
+    opened = rng.binomial(n_draws, p)  # how many of the draws opened the gate
+    mean = z * opened / n_draws
+    se = np.abs(z) * np.sqrt(p * (1 - p) / n_draws)
+    return {"z": z, "mean": mean, "se": se, "gelu": activations.get("gelu")(z)}

@@ -1,101 +1,124 @@
-"""Training experiments of the chapter "Choosing an activation function".
+"""Training runs of the chapter "Choosing an activation function": the heavy part.
 
-How far each layer of a deep net moves in training (vanishing gradients), dead units under a
-negative bias or a large learning rate (dying ReLU), what happens when a poor nonlinear function
-is the activation (square, sqrt, log, signed_sqrt, step), and a head-to-head comparison of the
-everyday activations on MNIST-1D and a spiral, shallow and deep, over several seeds.
+Each *run* function trains the contenders of one experiment at one learning rate and one
+seed (seed s draws every net's initial weights and orders the mini-batches) and returns
+arrays whose first axis is the contender. The runs are entries of the results store
+(:mod:`bendlines.results`), keyed by this module's code and the bendlines modules it uses;
+the tuning over learning rates and seeds, the statistics and the list of entries live in
+:mod:`bendlines.experiments.choosing`, so editing them does not invalidate stored runs.
 
-Every experiment trains all its networks with :func:`bendlines.training.train_many` (one call
-per architecture). The chapter's settings are module-level constants; the chapter and
-``tests/test_choosing.py`` use the same functions with them.
+The protocol: learning rates tuned per contender on a validation split carved from the
+training set (:func:`split`), never on the test set; every seed its own initialisation and
+batch order.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
+from functools import cache
 
 import numpy as np
 
-from bendlines import activations, data
+from bendlines import data, gated
 from bendlines.mlp import MLP
 from bendlines.training import History, train_many
 
 __all__ = [
-    "BAD_ACTIVATIONS",
+    "BAD_CANDIDATES",
     "DYING_ACTIVATIONS",
     "DYING_SETTINGS",
+    "GATED_MODELS",
     "H2H_ACTIVATIONS",
+    "H2H_BUDGETS",
     "H2H_DEPTHS",
-    "H2H_SEEDS",
-    "H2H_TASKS",
-    "SQUARE_DEPTHS",
-    "WEIGHT_CHANGE_ACTIVATIONS",
-    "bad_activation_runs",
-    "dying_relu_runs",
-    "h2h_summary",
-    "head_to_head",
+    "SCALE_INITS",
+    "SEEDS",
+    "bad_run",
+    "dead_units",
+    "dying_run",
+    "gated_run",
+    "h2h_run",
     "init_for",
-    "relu_faster_than",
+    "learning_rate",
+    "scale_run",
     "singular_gradient",
     "smoothed_steps_to",
-    "square_depth_runs",
-    "weight_change_runs",
+    "split",
 ]
 
-# ---- settings of the chapter -----
-WEIGHT_CHANGE_ACTIVATIONS = ("sigmoid", "tanh", "relu")
-WEIGHT_CHANGE_DEPTH = 10
-WEIGHT_CHANGE_WIDTH = 64
-WEIGHT_CHANGE_STEPS = 300
-WEIGHT_CHANGE_LR = 0.1  # plain SGD: Adam would rescale the tiny gradients of the first layers
+# ---- the protocol -----
+#: Seeds: seed s initialises every net of a run and orders its mini-batches.
+SEEDS = (0, 1, 2, 3, 4)
+#: Learning rates are 1, 3, 10, 30, ... x 1e-4: grid index k gives ``learning_rate(k)``.
+GRID_START = (-7, -4)  # 3e-4 .. 1e-2
+GRID_LIMITS = (-11, -1)  # 3e-6 .. 3e-1: never extended beyond
+#: Fraction of the training set held out for choosing the learning rate.
+VAL_FRACTION = 0.25
 
+# ---- head to head (MNIST-1D) -----
+H2H_ACTIVATIONS = ("relu", "leaky_relu", "elu", "selu", "gelu", "silu", "tanh", "sigmoid")
+#: Hidden layers -> training budgets (steps): a short one and a long one.
+H2H_BUDGETS = {2: (2000, 8000), 8: (1000, 4000)}
+H2H_DEPTHS = tuple(H2H_BUDGETS)
+H2H_WIDTH = 32
+H2H_BATCH = 50
+#: Training losses (nats) for "steps to reach"; the chapter uses one of them.
+H2H_TARGETS = (1.5, 1.2, 1.0, 0.8)
+H2H_WINDOW = 50  # mini-batch losses averaged when testing a target
+
+# ---- dying ReLU (MNIST-1D, no tuning: a mechanism, not a ranking) -----
 DYING_ACTIVATIONS = ("relu", "leaky_relu", "elu")
-#: name -> (bias_init, optimizer, learning rate); both train on MNIST-1D.
-DYING_SETTINGS = {
-    "negative bias": (-1.0, "sgd", 0.05),
-    "large learning rate": (0.0, "adam", 0.05),
-}
-#: The chapter states that ReLU ends each dying setting with more dead units than this.
-DYING_THRESHOLD = 0.3
 DYING_DEPTH = 4
 DYING_WIDTH = 64
-DYING_STEPS = 300
-DYING_EVAL_EVERY = 25
+DYING_BATCH = 100
+DYING_STEPS = 2000
+DYING_SEEDS = (0, 1, 2, 3, 4)
+#: setting -> (bias_init, optimizer, learning rate), weights He-normal.
+DYING_SETTINGS = {
+    "negative bias, SGD": (-1.0, "sgd", 0.05),
+    "negative bias, Adam": (-1.0, "adam", 1e-3),
+    "large rate": (0.0, "adam", 0.05),
+    "zero bias, Adam": (0.0, "adam", 1e-3),
+}
 
-BAD_ACTIVATIONS = ("relu", "square", "sqrt", "log", "signed_sqrt", "step")
-BAD_WIDTH = 32
+# ---- tanh and the input scale (the spiral of the first chapter) -----
+SCALE_NAMES = ("tanh", "relu")
+SCALE_INITS = ("xavier", "he", 1.41)
+SCALE_DEPTH = 2
+SCALE_WIDTH = 32
+SCALE_BATCH = 50
+SCALE_BUDGETS = (300, 3000)
+
+# ---- why not any nonlinear function (the same spiral) -----
+BAD_CANDIDATES = ("relu", "tanh", "signed_sqrt", "square", "sqrt", "log", "step")
 BAD_DEPTH = 2
-BAD_STEPS = 400
-BAD_LR = 0.05  # plain SGD, so that the size of an update is the size of the gradient
-SQUARE_DEPTHS = (1, 2, 3, 4, 5)
+BAD_WIDTH = 32
+BAD_BATCH = 50
+BAD_STEPS = 4000
+SQUARE_DEPTHS = (1, 2, 3, 4)
 
-H2H_ACTIVATIONS = ("relu", "leaky_relu", "elu", "selu", "gelu", "silu", "sigmoid", "tanh")
-H2H_TASKS = ("mnist1d", "spiral")
-H2H_DEPTHS = (2, 8)
-H2H_SEEDS = (0, 1, 2)
-H2H_WIDTH = 32
-H2H_STEPS = 300
-H2H_BATCH = 50
-H2H_LR = {"mnist1d": 3e-3, "spiral": 1e-2}  # Adam
-#: Target training loss (nats) for "steps to target", per task.
-H2H_TARGET = {"mnist1d": 1.6, "spiral": 0.3}
-H2H_WINDOW = 20  # mini-batch losses averaged when testing the target
+# ---- gated units (MNIST-1D) -----
+#: contender -> (kind, activation or gate); gated layers are narrower to match parameters.
+GATED_MODELS = {
+    "ReLU": ("mlp", "relu"),
+    "GELU": ("mlp", "gelu"),
+    "GLU": ("gated", "sigmoid"),
+    "SwiGLU": ("gated", "silu"),
+}
+GATED_DEPTH = 2
+GATED_WIDTH = 32
+GATED_BATCH = 50
+GATED_STEPS = 4000
 
 
-def _load(task: str) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
-    """Training and test data of a task, in float32."""
-    if task == "mnist1d":
-        return data.load("mnist1d", dtype=np.float32)
-    if task == "spiral":
-        return data.load("spiral", dtype=np.float32, turns=1.5, noise=0.03)
-    if task == "moons":
-        return data.load("moons", dtype=np.float32)
-    raise ValueError(f"unknown task {task!r}; choose one of ('mnist1d', 'spiral', 'moons')")
+def learning_rate(k: int) -> float:
+    """Grid value ``k``: ``10**(k/2)`` rounded to 1 or 3 times a power of ten (k=-6: 1e-3)."""
+    return float(f"{1 if k % 2 == 0 else 3}e{k // 2}")
 
 
 def init_for(name: str) -> str:
-    """The usual initialisation for an activation: LeCun for SELU, Xavier for sigmoid and tanh,
-    He for the rectifier family."""
+    """The usual initialisation: LeCun for SELU, Xavier for sigmoid and tanh, He otherwise."""
     if name == "selu":
         return "lecun"
     if name in ("sigmoid", "tanh", "softsign"):
@@ -103,136 +126,175 @@ def init_for(name: str) -> str:
     return "he"
 
 
-def _nets(names, sizes, seeds=(0,), inits=None, bias_init=0.0) -> list[MLP]:
-    return [
-        MLP(sizes, activation=name, init=(inits or init_for)(name), seed=seed,
-            dtype=np.float32, bias_init=bias_init)
-        for name in names
-        for seed in seeds
-    ]  # fmt: skip
+# ---- data -----
+@cache
+def split(task: str) -> tuple[tuple, tuple, tuple]:
+    """``(train, validation, test)`` pairs ``(X, y)`` in float32.
 
-
-# ---- vanishing gradients in training -----
-def weight_change_runs(
-    names: Sequence[str] = WEIGHT_CHANGE_ACTIVATIONS,
-    depth: int = WEIGHT_CHANGE_DEPTH,
-    width: int = WEIGHT_CHANGE_WIDTH,
-    steps: int = WEIGHT_CHANGE_STEPS,
-    lr: float = WEIGHT_CHANGE_LR,
-    seed: int = 0,
-) -> dict[str, History]:
-    """Train deep nets on MNIST-1D with plain SGD and record how far each layer moved.
-
-    Returns
-    -------
-    dict
-        name -> History; ``history.weight_change[-1]`` has one entry per layer (``depth + 1``),
-        ``||W - W0|| / ||W0||`` (dimensionless).
+    The validation set is the last :data:`VAL_FRACTION` of a fixed permutation (seed 0) of the
+    data set's training split; the test split is untouched. ``"spiral"`` is the first
+    chapter's spiral (one turn, the loader's defaults).
     """
-    train, test = _load("mnist1d")
-    nets = _nets(names, [40, *[width] * depth, 10], seeds=(seed,))
-    hists = train_many(nets, train, test, optimizer="sgd", lr=lr, batch_size=100,
-                       steps=steps, seed=seed, eval_every=steps)  # fmt: skip
-    return dict(zip(names, hists, strict=True))
+    if task not in ("mnist1d", "spiral"):
+        raise ValueError(f"unknown task {task!r}; choose 'mnist1d' or 'spiral'")
+    (X, y), test = data.load(task, dtype=np.float32)
+    order = np.random.default_rng(0).permutation(len(X))
+    n_val = round(VAL_FRACTION * len(X))
+    fit, val = order[:-n_val], order[-n_val:]
+    return (X[fit], y[fit]), (X[val], y[val]), test
 
 
-# ---- dying ReLU -----
-def dying_relu_runs(
-    names: Sequence[str] = DYING_ACTIVATIONS,
-    settings: dict[str, tuple[float, str, float]] | None = None,
-    depth: int = DYING_DEPTH,
-    width: int = DYING_WIDTH,
-    steps: int = DYING_STEPS,
-    eval_every: int = DYING_EVAL_EVERY,
-    seed: int = 0,
-) -> dict[str, dict[str, History]]:
-    """Train ReLU, leaky ReLU and ELU nets on MNIST-1D in settings that kill ReLU units.
-
-    Parameters
-    ----------
-    settings : dict, optional
-        Setting name -> (bias_init, optimizer, learning rate); default :data:`DYING_SETTINGS`.
-
-    Returns
-    -------
-    dict
-        setting -> name -> History. ``dead_fraction`` (n_evals, depth) is the fraction of each
-        hidden layer's units whose derivative is zero on a whole mini-batch.
-    """
-    settings = DYING_SETTINGS if settings is None else settings
-    train, test = _load("mnist1d")
-    out = {}
-    for label, (bias, optimizer, lr) in settings.items():
-        nets = _nets(names, [40, *[width] * depth, 10], seeds=(seed,), bias_init=bias)
-        hists = train_many(nets, train, test, optimizer=optimizer, lr=lr, batch_size=100,
-                           steps=steps, seed=seed, eval_every=eval_every)  # fmt: skip
-        out[label] = dict(zip(names, hists, strict=True))
-    return out
+def _sizes(task: str, depth: int, width: int) -> list[int]:
+    train, _, _ = split(task)
+    return [train[0].shape[1], *[width] * depth, int(train[1].max()) + 1]
 
 
-# ---- poor activations -----
-def bad_activation_runs(
-    names: Sequence[str] = BAD_ACTIVATIONS,
-    width: int = BAD_WIDTH,
-    depth: int = BAD_DEPTH,
-    steps: int = BAD_STEPS,
-    lr: float = BAD_LR,
-    seed: int = 0,
-) -> dict[str, dict]:
-    """Train one net per activation on the two-moons task with plain SGD.
+def _final(hists: list[History], nets: list[MLP], test) -> dict[str, np.ndarray]:
+    """Validation and test accuracy (``nan`` for a net whose training diverged)."""
+    ok = np.array([not h.diverged for h in hists])
 
-    Returns
-    -------
-    dict
-        name -> ``{"history": History, "net": MLP, "init": list of W}``: the trained net (for a
-        net that diverged, its parameters at divergence) and copies of its initial weights.
-    """
-    train, test = _load("moons")
-    nets = _nets(names, [2, *[width] * depth, 2], seeds=(seed,), inits=lambda _: "he")
-    init = [[W.copy() for W, _ in net.params] for net in nets]
-    hists = train_many(nets, train, test, optimizer="sgd", lr=lr, batch_size=100,
-                       steps=steps, seed=seed, eval_every=20)  # fmt: skip
+    def last(h: History, key: str) -> float:
+        return float(getattr(h, key)[-1]) if not h.diverged else math.nan
+
+    with np.errstate(all="ignore"):
+        test_acc = [net.accuracy(*test) if not h.diverged else math.nan
+                    for net, h in zip(nets, hists, strict=True)]  # fmt: skip
     return {
-        name: {"history": h, "net": net, "init": w0}
-        for name, h, net, w0 in zip(names, hists, nets, init, strict=True)
+        "val_acc": np.array([last(h, "test_acc") for h in hists]),
+        "val_loss": np.array([last(h, "test_loss") for h in hists]),
+        "train_loss": np.array([last(h, "train_loss") for h in hists]),
+        "test_acc": np.array(test_acc),
+        "diverged": ~ok,
     }
 
 
-def square_depth_runs(
-    depths: Sequence[int] = SQUARE_DEPTHS,
-    width: int = BAD_WIDTH,
-    steps: int = BAD_STEPS,
-    lr: float = BAD_LR,
-    seed: int = 0,
-) -> dict[int, dict[str, History]]:
-    """Square against ReLU activations as the number of hidden layers grows (two moons, SGD).
+# ---- head to head -----
+def smoothed_steps_to(batch_loss: np.ndarray, target: float, window: int = H2H_WINDOW) -> float:
+    """First step at which the mean of the last ``window`` mini-batch losses is at most
+    ``target`` (nats); ``nan`` if it never is."""
+    losses = np.asarray(batch_loss, dtype=np.float64)
+    if len(losses) < window:
+        return float("nan")
+    mean = np.convolve(losses, np.ones(window) / window, mode="valid")
+    hits = np.flatnonzero(mean <= target)
+    return float(hits[0] + window) if hits.size else float("nan")
+
+
+def h2h_run(*, depth: int, steps: int, lr: float, seed: int,
+            names: Sequence[str] = H2H_ACTIVATIONS) -> dict[str, np.ndarray]:  # fmt: skip
+    """Train one MNIST-1D net per activation with Adam at rate ``lr``; seed ``seed`` draws the
+    initial weights (each activation's usual scheme) and orders the mini-batches.
 
     Returns
     -------
     dict
-        depth -> {"square": History, "relu": History}.
+        Per activation: ``val_acc``, ``val_loss``, ``train_loss``, ``test_acc``, ``diverged``,
+        and ``steps_to`` (C, len(H2H_TARGETS)), steps until the smoothed mini-batch loss
+        reached each target.
     """
-    train, test = _load("moons")
-    out = {}
-    for depth in depths:
-        names = ("square", "relu")
-        nets = _nets(names, [2, *[width] * depth, 2], seeds=(seed,), inits=lambda _: "he")
-        hists = train_many(nets, train, test, optimizer="sgd", lr=lr, batch_size=100,
-                           steps=steps, seed=seed, eval_every=20)  # fmt: skip
-        out[depth] = dict(zip(names, hists, strict=True))
+    train, val, test = split("mnist1d")
+    sizes = _sizes("mnist1d", depth, H2H_WIDTH)
+    nets = [MLP(sizes, name, init=init_for(name), seed=seed, dtype=np.float32) for name in names]
+    hists = train_many(nets, train, val, optimizer="adam", lr=lr, batch_size=H2H_BATCH,
+                       steps=steps, seed=seed, eval_every=steps)  # fmt: skip
+    out = _final(hists, nets, test)
+    out["steps_to"] = np.array(
+        [[smoothed_steps_to(h.batch_loss, t) for t in H2H_TARGETS] for h in hists]
+    )
     return out
+
+
+# ---- dying ReLU -----
+def dead_units(net: MLP, X: np.ndarray) -> list[np.ndarray]:
+    """Per hidden layer, which units are dead on ``X``: slope exactly 0 on every sample."""
+    pre, _ = net.hidden(X)
+    act = net.activation
+    return [np.all(act.grad(z) == 0, axis=0) for z in pre[:-1]]
+
+
+def dying_run(*, setting: str, seed: int) -> dict[str, np.ndarray]:
+    """Train ReLU, leaky ReLU and ELU nets on MNIST-1D in one :data:`DYING_SETTINGS` setting.
+
+    Dead units are counted on the whole training set, before and after training.
+
+    Returns
+    -------
+    dict
+        Per activation (first axis) and hidden layer (second axis): ``dead_start``,
+        ``dead_end`` (fractions), ``born_dead_stayed``, ``revived`` (dead at the start, alive
+        at the end), ``died`` (alive at the start, dead at the end), ``batch_dead_start`` (the
+        same count on the first mini-batch of 100, as the training loop records it); per
+        activation ``test_acc``.
+    """
+    bias, optimizer, lr = DYING_SETTINGS[setting]
+    (X, y), test = data.load("mnist1d", dtype=np.float32)
+    sizes = [X.shape[1], *[DYING_WIDTH] * DYING_DEPTH, 10]
+    nets = [MLP(sizes, name, init="he", seed=seed, dtype=np.float32, bias_init=bias)
+            for name in DYING_ACTIVATIONS]  # fmt: skip
+    start = [np.array(dead_units(net, X)) for net in nets]
+    hists = train_many(nets, (X, y), test, optimizer=optimizer, lr=lr, batch_size=DYING_BATCH,
+                       steps=DYING_STEPS, seed=seed, eval_every=DYING_STEPS)  # fmt: skip
+    end = [np.array(dead_units(net, X)) for net in nets]
+    s, e = np.array(start), np.array(end)  # (C, layers, width)
+    return {
+        "dead_start": s.mean(axis=-1),
+        "dead_end": e.mean(axis=-1),
+        "born_dead_stayed": (s & e).mean(axis=-1),
+        "revived": (s & ~e).mean(axis=-1),
+        "died": (~s & e).mean(axis=-1),
+        "batch_dead_start": np.array([h.dead_fraction[0] for h in hists]),
+        "test_acc": np.array([h.test_acc[-1] for h in hists]),
+    }
+
+
+# ---- tanh and the input scale -----
+def scale_run(*, steps: int, lr: float, seed: int) -> dict[str, np.ndarray]:
+    """Tanh and ReLU spiral nets with each initialisation of :data:`SCALE_INITS`.
+
+    Contenders are ``(name, init)`` in the order of ``itertools.product(SCALE_NAMES,
+    SCALE_INITS)``. Also returns ``pre_std``: the standard deviation of the first layer's
+    pre-activations at initialisation on the training inputs.
+    """
+    train, val, test = split("spiral")
+    sizes = _sizes("spiral", SCALE_DEPTH, SCALE_WIDTH)
+    nets = [MLP(sizes, name, init=init, seed=seed, dtype=np.float32)
+            for name in SCALE_NAMES for init in SCALE_INITS]  # fmt: skip
+    pre_std = [float(net.hidden(train[0])[0][0].std()) for net in nets]
+    hists = train_many(nets, train, val, optimizer="adam", lr=lr, batch_size=SCALE_BATCH,
+                       steps=steps, seed=seed, eval_every=steps)  # fmt: skip
+    return {**_final(hists, nets, test), "pre_std": np.array(pre_std)}
+
+
+# ---- why not any nonlinear function -----
+def bad_run(*, depth: int, steps: int, lr: float, seed: int,
+            names: Sequence[str] = BAD_CANDIDATES) -> dict[str, np.ndarray]:  # fmt: skip
+    """One spiral net per candidate activation (He weights, Adam at ``lr``).
+
+    Returns :func:`_final`'s arrays plus ``diverged_at`` (step, or -1) and ``hidden_change``:
+    the largest change of any hidden-layer weight during training.
+    """
+    train, val, test = split("spiral")
+    sizes = _sizes("spiral", depth, BAD_WIDTH)
+    nets = [MLP(sizes, name, init="he", seed=seed, dtype=np.float32) for name in names]
+    init = [[W.copy() for W, _ in net.params[:-1]] for net in nets]
+    hists = train_many(nets, train, val, optimizer="adam", lr=lr, batch_size=BAD_BATCH,
+                       steps=steps, seed=seed, eval_every=steps)  # fmt: skip
+    change = [
+        max(float(np.max(np.abs(W - W0))) for (W, _), W0 in zip(net.params[:-1], w0, strict=True))
+        for net, w0 in zip(nets, init, strict=True)
+    ]
+    return {
+        **_final(hists, nets, test),
+        "diverged_at": np.array([-1 if h.diverged_at is None else h.diverged_at for h in hists]),
+        "hidden_change": np.array(change),
+    }
 
 
 def singular_gradient(width: int = BAD_WIDTH, seed: int = 0) -> dict[str, bool]:
     """Whether the weight gradients are finite for an input whose pre-activations are exactly 0.
 
-    A net with zero biases maps the input at the origin to pre-activations of exactly 0, where
-    the signed square root has an infinite slope; ReLU and tanh are shown for comparison.
-
-    Returns
-    -------
-    dict
-        name -> True if every gradient entry is finite.
+    With zero biases the input at the origin gives pre-activations of exactly 0, where the
+    signed square root has an infinite slope; ReLU and tanh are shown for comparison.
     """
     X, y = np.zeros((1, 2)), np.zeros(1, dtype=np.int64)
     out = {}
@@ -244,91 +306,41 @@ def singular_gradient(width: int = BAD_WIDTH, seed: int = 0) -> dict[str, bool]:
     return out
 
 
-# ---- head to head -----
-def smoothed_steps_to(history: History, target: float, window: int = H2H_WINDOW) -> float:
-    """First step at which the mean of the last ``window`` mini-batch losses is at most
-    ``target`` (nats); ``nan`` if it never is."""
-    losses = history.batch_loss
-    if len(losses) < window:
-        return float("nan")
-    mean = np.convolve(losses, np.ones(window) / window, mode="valid")
-    hits = np.flatnonzero(mean <= target)
-    return float(hits[0] + window) if hits.size else float("nan")
+# ---- gated units -----
+def gated_run(*, steps: int, lr: float, seed: int) -> dict[str, np.ndarray]:
+    """Plain and gated MNIST-1D nets of :data:`GATED_MODELS`, same seed and mini-batches.
 
-
-def head_to_head(
-    names: Sequence[str] = H2H_ACTIVATIONS,
-    tasks: Sequence[str] = H2H_TASKS,
-    depths: Sequence[int] = H2H_DEPTHS,
-    seeds: Sequence[int] = H2H_SEEDS,
-    width: int = H2H_WIDTH,
-    steps: int = H2H_STEPS,
-) -> dict[tuple[str, int], dict[str, np.ndarray]]:
-    """Train every activation with every seed, per task and depth, with Adam.
-
-    One :func:`~bendlines.training.train_many` call per (task, depth) trains
-    ``len(names) * len(seeds)`` float32 nets of ``depth`` hidden layers of ``width`` units on
-    the same mini-batches.
-
-    Returns
-    -------
-    dict
-        (task, depth) -> arrays of shape ``(len(names), len(seeds))``: ``"test_acc"`` final test
-        accuracy, ``"train_loss"`` final training loss (nats), ``"steps_to"`` steps until the
-        smoothed mini-batch loss reaches :data:`H2H_TARGET` (``nan``: never), ``"dead"`` final
-        fraction of dead hidden units (all layers), ``"diverged"`` (bool).
+    Gated layers use ``gated.matched_width`` units so that every net has about as many
+    parameters as the plain one of width :data:`GATED_WIDTH`. Returns :func:`_final`'s
+    arrays plus ``n_params``.
     """
-    names = list(names)
-    bad = [n for n in names if n not in activations.names()]
-    if bad or not names or not seeds:
-        raise ValueError(f"unknown activations {bad}; choose from {activations.names()}")
-    out = {}
-    for task in tasks:
-        train, test = _load(task)
-        n_out = int(train[1].max()) + 1
-        for depth in depths:
-            sizes = [train[0].shape[1], *[width] * depth, n_out]
-            nets = _nets(names, sizes, seeds=seeds)
-            hists = train_many(nets, train, test, optimizer="adam", lr=H2H_LR[task],
-                               batch_size=H2H_BATCH, steps=steps, seed=0,
-                               eval_every=steps)  # fmt: skip
-            shape = (len(names), len(seeds))
-            out[task, depth] = {
-                "test_acc": np.array([h.test_acc[-1] for h in hists]).reshape(shape),
-                "train_loss": np.array([h.train_loss[-1] for h in hists]).reshape(shape),
-                "steps_to": np.array(
-                    [smoothed_steps_to(h, H2H_TARGET[task]) for h in hists]
-                ).reshape(shape),
-                "dead": np.array([h.dead_fraction[-1].mean() for h in hists]).reshape(shape),
-                "diverged": np.array([h.diverged for h in hists]).reshape(shape),
-            }
+    train, val, test = split("mnist1d")
+    rows, n_params = [], []
+    for kind, name in GATED_MODELS.values():
+        if kind == "mlp":
+            net = MLP(_sizes("mnist1d", GATED_DEPTH, GATED_WIDTH), name, init=init_for(name),
+                      seed=seed, dtype=np.float32)  # fmt: skip
+            (hist,) = train_many([net], train, val, optimizer="adam", lr=lr,
+                                 batch_size=GATED_BATCH, steps=steps, seed=seed,
+                                 eval_every=steps)  # fmt: skip
+            rows.append(_final([hist], [net], test))
+            n_params.append(net.n_params)
+        else:
+            plain = MLP(_sizes("mnist1d", GATED_DEPTH, GATED_WIDTH), "relu", dtype=np.float32)
+            width = gated.matched_width(40, GATED_WIDTH, GATED_DEPTH, 10)
+            net = gated.GatedMLP([40, *[width] * GATED_DEPTH, 10], gate=name, seed=seed)
+            fit = gated.train(net, train, val, lr=lr, batch_size=GATED_BATCH, steps=steps,
+                              seed=seed)  # fmt: skip
+            ok = math.isfinite(fit["val_loss"])
+            rows.append({
+                "val_acc": np.array([fit["val_acc"] if ok else np.nan]),
+                "val_loss": np.array([fit["val_loss"]]),
+                "train_loss": np.array([fit["train_loss"]]),
+                "test_acc": np.array([net.accuracy(*test) if ok else np.nan]),
+                "diverged": np.array([not ok]),
+            })  # fmt: skip
+            n_params.append(net.n_params)
+            assert abs(net.n_params - plain.n_params) < 0.05 * plain.n_params
+    out = {key: np.concatenate([r[key] for r in rows]) for key in rows[0]}
+    out["n_params"] = np.array(n_params)
     return out
-
-
-def _median_steps(steps: np.ndarray) -> np.ndarray:
-    """Median over seeds (last axis), a seed that never reached the target counting as inf."""
-    return np.median(np.where(np.isnan(steps), np.inf, steps), axis=-1)
-
-
-def h2h_summary(result: dict, task: str, depth: int) -> dict[str, dict[str, float]]:
-    """Per activation: mean and standard deviation of test accuracy over seeds, median steps to
-    the target loss (``inf`` if most seeds never got there), seeds that reached it, and the
-    mean final fraction of dead units."""
-    r = result[task, depth]
-    median = _median_steps(r["steps_to"])
-    return {
-        name: {
-            "acc_mean": float(r["test_acc"][i].mean()),
-            "acc_std": float(r["test_acc"][i].std()),
-            "steps": float(median[i]),
-            "reached": int(np.sum(~np.isnan(r["steps_to"][i]))),
-            "dead": float(r["dead"][i].mean()),
-        }
-        for i, name in enumerate(H2H_ACTIVATIONS)
-    }
-
-
-def relu_faster_than(result: dict, other: str, task: str, depth: int) -> bool:
-    """True if ReLU's median steps to the target loss is smaller than ``other``'s."""
-    summary = h2h_summary(result, task, depth)
-    return summary["relu"]["steps"] < summary[other]["steps"]
