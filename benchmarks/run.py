@@ -62,7 +62,14 @@ def book_rows() -> list[dict]:
         ]
         from jupyter_cache import get_cache
 
-        budgets = {"primer": 15.0, "nonlinearity": 20.0, "piecewise": 20.0, "choosing": 30.0, "deep": 45.0}
+        budgets = {
+            "primer": 15.0,
+            "nonlinearity": 25.0,
+            "piecewise": 25.0,
+            "universal": 25.0,
+            "choosing": 45.0,
+            "deep": 45.0,
+        }
         for record in get_cache(folder / ".jupyter_cache").list_cache_records():
             chapter = Path(record.uri).stem
             seconds = record.data.get("execution_seconds")
