@@ -362,9 +362,13 @@ def test_head_to_head_deep_nets_selu_and_silu_lead_at_both_budgets(h2h):
         assert "relu" not in _top(h2h[8, steps])
     acc = h2h[8, ch.H2H_BUDGETS[8][1]]["test_acc"]
     assert _top(h2h[8, ch.H2H_BUDGETS[8][1]]) == {"selu", "silu"}
+    # The leaders are ahead of ReLU and leaky ReLU. SiLU against GELU is too close to call
+    # (it flipped between "ahead" and "tie" when the registry's kernels changed at the level
+    # of rounding errors), so the chapter claims nothing about that pair, and neither do we.
     for leader in ("selu", "silu"):
-        for name in ("relu", "leaky_relu", "gelu"):
+        for name in ("relu", "leaky_relu"):
             assert ch.verdict(acc[H[leader]], acc[H[name]]) == "a", (leader, name)
+    assert ch.verdict(acc[H["selu"]], acc[H["gelu"]]) == "a"
     for a, b in (("relu", "leaky_relu"), ("relu", "gelu"), ("leaky_relu", "gelu")):
         assert ch.verdict(acc[H[a]], acc[H[b]]) == "tie", (a, b)
 

@@ -14,19 +14,25 @@ SEED = 20261129
 
 def _layers():
     """500 seeded random layers of 1 to 12 units in random boxes, a fifth of them degenerate:
-    parallel lines, three lines through one point, lines that miss the box."""
+    parallel lines, three lines through one point, lines that miss the box.
+
+    The package counts the regions of the lines exactly as their floating-point numbers
+    say, so a degenerate case is built from dyadic numbers (multiples of 1/64), whose sums
+    and products are exact: parallel lines really are parallel and three lines really
+    meet in one point, instead of missing it by a rounding error.
+    """
     rng = np.random.default_rng(SEED)
     out = []
     for i in range(N_LAYERS):
         n = int(rng.integers(1, 13))
-        W = rng.normal(size=(2, n))
-        b = rng.normal(size=n)
-        lo = rng.uniform(-3, 0, size=2)
-        size = rng.uniform(0.5, 4, size=2)
+        W = np.round(rng.normal(size=(2, n)) * 64) / 64
+        b = np.round(rng.normal(size=n) * 64) / 64
+        lo = np.round(rng.uniform(-3, 0, size=2) * 16) / 16
+        size = np.round(rng.uniform(0.5, 4, size=2) * 16) / 16
         bounds = (lo[0], lo[0] + size[0], lo[1], lo[1] + size[1])
         kind = i % 10
         if kind == 1 and n >= 2:  # a parallel pair (same direction, another offset)
-            W[:, 1] = 1.7 * W[:, 0]
+            W[:, 1] = 1.5 * W[:, 0]
         elif kind == 2 and n >= 3:  # three lines through the box centre
             centre = np.array([bounds[0] + bounds[1], bounds[2] + bounds[3]]) / 2
             b[:3] = -(centre @ W[:, :3])
