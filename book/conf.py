@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -23,6 +24,12 @@ project = "Bending Lines"
 author = "The Bending Lines authors"
 copyright = "2026, the Bending Lines authors"
 html_title = "Bending Lines"
+# The version is written once, in the package: pyproject.toml reads it from there, and a
+# test checks that CITATION.cff and CHANGELOG.md name the same one.
+version = release = re.search(
+    r'^__version__ = "([^"]+)"', (ROOT / "src" / "bendlines" / "__init__.py").read_text(), re.M
+).group(1)
+REPOSITORY = "https://github.com/bending-lines/bendlines"
 language = "en"
 
 extensions = [
@@ -74,17 +81,28 @@ html_last_updated_fmt = None
 html_copy_source = True
 html_show_sourcelink = True
 html_theme_options = {
-    "repository_url": "https://github.com/bending-lines/bendlines",
+    "repository_url": REPOSITORY,
+    "repository_branch": "main",
     "path_to_docs": "book",
-    "use_repository_button": False,
+    "use_repository_button": True,
+    "use_edit_page_button": True,
     "use_download_button": True,
     "use_source_button": False,
     "use_fullscreen_button": False,
     "home_page_in_toc": True,
     "show_toc_level": 2,
     "navigation_with_keys": False,
+    # The licences, named on every page (LICENSE and LICENSE-CONTENT.md in the repository).
+    "extra_footer": (
+        f'<p>Bending Lines {version}. Text and figures: <a rel="license" '
+        'href="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0</a>. Code: '
+        f'<a href="{REPOSITORY}/blob/main/LICENSE">MIT</a>. '
+        f'<a href="{REPOSITORY}/blob/main/CITATION.cff">How to cite</a>.</p>'
+    ),
 }
 html_context = {"default_mode": "auto"}
 sitemap_url_scheme = "{link}"
+# Not pages anyone should land on from a search engine.
+sitemap_excludes = ["404.html", "search.html", "genindex.html"]
 
 # Math is typeset by MathJax when the book is built (see _ext/bendlines_mathjax.py).

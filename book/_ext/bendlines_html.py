@@ -3,8 +3,8 @@
 1. Valid markup: docutils marks citations with the deprecated ``doc-biblioentry`` role inside
    a ``role="list"`` without list items (axe flags both), and the theme's search box carries a
    non-standard ``autocorrect`` attribute (the Nu HTML checker flags it); all three go.
-   Tables scroll sideways on phones (see _static/bendlines.css), so keyboard users must be
-   able to focus them: each table gets ``tabindex="0"``.
+   Tables scroll sideways on phones inside the theme's ``.pst-scrollable-table-container``,
+   and the theme's script gives a tab stop to exactly those that scroll: no table gets one here.
 2. Light loading: figures below the first one load lazily (their width and height are in
    the markup, so nothing shifts when they arrive). No render-blocking scripts: each script
    in the page head gets ``defer`` (which keeps their order), and the inline snippets that
@@ -13,11 +13,16 @@
    single bundle, so the first paint waits for one request instead of a chain of them; rules
    whose selectors name a class or id that no page and no script of the site ever uses are
    left out (most of Bootstrap's), which makes the browser's style work lighter.
-4. Sharing: OpenGraph tags (title, URL, description, site name) on every page, written
-   here rather than by an extension that imports matplotlib on every build.
+4. Sharing: OpenGraph tags (title, URL, description, site name, and an image: the page's
+   first figure, else the logo) on every page, written here rather than by an extension that
+   imports matplotlib on every build.
 5. Light icons: the theme draws about twenty icons with Font Awesome, loading its 1.5 MB
-   script and its 115 KB solid font. The script goes (the font alone draws the same icons)
-   and the font becomes a subset holding only the glyphs the stylesheet asks for (a few KB).
+   script and its 115 KB solid font (and the brands font for the repository button). The
+   script goes (the fonts alone draw the same icons) and each font becomes a subset holding
+   only the glyphs the stylesheet asks for (a few KB).
+6. A 404 page that works at any depth: GitHub Pages serves ``404.html`` for a miss anywhere
+   (``/bendlines/chapters/old/missing.html``), so its links and assets are made absolute,
+   rooted at the path of ``html_baseurl``.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ import os
 import posixpath
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from sphinx.application import Sphinx
 
@@ -39,7 +45,6 @@ _INVALID = re.compile(
     r'|(<div) role="list"(?= class="citation-list")'
     r'|(<input type="search"[^>]*?)\s+autocorrect="off"'
 )
-_TABLE = re.compile(r'<table class="table"(?! tabindex)')
 _BLOCKING_SCRIPT = re.compile(
     r'<script (?![^>]*\b(?:defer|async|type=)\b)([^>]*\bsrc="(?!https?:|//)[^"]+")'
 )
@@ -67,11 +72,11 @@ def _fix_markup(app: Sphinx, exception: Exception | None) -> None:
     for page in outdir.glob("**/*.html"):
         text = page.read_text(encoding="utf-8")
         fixed = _INVALID.sub(lambda m: m.group(1) or m.group(2) or m.group(3), text)
-        fixed = _TABLE.sub('<table class="table" tabindex="0"', fixed)
         fixed = _BLOCKING_SCRIPT.sub(r"<script defer \1", fixed)
         fixed = _DEPENDENT_INLINE.sub('<script type="module">', fixed)
         fixed = _FONTAWESOME.sub("", fixed)  # the icon font alone draws the icons (see 5.)
         fixed = _lazy_after_first(fixed)
+        fixed = _open_graph_image(fixed, page.relative_to(outdir).as_posix(), app)
         if fixed != text:
             page.write_text(fixed, encoding="utf-8")
         if page.relative_to(outdir).parts[0] != "_static":  # not the theme's template snippets
@@ -96,9 +101,9 @@ _FONTAWESOME = re.compile(
 )
 _ICON_VALUE = re.compile(r'--(?:fa|pst-icon-[\w-]+):\s*"((?:\\[0-9a-fA-F]{1,6}\s?|[^"\\])+)"')
 _CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})\s?")
-_SOLID_FACE = re.compile(
-    r'(@font-face\{[^}]*font-weight:900;[^}]*src:url\(")vendor/fontawesome/webfonts/'
-    r'fa-solid-900\.woff2("\))'
+_ICON_FACE = re.compile(
+    r'(@font-face\{[^}]*src:url\(")vendor/fontawesome/webfonts/'
+    r'(fa-(?:solid-900|regular-400|brands-400)\.woff2)("\))'
 )
 
 
@@ -112,32 +117,38 @@ def icon_codepoints(css: str) -> set[int]:
 
 
 def subset_icon_font(css: str, static: Path) -> str:
-    """Point the stylesheet's solid icon font at a subset holding only the icons it draws.
+    """Point the stylesheet's icon fonts at subsets holding only the icons it draws.
 
-    The theme's Font Awesome font is 115 KB; the pages use about twenty of its glyphs. The
-    subset is named by its content, so a changed set of icons gets a new file.
+    The theme's Font Awesome fonts are 115 KB (solid) and 100 KB (brands); the pages use
+    about twenty glyphs. Each subset is named by its content, so a changed set of icons gets
+    a new file. A font none of whose glyphs is drawn becomes a subset with none.
     """
-    source = static / "vendor" / "fontawesome" / "webfonts" / "fa-solid-900.woff2"
-    if not _SOLID_FACE.search(css) or not source.is_file():
-        return css
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
-    font = TTFont(source, recalcTimestamp=False)
-    options = subset.Options()
-    options.flavor = "woff2"
-    options.layout_features = []
-    options.name_IDs = ["*"]  # keep the font's copyright and licence records
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=sorted(icon_codepoints(css)))
-    subsetter.subset(font)
-    buffer = io.BytesIO()
-    font.save(buffer)
-    data = buffer.getvalue()
-    name = f"icons.{hashlib.sha256(data).hexdigest()[:10]}.woff2"
-    if not (static / name).is_file():
-        _write_whole(static / name, data)
-    return _SOLID_FACE.sub(rf"\g<1>{name}\g<2>", css)
+    wanted = sorted(icon_codepoints(css))
+
+    def replace(match: re.Match) -> str:
+        source = static / "vendor" / "fontawesome" / "webfonts" / match.group(2)
+        if not source.is_file():
+            return match.group(0)
+        font = TTFont(source, recalcTimestamp=False)
+        options = subset.Options()
+        options.flavor = "woff2"
+        options.layout_features = []
+        options.name_IDs = ["*"]  # keep the font's copyright and licence records
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=wanted)
+        subsetter.subset(font)
+        buffer = io.BytesIO()
+        font.save(buffer)
+        data = buffer.getvalue()
+        name = f"icons.{hashlib.sha256(data).hexdigest()[:10]}.woff2"
+        if not (static / name).is_file():
+            _write_whole(static / name, data)
+        return f"{match.group(1)}{name}{match.group(3)}"
+
+    return _ICON_FACE.sub(replace, css)
 
 
 # --- one stylesheet ------------------------------------------------------------------------------
@@ -163,8 +174,8 @@ def _inline_css(path: Path, static: Path) -> str:
     return _CSS_URL.sub(rebase, text)
 
 
-_BUNDLE_LINK = re.compile(
-    r'<link rel="stylesheet" href="((?:\.\./)*)_static/(bundle\.[0-9a-f]+\.css)" />'
+_BUNDLE_LINK = re.compile(  # relative, or absolute from the site root (the 404 page)
+    r'<link rel="stylesheet" href="((?:\.\./)*|/(?:[^"]*/)?)_static/(bundle\.[0-9a-f]+\.css)" />'
 )
 MANIFEST = "bundles.json"
 
@@ -327,7 +338,7 @@ def _bundle_stylesheets(app: Sphinx, exception: Exception | None) -> None:
                 continue
             new = bundle(known[old.group(2)])
             head = head.replace(
-                old.group(0), f'<link rel="stylesheet" href="{prefix}_static/{new}" />'
+                old.group(0), f'<link rel="stylesheet" href="{old.group(1)}_static/{new}" />'
             )
         page.write_text(head + sep + body, encoding="utf-8")
     manifest = {
@@ -366,6 +377,60 @@ def _open_graph(app: Sphinx, pagename: str, templatename, context, doctree) -> N
     )
 
 
+_FIRST_FIGURE = re.compile(
+    r'<figure\b.*?<img (?=[^>]*\bsrc="((?:\.\./)*_images/[^"]+)")(?=[^>]*\balt="([^"]*)")', re.S
+)
+
+
+def _open_graph_image(text: str, page: str, app: Sphinx) -> str:
+    """Add ``og:image`` (the page's first figure, else the logo) and its alt text."""
+    head, sep, body = text.partition("</head>")
+    if not sep or 'property="og:image"' in head or 'property="og:title"' not in head:
+        return text
+    base = app.config.html_baseurl.rstrip("/") + "/"
+    found = _FIRST_FIGURE.search(body.split("<main", 1)[-1])
+    if found:
+        src = posixpath.normpath(posixpath.join(posixpath.dirname(page), found.group(1)))
+        alt = html.unescape(found.group(2))
+    else:
+        src, alt = "_static/logo.svg", f"{app.config.project}: the book's logo"
+    kind = "image/svg+xml" if src.endswith(".svg") else "image/png"
+    tags = (
+        f'<meta property="og:image" content="{html.escape(base + src)}" />\n'
+        f'<meta property="og:image:type" content="{kind}" />\n'
+        f'<meta property="og:image:alt" content="{html.escape(alt)}" />\n'
+    )
+    return head + tags + sep + body
+
+
+_RELATIVE = re.compile(
+    r'(\s(?:href|src|action|data-content_root)=")(?![a-z][a-z0-9+.-]*:|/|#)([^"]*)"'
+)
+
+
+def root_absolute(text: str, root: str) -> str:
+    """Make a top-level page's relative links and asset URLs absolute from the site root
+    ``root`` (a path such as ``/bendlines/``), so the page works when served at any depth."""
+    root = root if root.endswith("/") else root + "/"
+
+    def absolute(match: re.Match) -> str:
+        target = posixpath.normpath(root + match.group(2)) if match.group(2) else root
+        if match.group(2).endswith("/") or match.group(2) in {"", "./"}:
+            target = target.rstrip("/") + "/"
+        return f'{match.group(1)}{target}"'
+
+    return _RELATIVE.sub(absolute, text)
+
+
+def _absolute_404(app: Sphinx, exception: Exception | None) -> None:
+    page = Path(app.outdir) / "404.html"
+    if exception is None and app.builder.format == "html" and page.is_file():
+        text = page.read_text(encoding="utf-8")
+        fixed = root_absolute(text, urlsplit(app.config.html_baseurl).path or "/")
+        if fixed != text:
+            page.write_text(fixed, encoding="utf-8")
+
+
 def _extensions_digest() -> str:
     """A digest of the book's own extensions: when one changes, every page is written anew
     (Sphinx rebuilds all pages when an ``html`` config value changes), so no page keeps the
@@ -382,4 +447,5 @@ def setup(app: Sphinx) -> dict[str, object]:
     app.connect("build-finished", _fix_markup)
     # After the theme, which rewrites pygments.css when the build finishes.
     app.connect("build-finished", _bundle_stylesheets, priority=900)
+    app.connect("build-finished", _absolute_404, priority=950)  # after the bundle is linked
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
