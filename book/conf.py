@@ -42,6 +42,7 @@ extensions = [
     "bendlines_cache",
     "bendlines_html",
     "bendlines_notebooks",
+    "bendlines_api",
 ]
 
 exclude_patterns = ["_build", "**.ipynb_checkpoints", "README.md", "_ext"]
@@ -62,6 +63,29 @@ nb_merge_streams = True
 nb_render_markdown_format = "myst"
 nb_render_image_options = {}
 nb_mime_priority_overrides = [("html", "image/svg+xml", 5)]
+
+# --- API reference (book/api.md, _ext/bendlines_api.py) ---------------------------
+# Signatures show parameter names and defaults; the numpydoc docstrings say the types and
+# shapes. Napoleon renders those types as written (no cross-references to other projects,
+# so the build needs no intersphinx inventory and no network).
+autodoc_typehints = "none"
+autodoc_default_options = {
+    "ignore-module-all": True,  # every public name, not only those a module exports
+    "special-members": "__call__",
+    "exclude-members": "__init__",
+}
+# Docstring types are free text ("ndarray", "array of shape (n, 2)"), and other projects'
+# names are not linked (no intersphinx: the build is offline). Names of bendlines itself
+# must still resolve.
+nitpick_ignore_regex = [
+    (r"py:class", r"(?!bendlines\.).*"),
+    (r"py:(func|class|meth|data|obj|mod)", r"(numpy|matplotlib|scipy|mnist1d)(\..*)?"),
+]
+napoleon_google_docstring = False
+napoleon_numpy_docstring = True
+napoleon_use_param = False
+napoleon_use_rtype = False
+napoleon_use_ivar = True
 
 # --- citations ----------------------------------------------------------------
 bibtex_bibfiles = ["references.bib"]

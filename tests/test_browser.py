@@ -88,6 +88,15 @@ def _full_page_screenshot(page, path: Path) -> None:
     session.detach()
 
 
+#: Runs before the page's own scripts (injected by the browser, so the policy does not apply):
+#: collects every Content-Security-Policy violation the page reports.
+CSP_LISTENER = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => window.__cspViolations.push(
+  `${e.violatedDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`));
+"""
+
+
 @pytest.fixture(scope="module")
 def visits(browser, base_url):
     """Load each page once (phone-sized), record what happened, then run axe on it."""
@@ -109,6 +118,7 @@ def visits(browser, base_url):
             ),
         )
         page.on("request", lambda q, r=record: r["requested"].append(q.url))
+        page.add_init_script(CSP_LISTENER)
         page.goto(base_url + name, wait_until="networkidle")
         # Math and figures load lazily as they scroll into view: scroll through the page.
         height = page.evaluate("document.body.scrollHeight")
@@ -183,6 +193,7 @@ def visits(browser, base_url):
             "[...document.querySelectorAll('mjx-container')]"
             ".filter(m => m.checkVisibility()).length"
         )
+        record["csp"] = page.evaluate("window.__cspViolations")
         # Snapshot what the page itself did before axe runs: axe fetches stylesheets itself.
         record = {k: list(v) if isinstance(v, list) else v for k, v in record.items()}
         record["axe"] = Axe().run(page)
@@ -195,6 +206,26 @@ def visits(browser, base_url):
 def test_no_console_errors_or_failed_requests(visits, name):
     assert visits[name]["console"] == []
     assert visits[name]["failed"] == []
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_no_content_security_policy_violation(visits, name):
+    assert visits[name]["csp"] == []
+
+
+def test_the_policy_check_is_not_vacuous(browser, base_url):
+    """An inline script added to a page is blocked and reported."""
+    page = browser.new_page()
+    page.add_init_script(CSP_LISTENER)
+    page.goto(base_url + "index.html", wait_until="networkidle")
+    page.evaluate(
+        """() => { const s = document.createElement('script');
+                   s.textContent = 'window.__ran = true'; document.body.append(s); }"""
+    )
+    page.wait_for_timeout(200)
+    violations, ran = page.evaluate("[window.__cspViolations, window.__ran === true]")
+    page.close()
+    assert not ran and violations and "script-src" in violations[0]
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -290,8 +321,10 @@ def test_a_miss_at_any_depth_gets_the_styled_404_page_with_working_links(browser
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     failed = []
     page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
+    page.add_init_script(CSP_LISTENER)
     missing = base_url + "chapters/old/missing.html"
     response = page.goto(missing, wait_until="networkidle")
+    assert page.evaluate("window.__cspViolations") == []
     assert response.status == 404
     assert page.locator("h1").first.inner_text().startswith("Page not found")
     # styled: the bundle loaded and applies (the theme's sidebar is laid out beside the text)

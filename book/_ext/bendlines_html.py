@@ -1,8 +1,8 @@
 """Finishing touches on the built HTML: valid, accessible and light pages.
 
 1. Valid markup: docutils marks citations with the deprecated ``doc-biblioentry`` role inside
-   a ``role="list"`` without list items (axe flags both), and the theme's search box carries a
-   non-standard ``autocorrect`` attribute (the Nu HTML checker flags it); all three go.
+   a ``role="list"`` without list items (axe flags both); both go. (The search box's
+   ``autocorrect`` attribute stays: it is standard, and the current Nu checker knows it.)
    Tables scroll sideways on phones inside the theme's ``.pst-scrollable-table-container``,
    and the theme's script gives a tab stop to exactly those that scroll: no table gets one here.
 2. Light loading: figures below the first one load lazily (their width and height are in
@@ -20,6 +20,11 @@
    script and its 115 KB solid font (and the brands font for the repository button). The
    script goes (the fonts alone draw the same icons) and each font becomes a subset holding
    only the glyphs the stylesheet asks for (a few KB).
+7. A strict Content-Security-Policy on every page (a ``<meta>`` first in the head): scripts
+   only from the site itself, none inline, no ``eval``; styles only from the site's
+   stylesheets, none in ``style`` attributes. So the theme's inline snippets move to small
+   content-named files (``_static/inline.<digest>.js``), and MathJax's ``style`` attributes
+   become classes whose rules are written to ``_static/mathjax-align.css``.
 6. A 404 page that works at any depth: GitHub Pages serves ``404.html`` for a miss anywhere
    (``/bendlines/chapters/old/missing.html``), so its links and assets are made absolute,
    rooted at the path of ``html_baseurl``.
@@ -43,11 +48,13 @@ from sphinx.application import Sphinx
 _INVALID = re.compile(
     r'(<div class="citation"[^>]*?) role="doc-biblioentry"'
     r'|(<div) role="list"(?= class="citation-list")'
-    r'|(<input type="search"[^>]*?)\s+autocorrect="off"'
 )
-_BLOCKING_SCRIPT = re.compile(
-    r'<script (?![^>]*\b(?:defer|async|type=)\b)([^>]*\bsrc="(?!https?:|//)[^"]+")'
+_BLOCKING_SCRIPT = re.compile(  # not the theme's tiny colour-mode script: it must run first
+    r'<script (?![^>]*\b(?:(?:defer|async|data-cfasync)\b|type=))([^>]*\bsrc="(?!https?:|//)[^"]+")'
 )
+#: Sphinx wraps a field's bullet list in a paragraph (the API reference's "Returns" with
+#: several values): a list cannot sit in a <p>.
+_LIST_IN_PARAGRAPH = re.compile(r'<p>(<ul class="simple">(?:(?!</ul>).)*</ul>)\s*</p>', re.S)
 _DEPENDENT_INLINE = re.compile(r"<script>(?=[^<]*DOCUMENTATION_OPTIONS)")
 _FIGURE_IMAGE = re.compile(r'<img (?![^>]*\bloading=)(?=[^>]*\bsrc="(?:\.\./)*_images/)')
 
@@ -64,23 +71,118 @@ def _lazy_after_first(text: str) -> str:
     return _FIGURE_IMAGE.sub(mark, text)
 
 
+# --- Content-Security-Policy ---------------------------------------------------------------------
+#: The policy of every page. No 'unsafe-inline' anywhere: no page needs it (see 7. above).
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",  # the site's own files: no inline script, no eval
+        "style-src 'self'",  # the site's stylesheets: no <style>, no style="" attributes
+        "img-src 'self' data:",  # the theme's stylesheet draws a few controls as data: SVGs
+        "font-src 'self'",
+        "connect-src 'self'",  # the search page fetches its index from the site
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+    ]
+)
+_CSP_META = f'<meta http-equiv="Content-Security-Policy" content="{CSP}" />'
+_HEAD = re.compile(r"<head>\s*(<meta charset=\"utf-8\"\s*/?>)?")
+_INLINE_SCRIPT = re.compile(
+    r"<script\b(?![^>]*\bsrc=)(?![^>]*\btype=\"(?!module\"|text/javascript\")[^\"]*\")"
+    r"([^>]*)>(.+?)</script>",
+    re.S,
+)
+_MATH_STYLE = re.compile(
+    r'(<mjx-container class="MathJax" jax="SVG"[^>]*?) style="position: relative;"'
+    r'|(<svg) style="vertical-align: (-?[\d.]+)(?:ex)?;"'
+    r'|(<svg [^>]*class="mjx-glyphs"[^>]*?) style="display: none"'
+)
+ALIGN_STYLESHEET = "mathjax-align.css"
+INLINE = re.compile(r"_static/(inline\.[0-9a-f]{12}\.js)")
+
+
+def _align_class(value: str) -> str:
+    return "mjx-va-" + value.replace("-", "m").replace(".", "_")
+
+
+def _no_inline_styles(text: str) -> str:
+    """MathJax's ``style`` attributes become classes (rules: :func:`_align_rules`)."""
+
+    def swap(match: re.Match) -> str:
+        if match.group(1) or match.group(4):
+            return match.group(1) or match.group(4)
+        return f'{match.group(2)} class="{_align_class(match.group(3))}"'
+
+    return _MATH_STYLE.sub(swap, text)
+
+
+def _align_rules(classes: set[str]) -> str:
+    """The stylesheet behind the formula classes of :func:`_no_inline_styles`."""
+    rules = [
+        "/* Written by book/_ext/bendlines_html.py: MathJax's inline styles, as classes. */",
+        'mjx-container[jax="SVG"] { position: relative; }',
+        "svg.mjx-glyphs { display: none; }",
+    ]
+    for name in sorted(classes):
+        value = name.removeprefix("mjx-va-").replace("m", "-").replace("_", ".")
+        rules.append(f"svg.{name} {{ vertical-align: {value}{'ex' if value != '0' else ''}; }}")
+    return "\n".join(rules) + "\n"
+
+
+def _external_scripts(text: str, prefix: str, static: Path) -> str:
+    """Inline scripts move to content-named files in _static/, loaded the same way."""
+
+    def move(match: re.Match) -> str:
+        body = match.group(2)
+        name = f"inline.{hashlib.sha256(body.encode()).hexdigest()[:12]}.js"
+        if not (static / name).is_file():
+            _write_whole(static / name, body.encode("utf-8"))
+        return f'<script{match.group(1)} src="{prefix}_static/{name}"></script>'
+
+    return _INLINE_SCRIPT.sub(move, text)
+
+
+def _with_policy(text: str) -> str:
+    if _CSP_META in text:
+        return text
+    return _HEAD.sub(lambda m: f"<head>\n{m.group(1) or ''}\n{_CSP_META}", text, count=1)
+
+
 def _fix_markup(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
+    static = outdir / "_static"
     icon_script_named = False
+    align_classes: set[str] = set()
+    inline_scripts: set[str] = set()
     for page in outdir.glob("**/*.html"):
         text = page.read_text(encoding="utf-8")
-        fixed = _INVALID.sub(lambda m: m.group(1) or m.group(2) or m.group(3), text)
-        fixed = _BLOCKING_SCRIPT.sub(r"<script defer \1", fixed)
+        ours = page.relative_to(outdir).parts[0] != "_static"  # not the theme's snippets
+        prefix = "../" * page.relative_to(outdir).as_posix().count("/")
+        fixed = _INVALID.sub(lambda m: m.group(1) or m.group(2), text)
         fixed = _DEPENDENT_INLINE.sub('<script type="module">', fixed)
+        fixed = _LIST_IN_PARAGRAPH.sub(r"\1", fixed)
+        if ours:
+            fixed = _external_scripts(_no_inline_styles(fixed), prefix, static)
+        fixed = _BLOCKING_SCRIPT.sub(r"<script defer \1", fixed)
         fixed = _FONTAWESOME.sub("", fixed)  # the icon font alone draws the icons (see 5.)
         fixed = _lazy_after_first(fixed)
         fixed = _open_graph_image(fixed, page.relative_to(outdir).as_posix(), app)
+        if ours:
+            fixed = _with_policy(fixed)
+            icon_script_named = icon_script_named or "fontawesome.js" in fixed
+            align_classes.update(re.findall(r'class="(mjx-va-[\w]+)"', fixed))
+            inline_scripts.update(INLINE.findall(fixed))
         if fixed != text:
             page.write_text(fixed, encoding="utf-8")
-        if page.relative_to(outdir).parts[0] != "_static":  # not the theme's template snippets
-            icon_script_named = icon_script_named or "fontawesome.js" in fixed
+    rules = _align_rules(align_classes).encode("utf-8")
+    if _read(static / ALIGN_STYLESHEET).encode("utf-8") != rules:
+        _write_whole(static / ALIGN_STYLESHEET, rules)
+    for stale in static.glob("inline.*.js"):
+        if stale.name not in inline_scripts:
+            stale.unlink()
     if not icon_script_named:  # the 1.5 MB script and its 1.8 MB source map leave the site
         for unused in (outdir / "_static" / "scripts").glob("fontawesome.js*"):
             unused.unlink()
@@ -123,8 +225,12 @@ def subset_icon_font(css: str, static: Path) -> str:
     about twenty glyphs. Each subset is named by its content, so a changed set of icons gets
     a new file. A font none of whose glyphs is drawn becomes a subset with none.
     """
+    import logging
+
     from fontTools import subset
     from fontTools.ttLib import TTFont
+
+    logging.getLogger("fontTools").setLevel(logging.WARNING)  # not a line per glyph table
 
     wanted = sorted(icon_codepoints(css))
 
@@ -444,6 +550,7 @@ def _extensions_digest() -> str:
 def setup(app: Sphinx) -> dict[str, object]:
     app.add_config_value("bendlines_extensions_digest", _extensions_digest(), "html", str)
     app.connect("html-page-context", _open_graph)
+    app.add_css_file(ALIGN_STYLESHEET)  # written when the build finishes (see 7.)
     app.connect("build-finished", _fix_markup)
     # After the theme, which rewrites pygments.css when the build finishes.
     app.connect("build-finished", _bundle_stylesheets, priority=900)
