@@ -1,11 +1,15 @@
 # Bending Lines: `make book` builds the site, `make test` checks everything.
-# Needs only python3 and make: every Python package comes pinned from requirements.lock.
+# Needs only python3 and make: every Python package comes pinned, with hashes, from a lock file:
+# requirements.lock holds what building needs (`make book` installs only that),
+# requirements-test.lock what `make test` adds, requirements-uv.lock the installer (uv).
 
 PYTHON  ?= python3
 VENV    := .venv
 BIN     := $(VENV)/bin
 PY      := $(BIN)/python
 STAMP   := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+UV      := $(BIN)/uv pip install --python $(PY) --quiet --no-deps
 BOOK    := book
 HTML    := $(BOOK)/_build/html
 SPHINX_OPTS ?= -W --keep-going -n
@@ -15,23 +19,31 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export OMP_NUM_THREADS ?= 1
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: help install book test lint unit browser-deps workflows serve figures bench linkcheck lock clean distclean
+.PHONY: help install install-test book pdf test lint unit browser-deps validator workflows serve figures bench linkcheck lock clean distclean
 
 help:
 	@echo "make book     install (first run) and build the site into $(HTML)"
 	@echo "make test     lint, unit and figure tests, a full book build, workflow lint"
+	@echo "make pdf      the whole book as one PDF (book/_build/html/bending-lines.pdf)"
 	@echo "make serve    live preview at http://127.0.0.1:8000 (rebuilds on save)"
 	@echo "make figures  render every figure script into figures/_build/ (SVG and PNG)"
 	@echo "make bench    print the timing budgets"
-	@echo "make lock     re-resolve requirements.lock from pyproject.toml"
+	@echo "make lock     re-resolve the lock files from pyproject.toml"
 	@echo "make clean    remove build outputs and caches (distclean: the virtualenv too)"
 
 install: $(STAMP)
 
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): requirements.lock requirements-uv.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements.lock
-	$(PY) -m pip install --quiet --no-deps --no-build-isolation --editable .
+	test -x $(BIN)/uv || $(PY) -m pip install --quiet --require-hashes --no-deps -r requirements-uv.lock
+	$(UV) --require-hashes -r requirements.lock
+	$(UV) --no-build-isolation --editable .
+	touch $@
+
+install-test: $(TEST_STAMP)
+
+$(TEST_STAMP): $(STAMP) requirements-test.lock
+	$(UV) --require-hashes -r requirements-test.lock
 	touch $@
 
 book: $(STAMP)
@@ -40,15 +52,17 @@ book: $(STAMP)
 	@echo "The book is in $(HTML)/index.html"
 	@echo "View it with:  $(PY) -m http.server --directory $(HTML) 8000   then open http://127.0.0.1:8000"
 
-test: $(STAMP) lint unit book workflows browser-deps
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(PY) -m pytest -q tests/test_site.py tests/test_browser.py
+test: $(TEST_STAMP) lint unit book workflows browser-deps validator pdf
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(PY) -m pytest -q tests/test_site.py tests/test_downloads.py \
+		tests/test_pdf.py tests/test_browser.py
 
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	$(BIN)/ruff check src tests figures benchmarks book/conf.py book/_ext
 	$(BIN)/ruff format --check src tests figures benchmarks book/conf.py book/_ext
 
-unit: $(STAMP)
-	$(PY) -m pytest -q --ignore=tests/test_site.py --ignore=tests/test_browser.py
+unit: $(TEST_STAMP)
+	$(PY) -m pytest -q --ignore=tests/test_site.py --ignore=tests/test_downloads.py \
+		--ignore=tests/test_pdf.py --ignore=tests/test_browser.py
 
 # The site checks drive Debian's Chromium and run the Nu HTML checker on Java. Install them
 # when missing and we may (root with apt-get, as in CI); otherwise those tests skip and say how.
@@ -65,11 +79,23 @@ browser-deps:
 		fi; \
 	fi
 
-workflows: $(STAMP)
+# The whole book as one PDF, printed by headless Chromium from the built site (tests/book_pdf.py),
+# then offered in every page's download menu. Without Chromium it says so and skips (not in CI).
+pdf: $(TEST_STAMP) book browser-deps
+	@if command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ]; then \
+		$(PY) tests/book_pdf.py; \
+	elif [ -n "$$CI" ]; then echo "CI: Chromium is missing, cannot print the PDF"; exit 1; \
+	else echo "Chromium not found: no PDF (sudo apt-get install -y chromium)"; fi
+
+# The current Nu HTML checker (vnu-jar from npm, pinned with its integrity hash; tests/vnu.py).
+validator: $(STAMP)
+	$(PY) tests/vnu.py
+
+workflows: $(TEST_STAMP)
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 	$(BIN)/zizmor --offline --persona pedantic .github/workflows
 
-serve: $(STAMP)
+serve: $(TEST_STAMP)
 	$(BIN)/sphinx-autobuild $(BOOK) $(HTML) --host 127.0.0.1 --port 8000 \
 		--watch src --watch figures -n
 
@@ -84,12 +110,17 @@ figures: $(STAMP)
 linkcheck: $(STAMP)
 	$(BIN)/sphinx-build -b linkcheck -n $(BOOK) $(BOOK)/_build/linkcheck
 
-bench: $(STAMP)
+bench: $(TEST_STAMP)
 	$(PY) benchmarks/run.py
 
+LOCK_OPTS := --generate-hashes --python-version 3.11 --no-header --quiet
+
 lock: $(STAMP)
-	$(BIN)/uv pip compile pyproject.toml --extra book --extra test --extra dev \
-		--generate-hashes --python-version 3.11 --no-header --quiet -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra book $(LOCK_OPTS) -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra test --extra dev -c requirements.lock \
+		$(LOCK_OPTS) -o requirements-test.lock
+	echo "uv==$$($(BIN)/uv --version | cut -d' ' -f2)" | \
+		$(BIN)/uv pip compile - $(LOCK_OPTS) -o requirements-uv.lock
 
 clean:
 	rm -rf $(BOOK)/_build figures/_build .pytest_cache .ruff_cache
