@@ -77,6 +77,7 @@ autodoc_default_options = {
 # Docstring types are free text ("ndarray", "array of shape (n, 2)"), and other projects'
 # names are not linked (no intersphinx: the build is offline). Names of bendlines itself
 # must still resolve.
+html_domain_indices = False  # no separate module index: book/api.md lists every module
 nitpick_ignore_regex = [
     (r"py:class", r"(?!bendlines\.).*"),
     (r"py:(func|class|meth|data|obj|mod)", r"(numpy|matplotlib|scipy|mnist1d)(\..*)?"),

@@ -76,7 +76,7 @@ def build(site: Path = SITE, out: Path = PDF) -> Path:
             for sheet in PdfReader(io.BytesIO(data)).pages:
                 writer.add_page(sheet)
             title = page.title().split(" — ")[0].split(" | ")[0].strip() or name
-            writer.add_outline_item(title, start)
+            writer.add_outline_item(title=title, page_number=start)
         browser.close()
     writer.add_metadata({"/Title": "Bending Lines", "/Author": "The Bending Lines authors"})
     buffer = io.BytesIO()

@@ -31,6 +31,10 @@ RUN = CHAPTERS if os.environ.get("CI") else ["gallery"]
 #: MyST that plain Jupyter does not understand: roles, directives, targets, comments.
 MYST = re.compile(r"\{[a-zA-Z][\w:-]*\}`|^\s*(?:`{3,}|:{3,})\{|^\([\w:.-]+\)=\s*$|^%", re.M)
 
+#: Glued values that measure the machine, not the lesson (how long a chapter's runs took):
+#: they differ from run to run, so they are left out of the comparison.
+TIMINGS = re.compile(r"seconds|elapsed|timing|duration")
+
 pytestmark = pytest.mark.skipif(not ZIPS, reason="build the book first: make book")
 
 RUNNER = """\
@@ -111,6 +115,14 @@ def test_a_download_holds_what_the_notebook_needs_and_no_myst(chapter):
             assert f"{chapter}/{module}.py" in names  # every figure script it imports
     markdown = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
     assert MYST.findall(markdown) == []
+    printed = [
+        "".join(value) if isinstance(value, list) else value
+        for cell in notebook.cells
+        for output in cell.get("outputs", [])
+        for mime, value in output.get("data", {}).items()
+        if mime.endswith("text/markdown")
+    ]
+    assert MYST.findall("\n".join(printed)) == []  # what the code prints is plain too
     assert "../figures/" not in markdown and ".md)" not in markdown
     source = (ROOT / "book" / f"{chapter}.md").read_text(encoding="utf-8")
     if "{numref}" in source:
@@ -154,6 +166,9 @@ def test_a_download_runs_in_a_fresh_python_and_shows_the_same_numbers(
     errors = [o for c in ran.cells for o in c.get("outputs", []) if o.output_type == "error"]
     assert errors == []
     expected, got = glued(shipped), glued(ran)
-    assert expected and got == expected
+    assert expected and got.keys() == expected.keys()
+    compared = [name for name in expected if not TIMINGS.search(name)]
+    assert len(compared) >= 0.9 * len(expected)
+    assert {n: got[n] for n in compared} == {n: expected[n] for n in compared}
     # the fresh Python used the package from the download, not this checkout
     assert str(ROOT) not in json.dumps([c.get("outputs", []) for c in ran.cells])

@@ -24,7 +24,8 @@
    only from the site itself, none inline, no ``eval``; styles only from the site's
    stylesheets, none in ``style`` attributes. So the theme's inline snippets move to small
    content-named files (``_static/inline.<digest>.js``), and MathJax's ``style`` attributes
-   become classes whose rules are written to ``_static/mathjax-align.css``.
+   (and any other ``style`` attribute, such as those of Sphinx's index page) become classes
+   whose rules are written to ``_static/inline-styles.css``.
 6. A 404 page that works at any depth: GitHub Pages serves ``404.html`` for a miss anywhere
    (``/bendlines/chapters/old/missing.html``), so its links and assets are made absolute,
    rooted at the path of ``html_baseurl``.
@@ -98,7 +99,10 @@ _MATH_STYLE = re.compile(
     r'|(<svg) style="vertical-align: (-?[\d.]+)(?:ex)?;"'
     r'|(<svg [^>]*class="mjx-glyphs"[^>]*?) style="display: none"'
 )
-ALIGN_STYLESHEET = "mathjax-align.css"
+ALIGN_STYLESHEET = "inline-styles.css"
+#: Any other ``style`` attribute (Sphinx's index page has a few): a class named by its content.
+_ANY_STYLE = re.compile(r'<([a-zA-Z][\w:-]*)\b([^>]*?)\sstyle="([^"]*)"([^>]*)>')
+_STYLE_RULE = re.compile(r"^\.(inline-style-[0-9a-f]{10}) \{ (.*) \}$", re.M)
 INLINE = re.compile(r"_static/(inline\.[0-9a-f]{12}\.js)")
 
 
@@ -106,27 +110,43 @@ def _align_class(value: str) -> str:
     return "mjx-va-" + value.replace("-", "m").replace(".", "_")
 
 
-def _no_inline_styles(text: str) -> str:
-    """MathJax's ``style`` attributes become classes (rules: :func:`_align_rules`)."""
+def _no_inline_styles(text: str, found: dict[str, str]) -> str:
+    """``style`` attributes become classes: MathJax's by their meaning, any other by a digest
+    of its declarations (collected in ``found``; rules: :func:`_align_rules`)."""
 
     def swap(match: re.Match) -> str:
         if match.group(1) or match.group(4):
             return match.group(1) or match.group(4)
         return f'{match.group(2)} class="{_align_class(match.group(3))}"'
 
-    return _MATH_STYLE.sub(swap, text)
+    def to_class(match: re.Match) -> str:
+        declarations = "; ".join(d.strip() for d in match.group(3).split(";") if d.strip())
+        name = "inline-style-" + hashlib.sha256(declarations.encode()).hexdigest()[:10]
+        found[name] = declarations
+        attributes = (match.group(2) + match.group(4)).rstrip()
+        closing = "/" if attributes.endswith("/") else ""
+        attributes = attributes.removesuffix("/").rstrip()
+        if re.search(r'\sclass="', attributes):
+            attributes = re.sub(r'\sclass="', f' class="{name} ', attributes, count=1)
+        else:
+            attributes += f' class="{name}"'
+        return f"<{match.group(1)}{attributes}{' /' if closing else ''}>"
+
+    return _ANY_STYLE.sub(to_class, _MATH_STYLE.sub(swap, text))
 
 
-def _align_rules(classes: set[str]) -> str:
-    """The stylesheet behind the formula classes of :func:`_no_inline_styles`."""
+def _align_rules(classes: set[str], styles: dict[str, str] | None = None) -> str:
+    """The stylesheet behind the classes of :func:`_no_inline_styles`."""
     rules = [
-        "/* Written by book/_ext/bendlines_html.py: MathJax's inline styles, as classes. */",
+        "/* Written by book/_ext/bendlines_html.py: the pages' inline styles, as classes. */",
         'mjx-container[jax="SVG"] { position: relative; }',
         "svg.mjx-glyphs { display: none; }",
     ]
     for name in sorted(classes):
         value = name.removeprefix("mjx-va-").replace("m", "-").replace("_", ".")
         rules.append(f"svg.{name} {{ vertical-align: {value}{'ex' if value != '0' else ''}; }}")
+    for name, declarations in sorted((styles or {}).items()):
+        rules.append(f".{name} {{ {declarations} }}")
     return "\n".join(rules) + "\n"
 
 
@@ -143,6 +163,25 @@ def _external_scripts(text: str, prefix: str, static: Path) -> str:
     return _INLINE_SCRIPT.sub(move, text)
 
 
+_NOSCRIPT_STYLE = re.compile(r"<noscript>\s*<style>(.*?)</style>\s*</noscript>", re.S)
+
+
+def _noscript_stylesheet(text: str, prefix: str, static: Path) -> str:
+    """The theme's ``<noscript><style>`` becomes a linked file: the search page parses the
+    pages it finds, and a parsed ``<style>`` breaks the policy even inside ``<noscript>``.
+    (The link's attribute order keeps it out of the bundle: it applies without scripts only.)"""
+
+    def move(match: re.Match) -> str:
+        css = match.group(1).strip() + "\n"
+        name = f"noscript.{hashlib.sha256(css.encode()).hexdigest()[:12]}.css"
+        if not (static / name).is_file():
+            _write_whole(static / name, css.encode("utf-8"))
+        link = f'<link rel="stylesheet" media="all" href="{prefix}_static/{name}" />'
+        return f"<noscript>{link}</noscript>"
+
+    return _NOSCRIPT_STYLE.sub(move, text)
+
+
 def _with_policy(text: str) -> str:
     if _CSP_META in text:
         return text
@@ -156,6 +195,9 @@ def _fix_markup(app: Sphinx, exception: Exception | None) -> None:
     static = outdir / "_static"
     icon_script_named = False
     align_classes: set[str] = set()
+    # declarations of the classes made from style attributes, by this build or earlier ones
+    styles = dict(_STYLE_RULE.findall(_read(static / ALIGN_STYLESHEET)))
+    styled: set[str] = set()
     inline_scripts: set[str] = set()
     for page in outdir.glob("**/*.html"):
         text = page.read_text(encoding="utf-8")
@@ -165,7 +207,8 @@ def _fix_markup(app: Sphinx, exception: Exception | None) -> None:
         fixed = _DEPENDENT_INLINE.sub('<script type="module">', fixed)
         fixed = _LIST_IN_PARAGRAPH.sub(r"\1", fixed)
         if ours:
-            fixed = _external_scripts(_no_inline_styles(fixed), prefix, static)
+            fixed = _external_scripts(_no_inline_styles(fixed, styles), prefix, static)
+            fixed = _noscript_stylesheet(fixed, prefix, static)
         fixed = _BLOCKING_SCRIPT.sub(r"<script defer \1", fixed)
         fixed = _FONTAWESOME.sub("", fixed)  # the icon font alone draws the icons (see 5.)
         fixed = _lazy_after_first(fixed)
@@ -174,10 +217,12 @@ def _fix_markup(app: Sphinx, exception: Exception | None) -> None:
             fixed = _with_policy(fixed)
             icon_script_named = icon_script_named or "fontawesome.js" in fixed
             align_classes.update(re.findall(r'class="(mjx-va-[\w]+)"', fixed))
+            styled.update(re.findall(r"\b(inline-style-[0-9a-f]{10})\b", fixed))
             inline_scripts.update(INLINE.findall(fixed))
         if fixed != text:
             page.write_text(fixed, encoding="utf-8")
-    rules = _align_rules(align_classes).encode("utf-8")
+    used = {name: styles[name] for name in styled if name in styles}
+    rules = _align_rules(align_classes, used).encode("utf-8")
     if _read(static / ALIGN_STYLESHEET).encode("utf-8") != rules:
         _write_whole(static / ALIGN_STYLESHEET, rules)
     for stale in static.glob("inline.*.js"):
