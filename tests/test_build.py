@@ -9,6 +9,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -70,7 +71,8 @@ def project(tmp_path: Path) -> Path:
     (tmp_path / "figures").mkdir()
     (tmp_path / "figures" / "tiny_figure.py").write_text(FIGURE)
     (tmp_path / "figures" / "unrelated_figure.py").write_text(FIGURE)
-    shutil.copy(ROOT / "requirements.lock", tmp_path / "requirements.lock")
+    for name in ("requirements.lock", "pyproject.toml", "README.md", "LICENSE"):
+        shutil.copy(ROOT / name, tmp_path / name)
     return tmp_path
 
 
@@ -206,3 +208,28 @@ def test_chapters_download_as_executed_notebooks(project):
     notebook = project / "book" / "_build" / "html" / "_sources" / "chapter.ipynb"
     cells = nbformat.read(notebook, as_version=4).cells
     assert any(o.get("data", {}).get("image/svg+xml") for c in cells for o in c.get("outputs", []))
+    # the download: the notebook, the one figure script it imports, the package and its pins
+    with zipfile.ZipFile(project / "book" / "_build" / "html" / "downloads" / "chapter.zip") as z:
+        names = set(z.namelist())
+        plain = nbformat.reads(z.read("chapter/chapter.ipynb"), as_version=4)
+    assert {"chapter/chapter.ipynb", "chapter/tiny_figure.py", "chapter/requirements.txt"} <= names
+    assert "chapter/unrelated_figure.py" not in names
+    assert any(n.startswith("chapter/bendlines-") and n.endswith(".whl") for n in names)
+    assert "pip" in plain.cells[1].source and "render.show" in plain.cells[3].source
+    assert plain.cells[2].source.startswith("A formula")  # the title moved to the first cell
+    page = (project / "book" / "_build" / "html" / "chapter.html").read_text()
+    assert 'href="downloads/chapter.zip"' in page
+
+
+def test_chapter_downloads_are_reproducible_and_rewritten_only_on_change(project):
+    assert build(project).returncode == 0
+    download = project / "book" / "_build" / "html" / "downloads" / "chapter.zip"
+    first, stamp = download.read_bytes(), download.stat().st_mtime_ns
+    assert build(project).returncode == 0
+    assert download.read_bytes() == first and download.stat().st_mtime_ns == stamp
+    chapter = project / "book" / "chapter.md"
+    chapter.write_text(chapter.read_text().replace("A formula", "One formula"))
+    assert build(project).returncode == 0
+    assert download.read_bytes() != first
+    with zipfile.ZipFile(download) as archive:
+        assert "One formula" in archive.read("chapter/chapter.ipynb").decode()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -118,6 +119,19 @@ def test_failed_write_leaves_nothing_behind(tmp_path, monkeypatch):
     with pytest.raises(OSError):
         render.save(fig, tmp_path / "out.svg")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077, 0o002])
+def test_figure_files_respect_the_umask(tmp_path, umask):
+    fig, ax = style.figure()
+    ax.plot([0, 1], [0, 1])
+    old = os.umask(umask)
+    try:
+        written = render.save(fig, tmp_path / "out.svg")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(written.stat().st_mode) == 0o666 & ~umask
+    assert [p.name for p in tmp_path.iterdir()] == ["out.svg"]
 
 
 def test_unknown_format_raises_value_error():

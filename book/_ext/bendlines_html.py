@@ -1,10 +1,10 @@
 """Finishing touches on the built HTML: valid, accessible and light pages.
 
 1. Valid markup: docutils marks citations with the deprecated ``doc-biblioentry`` role inside
-   a ``role="list"`` without list items (axe flags both), and the theme's search box carries a
-   non-standard ``autocorrect`` attribute (the Nu HTML checker flags it); all three go.
-   Tables scroll sideways on phones (see _static/bendlines.css), so keyboard users must be
-   able to focus them: each table gets ``tabindex="0"``.
+   a ``role="list"`` without list items (axe flags both); both go. (The search box's
+   ``autocorrect`` attribute stays: it is standard, and the current Nu checker knows it.)
+   Tables scroll sideways on phones inside the theme's ``.pst-scrollable-table-container``,
+   and the theme's script gives a tab stop to exactly those that scroll: no table gets one here.
 2. Light loading: figures below the first one load lazily (their width and height are in
    the markup, so nothing shifts when they arrive). No render-blocking scripts: each script
    in the page head gets ``defer`` (which keeps their order), and the inline snippets that
@@ -13,11 +13,22 @@
    single bundle, so the first paint waits for one request instead of a chain of them; rules
    whose selectors name a class or id that no page and no script of the site ever uses are
    left out (most of Bootstrap's), which makes the browser's style work lighter.
-4. Sharing: OpenGraph tags (title, URL, description, site name) on every page, written
-   here rather than by an extension that imports matplotlib on every build.
+4. Sharing: OpenGraph tags (title, URL, description, site name, and an image: the page's
+   first figure, else the logo) on every page, written here rather than by an extension that
+   imports matplotlib on every build.
 5. Light icons: the theme draws about twenty icons with Font Awesome, loading its 1.5 MB
-   script and its 115 KB solid font. The script goes (the font alone draws the same icons)
-   and the font becomes a subset holding only the glyphs the stylesheet asks for (a few KB).
+   script and its 115 KB solid font (and the brands font for the repository button). The
+   script goes (the fonts alone draw the same icons) and each font becomes a subset holding
+   only the glyphs the stylesheet asks for (a few KB).
+7. A strict Content-Security-Policy on every page (a ``<meta>`` first in the head): scripts
+   only from the site itself, none inline, no ``eval``; styles only from the site's
+   stylesheets, none in ``style`` attributes. So the theme's inline snippets move to small
+   content-named files (``_static/inline.<digest>.js``), and MathJax's ``style`` attributes
+   (and any other ``style`` attribute, such as those of Sphinx's index page) become classes
+   whose rules are written to ``_static/inline-styles.css``.
+6. A 404 page that works at any depth: GitHub Pages serves ``404.html`` for a miss anywhere
+   (``/bendlines/chapters/old/missing.html``), so its links and assets are made absolute,
+   rooted at the path of ``html_baseurl``.
 """
 
 from __future__ import annotations
@@ -30,6 +41,7 @@ import os
 import posixpath
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from sphinx.application import Sphinx
 
@@ -37,12 +49,13 @@ from sphinx.application import Sphinx
 _INVALID = re.compile(
     r'(<div class="citation"[^>]*?) role="doc-biblioentry"'
     r'|(<div) role="list"(?= class="citation-list")'
-    r'|(<input type="search"[^>]*?)\s+autocorrect="off"'
 )
-_TABLE = re.compile(r'<table class="table"(?! tabindex)')
-_BLOCKING_SCRIPT = re.compile(
-    r'<script (?![^>]*(?:\b(?:defer|async)\b|\btype=))([^>]*\bsrc="(?!https?:|//)[^"]+")'
+_BLOCKING_SCRIPT = re.compile(  # not the theme's tiny colour-mode script: it must run first
+    r'<script (?![^>]*\b(?:(?:defer|async|data-cfasync)\b|type=))([^>]*\bsrc="(?!https?:|//)[^"]+")'
 )
+#: Sphinx wraps a field's bullet list in a paragraph (the API reference's "Returns" with
+#: several values): a list cannot sit in a <p>.
+_LIST_IN_PARAGRAPH = re.compile(r'<p>(<ul class="simple">(?:(?!</ul>).)*</ul>)\s*</p>', re.S)
 _DEPENDENT_INLINE = re.compile(r"<script>(?=[^<]*DOCUMENTATION_OPTIONS)")
 _FIGURE_IMAGE = re.compile(r'<img (?![^>]*\bloading=)(?=[^>]*\bsrc="(?:\.\./)*_images/)')
 
@@ -59,23 +72,162 @@ def _lazy_after_first(text: str) -> str:
     return _FIGURE_IMAGE.sub(mark, text)
 
 
+# --- Content-Security-Policy ---------------------------------------------------------------------
+#: The policy of every page. No 'unsafe-inline' anywhere: no page needs it (see 7. above).
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",  # the site's own files: no inline script, no eval
+        "style-src 'self'",  # the site's stylesheets: no <style>, no style="" attributes
+        "img-src 'self' data:",  # the theme's stylesheet draws a few controls as data: SVGs
+        "font-src 'self'",
+        "connect-src 'self'",  # the search page fetches its index from the site
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+    ]
+)
+_CSP_META = f'<meta http-equiv="Content-Security-Policy" content="{CSP}" />'
+_HEAD = re.compile(r"<head>\s*(<meta charset=\"utf-8\"\s*/?>)?")
+_INLINE_SCRIPT = re.compile(
+    r"<script\b(?![^>]*\bsrc=)(?![^>]*\btype=\"(?!module\"|text/javascript\")[^\"]*\")"
+    r"([^>]*)>(.+?)</script>",
+    re.S,
+)
+_MATH_STYLE = re.compile(
+    r'(<mjx-container class="MathJax" jax="SVG"[^>]*?) style="position: relative;"'
+    r'|(<svg) style="vertical-align: (-?[\d.]+)(?:ex)?;"'
+    r'|(<svg [^>]*class="mjx-glyphs"[^>]*?) style="display: none"'
+)
+ALIGN_STYLESHEET = "inline-styles.css"
+#: Any other ``style`` attribute (Sphinx's index page has a few): a class named by its content.
+_ANY_STYLE = re.compile(r'<([a-zA-Z][\w:-]*)\b([^>]*?)\sstyle="([^"]*)"([^>]*)>')
+_STYLE_RULE = re.compile(r"^\.(inline-style-[0-9a-f]{10}) \{ (.*) \}$", re.M)
+INLINE = re.compile(r"_static/(inline\.[0-9a-f]{12}\.js)")
+
+
+def _align_class(value: str) -> str:
+    return "mjx-va-" + value.replace("-", "m").replace(".", "_")
+
+
+def _no_inline_styles(text: str, found: dict[str, str]) -> str:
+    """``style`` attributes become classes: MathJax's by their meaning, any other by a digest
+    of its declarations (collected in ``found``; rules: :func:`_align_rules`)."""
+
+    def swap(match: re.Match) -> str:
+        if match.group(1) or match.group(4):
+            return match.group(1) or match.group(4)
+        return f'{match.group(2)} class="{_align_class(match.group(3))}"'
+
+    def to_class(match: re.Match) -> str:
+        declarations = "; ".join(d.strip() for d in match.group(3).split(";") if d.strip())
+        name = "inline-style-" + hashlib.sha256(declarations.encode()).hexdigest()[:10]
+        found[name] = declarations
+        attributes = (match.group(2) + match.group(4)).rstrip()
+        closing = "/" if attributes.endswith("/") else ""
+        attributes = attributes.removesuffix("/").rstrip()
+        if re.search(r'\sclass="', attributes):
+            attributes = re.sub(r'\sclass="', f' class="{name} ', attributes, count=1)
+        else:
+            attributes += f' class="{name}"'
+        return f"<{match.group(1)}{attributes}{' /' if closing else ''}>"
+
+    return _ANY_STYLE.sub(to_class, _MATH_STYLE.sub(swap, text))
+
+
+def _align_rules(classes: set[str], styles: dict[str, str] | None = None) -> str:
+    """The stylesheet behind the classes of :func:`_no_inline_styles`."""
+    rules = [
+        "/* Written by book/_ext/bendlines_html.py: the pages' inline styles, as classes. */",
+        'mjx-container[jax="SVG"] { position: relative; }',
+        "svg.mjx-glyphs { display: none; }",
+    ]
+    for name in sorted(classes):
+        value = name.removeprefix("mjx-va-").replace("m", "-").replace("_", ".")
+        rules.append(f"svg.{name} {{ vertical-align: {value}{'ex' if value != '0' else ''}; }}")
+    for name, declarations in sorted((styles or {}).items()):
+        rules.append(f".{name} {{ {declarations} }}")
+    return "\n".join(rules) + "\n"
+
+
+def _external_scripts(text: str, prefix: str, static: Path) -> str:
+    """Inline scripts move to content-named files in _static/, loaded the same way."""
+
+    def move(match: re.Match) -> str:
+        body = match.group(2)
+        name = f"inline.{hashlib.sha256(body.encode()).hexdigest()[:12]}.js"
+        if not (static / name).is_file():
+            _write_whole(static / name, body.encode("utf-8"))
+        return f'<script{match.group(1)} src="{prefix}_static/{name}"></script>'
+
+    return _INLINE_SCRIPT.sub(move, text)
+
+
+_NOSCRIPT_STYLE = re.compile(r"<noscript>\s*<style>(.*?)</style>\s*</noscript>", re.S)
+
+
+def _noscript_stylesheet(text: str, prefix: str, static: Path) -> str:
+    """The theme's ``<noscript><style>`` becomes a linked file: the search page parses the
+    pages it finds, and a parsed ``<style>`` breaks the policy even inside ``<noscript>``.
+    (The link's attribute order keeps it out of the bundle: it applies without scripts only.)"""
+
+    def move(match: re.Match) -> str:
+        css = match.group(1).strip() + "\n"
+        name = f"noscript.{hashlib.sha256(css.encode()).hexdigest()[:12]}.css"
+        if not (static / name).is_file():
+            _write_whole(static / name, css.encode("utf-8"))
+        link = f'<link rel="stylesheet" media="all" href="{prefix}_static/{name}" />'
+        return f"<noscript>{link}</noscript>"
+
+    return _NOSCRIPT_STYLE.sub(move, text)
+
+
+def _with_policy(text: str) -> str:
+    if _CSP_META in text:
+        return text
+    return _HEAD.sub(lambda m: f"<head>\n{m.group(1) or ''}\n{_CSP_META}", text, count=1)
+
+
 def _fix_markup(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
+    static = outdir / "_static"
     icon_script_named = False
+    align_classes: set[str] = set()
+    # declarations of the classes made from style attributes, by this build or earlier ones
+    styles = dict(_STYLE_RULE.findall(_read(static / ALIGN_STYLESHEET)))
+    styled: set[str] = set()
+    inline_scripts: set[str] = set()
     for page in outdir.glob("**/*.html"):
         text = page.read_text(encoding="utf-8")
-        fixed = _INVALID.sub(lambda m: m.group(1) or m.group(2) or m.group(3), text)
-        fixed = _TABLE.sub('<table class="table" tabindex="0"', fixed)
-        fixed = _BLOCKING_SCRIPT.sub(r"<script defer \1", fixed)
+        ours = page.relative_to(outdir).parts[0] != "_static"  # not the theme's snippets
+        prefix = "../" * page.relative_to(outdir).as_posix().count("/")
+        fixed = _INVALID.sub(lambda m: m.group(1) or m.group(2), text)
         fixed = _DEPENDENT_INLINE.sub('<script type="module">', fixed)
+        fixed = _LIST_IN_PARAGRAPH.sub(r"\1", fixed)
+        if ours:
+            fixed = _external_scripts(_no_inline_styles(fixed, styles), prefix, static)
+            fixed = _noscript_stylesheet(fixed, prefix, static)
+        fixed = _BLOCKING_SCRIPT.sub(r"<script defer \1", fixed)
         fixed = _FONTAWESOME.sub("", fixed)  # the icon font alone draws the icons (see 5.)
         fixed = _lazy_after_first(fixed)
+        fixed = _open_graph_image(fixed, page.relative_to(outdir).as_posix(), app)
+        if ours:
+            fixed = _with_policy(fixed)
+            icon_script_named = icon_script_named or "fontawesome.js" in fixed
+            align_classes.update(re.findall(r'class="(mjx-va-[\w]+)"', fixed))
+            styled.update(re.findall(r"\b(inline-style-[0-9a-f]{10})\b", fixed))
+            inline_scripts.update(INLINE.findall(fixed))
         if fixed != text:
             page.write_text(fixed, encoding="utf-8")
-        if page.relative_to(outdir).parts[0] != "_static":  # not the theme's template snippets
-            icon_script_named = icon_script_named or "fontawesome.js" in fixed
+    used = {name: styles[name] for name in styled if name in styles}
+    rules = _align_rules(align_classes, used).encode("utf-8")
+    if _read(static / ALIGN_STYLESHEET).encode("utf-8") != rules:
+        _write_whole(static / ALIGN_STYLESHEET, rules)
+    for stale in static.glob("inline.*.js"):
+        if stale.name not in inline_scripts:
+            stale.unlink()
     if not icon_script_named:  # the 1.5 MB script and its 1.8 MB source map leave the site
         for unused in (outdir / "_static" / "scripts").glob("fontawesome.js*"):
             unused.unlink()
@@ -96,9 +248,9 @@ _FONTAWESOME = re.compile(
 )
 _ICON_VALUE = re.compile(r'--(?:fa|pst-icon-[\w-]+):\s*"((?:\\[0-9a-fA-F]{1,6}\s?|[^"\\])+)"')
 _CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})\s?")
-_SOLID_FACE = re.compile(
-    r'(@font-face\{[^}]*font-weight:900;[^}]*src:url\(")vendor/fontawesome/webfonts/'
-    r'fa-solid-900\.woff2("\))'
+_ICON_FACE = re.compile(
+    r'(@font-face\{[^}]*src:url\(")vendor/fontawesome/webfonts/'
+    r'(fa-(?:solid-900|regular-400|brands-400)\.woff2)("\))'
 )
 
 
@@ -112,32 +264,42 @@ def icon_codepoints(css: str) -> set[int]:
 
 
 def subset_icon_font(css: str, static: Path) -> str:
-    """Point the stylesheet's solid icon font at a subset holding only the icons it draws.
+    """Point the stylesheet's icon fonts at subsets holding only the icons it draws.
 
-    The theme's Font Awesome font is 115 KB; the pages use about twenty of its glyphs. The
-    subset is named by its content, so a changed set of icons gets a new file.
+    The theme's Font Awesome fonts are 115 KB (solid) and 100 KB (brands); the pages use
+    about twenty glyphs. Each subset is named by its content, so a changed set of icons gets
+    a new file. A font none of whose glyphs is drawn becomes a subset with none.
     """
-    source = static / "vendor" / "fontawesome" / "webfonts" / "fa-solid-900.woff2"
-    if not _SOLID_FACE.search(css) or not source.is_file():
-        return css
+    import logging
+
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
-    font = TTFont(source, recalcTimestamp=False)
-    options = subset.Options()
-    options.flavor = "woff2"
-    options.layout_features = []
-    options.name_IDs = ["*"]  # keep the font's copyright and licence records
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=sorted(icon_codepoints(css)))
-    subsetter.subset(font)
-    buffer = io.BytesIO()
-    font.save(buffer)
-    data = buffer.getvalue()
-    name = f"icons.{hashlib.sha256(data).hexdigest()[:10]}.woff2"
-    if not (static / name).is_file():
-        _write_whole(static / name, data)
-    return _SOLID_FACE.sub(rf"\g<1>{name}\g<2>", css)
+    logging.getLogger("fontTools").setLevel(logging.WARNING)  # not a line per glyph table
+
+    wanted = sorted(icon_codepoints(css))
+
+    def replace(match: re.Match) -> str:
+        source = static / "vendor" / "fontawesome" / "webfonts" / match.group(2)
+        if not source.is_file():
+            return match.group(0)
+        font = TTFont(source, recalcTimestamp=False)
+        options = subset.Options()
+        options.flavor = "woff2"
+        options.layout_features = []
+        options.name_IDs = ["*"]  # keep the font's copyright and licence records
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=wanted)
+        subsetter.subset(font)
+        buffer = io.BytesIO()
+        font.save(buffer)
+        data = buffer.getvalue()
+        name = f"icons.{hashlib.sha256(data).hexdigest()[:10]}.woff2"
+        if not (static / name).is_file():
+            _write_whole(static / name, data)
+        return f"{match.group(1)}{name}{match.group(3)}"
+
+    return _ICON_FACE.sub(replace, css)
 
 
 # --- one stylesheet ------------------------------------------------------------------------------
@@ -163,8 +325,8 @@ def _inline_css(path: Path, static: Path) -> str:
     return _CSS_URL.sub(rebase, text)
 
 
-_BUNDLE_LINK = re.compile(
-    r'<link rel="stylesheet" href="((?:\.\./)*)_static/(bundle\.[0-9a-f]+\.css)" />'
+_BUNDLE_LINK = re.compile(  # relative, or absolute from the site root (the 404 page)
+    r'<link rel="stylesheet" href="((?:\.\./)*|/(?:[^"]*/)?)_static/(bundle\.[0-9a-f]+\.css)" />'
 )
 MANIFEST = "bundles.json"
 
@@ -345,7 +507,7 @@ def _bundle_stylesheets(app: Sphinx, exception: Exception | None) -> None:
                 continue
             new = bundle(known[old.group(2)])
             head = head.replace(
-                old.group(0), f'<link rel="stylesheet" href="{prefix}_static/{new}" />'
+                old.group(0), f'<link rel="stylesheet" href="{old.group(1)}_static/{new}" />'
             )
         page.write_text(head + sep + body, encoding="utf-8")
     manifest = {
@@ -384,6 +546,60 @@ def _open_graph(app: Sphinx, pagename: str, templatename, context, doctree) -> N
     )
 
 
+_FIRST_FIGURE = re.compile(
+    r'<figure\b.*?<img (?=[^>]*\bsrc="((?:\.\./)*_images/[^"]+)")(?=[^>]*\balt="([^"]*)")', re.S
+)
+
+
+def _open_graph_image(text: str, page: str, app: Sphinx) -> str:
+    """Add ``og:image`` (the page's first figure, else the logo) and its alt text."""
+    head, sep, body = text.partition("</head>")
+    if not sep or 'property="og:image"' in head or 'property="og:title"' not in head:
+        return text
+    base = app.config.html_baseurl.rstrip("/") + "/"
+    found = _FIRST_FIGURE.search(body.split("<main", 1)[-1])
+    if found:
+        src = posixpath.normpath(posixpath.join(posixpath.dirname(page), found.group(1)))
+        alt = html.unescape(found.group(2))
+    else:
+        src, alt = "_static/logo.svg", f"{app.config.project}: the book's logo"
+    kind = "image/svg+xml" if src.endswith(".svg") else "image/png"
+    tags = (
+        f'<meta property="og:image" content="{html.escape(base + src)}" />\n'
+        f'<meta property="og:image:type" content="{kind}" />\n'
+        f'<meta property="og:image:alt" content="{html.escape(alt)}" />\n'
+    )
+    return head + tags + sep + body
+
+
+_RELATIVE = re.compile(
+    r'(\s(?:href|src|action|data-content_root)=")(?![a-z][a-z0-9+.-]*:|/|#)([^"]*)"'
+)
+
+
+def root_absolute(text: str, root: str) -> str:
+    """Make a top-level page's relative links and asset URLs absolute from the site root
+    ``root`` (a path such as ``/bendlines/``), so the page works when served at any depth."""
+    root = root if root.endswith("/") else root + "/"
+
+    def absolute(match: re.Match) -> str:
+        target = posixpath.normpath(root + match.group(2)) if match.group(2) else root
+        if match.group(2).endswith("/") or match.group(2) in {"", "./"}:
+            target = target.rstrip("/") + "/"
+        return f'{match.group(1)}{target}"'
+
+    return _RELATIVE.sub(absolute, text)
+
+
+def _absolute_404(app: Sphinx, exception: Exception | None) -> None:
+    page = Path(app.outdir) / "404.html"
+    if exception is None and app.builder.format == "html" and page.is_file():
+        text = page.read_text(encoding="utf-8")
+        fixed = root_absolute(text, urlsplit(app.config.html_baseurl).path or "/")
+        if fixed != text:
+            page.write_text(fixed, encoding="utf-8")
+
+
 def _extensions_digest() -> str:
     """A digest of the book's own extensions: when one changes, every page is written anew
     (Sphinx rebuilds all pages when an ``html`` config value changes), so no page keeps the
@@ -397,7 +613,9 @@ def _extensions_digest() -> str:
 def setup(app: Sphinx) -> dict[str, object]:
     app.add_config_value("bendlines_extensions_digest", _extensions_digest(), "html", str)
     app.connect("html-page-context", _open_graph)
+    app.add_css_file(ALIGN_STYLESHEET)  # written when the build finishes (see 7.)
     app.connect("build-finished", _fix_markup)
     # After the theme, which rewrites pygments.css when the build finishes.
     app.connect("build-finished", _bundle_stylesheets, priority=900)
+    app.connect("build-finished", _absolute_404, priority=950)  # after the bundle is linked
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

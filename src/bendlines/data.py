@@ -2,7 +2,7 @@
 
 Entry points
 ------------
-load(name, **params)   ``(X_train, y_train), (X_test, y_test)`` for a classification set
+load(name, ...)        ``(X_train, y_train), (X_test, y_test)`` for a classification set
 names()                the classification sets ``load`` knows
 target(name)           a 1-D :class:`~bendlines.targets.Target` for the approximation chapter
 target_names()         the registered targets

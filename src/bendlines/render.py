@@ -17,8 +17,8 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import secrets
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -74,13 +74,16 @@ def save(fig: Figure, path: str | os.PathLike[str], fmt: str | None = None) -> P
     fmt = fmt or path.suffix.lstrip(".").lower()
     data = to_bytes(fig, fmt)
     folder = path.parent if str(path.parent) else Path(".")
-    descriptor, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    # A fresh name opened with mode 0o666, which the umask narrows as for any new file
+    # (``tempfile.mkstemp`` would make it 0o600, and the rename would keep that).
+    tmp = folder / f".{path.name}.{secrets.token_hex(6)}.tmp"
+    descriptor = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
     return path
 
