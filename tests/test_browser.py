@@ -7,50 +7,19 @@ Without it these tests skip, except under CI, where they must run.
 from __future__ import annotations
 
 import base64
-import os
 import re
-import shutil
 import sys
 from pathlib import Path
 
 import pytest
-from site_server import serve
+from browser_support import ROOT, SITE, require_chromium_and_site
 
-ROOT = Path(__file__).resolve().parents[1]
-SITE = ROOT / "book" / "_build" / "html"
 SHOTS = ROOT / "book" / "_build" / "screenshots"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 PAGES = sorted(str(p.relative_to(SITE)) for p in SITE.glob("*.html"))
 
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI"):
-        pytest.fail("CI is set but Chromium is missing: apt-get install -y chromium", pytrace=False)
-    pytest.skip(
-        "headless Chromium not found: `apt-get install -y chromium` enables the browser tests",
-        allow_module_level=True,
-    )
-if not PAGES:
-    pytest.skip("build the book first: make book", allow_module_level=True)
+require_chromium_and_site(bool(PAGES))
 
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402
-from playwright.sync_api import sync_playwright  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def base_url():
-    with serve(SITE) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield chromium
-        chromium.close()
 
 
 def _full_page_screenshot(page, path: Path) -> None:
