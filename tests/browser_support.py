@@ -69,3 +69,23 @@ def drawn(root) -> str:
 def shown_text(root) -> str:
     """A widget's visible text."""
     return root.evaluate("r => r.innerText")
+
+
+def touch_drag_left(visit: Visit, target, step: float, moves: int = 8) -> None:
+    """Drag ``target`` (a locator) to the left with one finger, through Chromium's touch input:
+    ``moves`` moves of ``step`` pixels, one a frame, then let the page settle."""
+    target.scroll_into_view_if_needed()
+    box = target.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    cdp = visit.context.new_cdp_session(visit.page)
+
+    def touch(kind, px):
+        points = [] if kind == "touchEnd" else [{"x": px, "y": y}]
+        cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
+    touch("touchStart", x)
+    for i in range(1, moves + 1):
+        touch("touchMove", x - step * i)
+        visit.page.wait_for_timeout(16)
+    touch("touchEnd", x)
+    visit.page.wait_for_timeout(100)

@@ -11,7 +11,14 @@ import json
 
 import numpy as np
 import pytest
-from browser_support import PHONE, SITE, drawn, require_chromium_and_site, shown_text
+from browser_support import (
+    PHONE,
+    SITE,
+    drawn,
+    require_chromium_and_site,
+    shown_text,
+    touch_drag_left,
+)
 
 from bendlines import activations, regions
 from bendlines.experiments import piecewise as pw
@@ -159,23 +166,9 @@ def test_a_touch_drag_moves_the_probe(visit):
     v = visit("gallery.html", has_touch=True, is_mobile=True)
     root = v.open("activations")
     handle = root.locator("circle.bl-handle")
-    handle.scroll_into_view_if_needed()
     slider = root.get_by_label("Probe z", exact=True)
     before = slider.input_value()
-    box = handle.bounding_box()
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    cdp = v.context.new_cdp_session(v.page)
-
-    def touch(kind, px):
-        points = [] if kind == "touchEnd" else [{"x": px, "y": y}]
-        cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
-
-    touch("touchStart", x)
-    for i in range(1, 9):
-        touch("touchMove", x - 10 * i)
-        v.page.wait_for_timeout(16)
-    touch("touchEnd", x)
-    v.page.wait_for_timeout(100)
+    touch_drag_left(v, handle, step=10)
     assert float(slider.input_value()) < float(before)
     assert (
         root.locator(".bl-plot").first.evaluate("e => getComputedStyle(e).touchAction") == "pan-y"

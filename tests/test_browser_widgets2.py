@@ -9,7 +9,14 @@ Needs Debian's Chromium and a built book (as tests/test_browser.py).
 from __future__ import annotations
 
 import pytest
-from browser_support import PHONE, SITE, drawn, require_chromium_and_site, shown_text
+from browser_support import (
+    PHONE,
+    SITE,
+    drawn,
+    require_chromium_and_site,
+    shown_text,
+    touch_drag_left,
+)
 
 from bendlines import regions
 
@@ -337,23 +344,9 @@ def test_a_touch_drag_moves_an_arrow(visit):
     v = visit("nonlinearity.html", has_touch=True, is_mobile=True)
     root = v.open("collapse")
     zone = root.locator("circle.bl-handle-zone").first
-    zone.scroll_into_view_if_needed()
     slider = root.get_by_label("Arrow 1 (image of (1, 0)): x", exact=True)
     before = float(slider.input_value())
-    box = zone.bounding_box()
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    cdp = v.context.new_cdp_session(v.page)
-
-    def touch(kind, px):
-        points = [] if kind == "touchEnd" else [{"x": px, "y": y}]
-        cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
-
-    touch("touchStart", x)
-    for i in range(1, 9):
-        touch("touchMove", x - 3 * i)
-        v.page.wait_for_timeout(16)
-    touch("touchEnd", x)
-    v.page.wait_for_timeout(100)
+    touch_drag_left(v, zone, step=3)
     assert float(slider.input_value()) < before
     assert zone.evaluate("e => getComputedStyle(e).touchAction") == "none"
 
