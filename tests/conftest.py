@@ -1,8 +1,51 @@
 """Test configuration shared by every test file."""
 
+import pytest
 from hypothesis import settings
 
 # Property tests draw the same examples on every run (reproducible CI), and keep no example
 # database: nothing is written into the working tree.
 settings.register_profile("bendlines", derandomize=True, database=None, deadline=None)
 settings.load_profile("bendlines")
+
+
+# --- the browser tests' site server, Chromium and page visits (see tests/browser_support.py);
+# Playwright is imported only when a browser test asks for them.
+@pytest.fixture(scope="module")
+def base_url():
+    """The built site served on localhost for one test module."""
+    from browser_support import SITE
+    from site_server import serve
+
+    with serve(SITE) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Debian Chromium for one test module."""
+    from browser_support import CHROMIUM, CHROMIUM_ARGS
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def visit(browser, base_url):
+    """``visit(path, **context)``: a phone-sized :class:`browser_support.Visit`, closed after
+    the test."""
+    from browser_support import Visit
+
+    opened = []
+
+    def make(path, **context):
+        v = Visit(browser, base_url + path, **context)
+        opened.append(v)
+        return v
+
+    yield make
+    for v in opened:
+        v.close()

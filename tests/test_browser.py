@@ -7,34 +7,21 @@ Without it these tests skip, except under CI, where they must run.
 from __future__ import annotations
 
 import base64
-import os
 import re
-import shutil
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from site_server import serve
+from browser_support import ROOT, SITE, require_chromium_and_site
 
-ROOT = Path(__file__).resolve().parents[1]
-SITE = ROOT / "book" / "_build" / "html"
 SHOTS = ROOT / "book" / "_build" / "screenshots"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 PAGES = sorted(str(p.relative_to(SITE)) for p in SITE.glob("*.html"))
 
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI"):
-        pytest.fail("CI is set but Chromium is missing: apt-get install -y chromium", pytrace=False)
-    pytest.skip(
-        "headless Chromium not found: `apt-get install -y chromium` enables the browser tests",
-        allow_module_level=True,
-    )
-if not PAGES:
-    pytest.skip("build the book first: make book", allow_module_level=True)
+require_chromium_and_site(bool(PAGES))
 
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402
-from playwright.sync_api import sync_playwright  # noqa: E402
+from site_server import serve  # noqa: E402
 
 #: The path the site is published under ("/bendlines/" on GitHub Pages), from its address.
 ROOT_PATH = urlsplit(
@@ -47,7 +34,7 @@ ROOT_PATH = urlsplit(
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory):
     """The site served as GitHub Pages serves a project site: under its path, with the
-    site's 404.html for a miss anywhere on the host."""
+    site's 404.html for a miss anywhere on the host (overrides the shared fixture)."""
     host = tmp_path_factory.mktemp("pages")
     prefix = ROOT_PATH.strip("/")
     if prefix:
@@ -56,17 +43,6 @@ def base_url(tmp_path_factory):
         (host / "404.html").symlink_to(SITE / "404.html")
     with serve(host if prefix else SITE) as url:
         yield url + (f"{prefix}/" if prefix else "")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield chromium
-        chromium.close()
 
 
 def _full_page_screenshot(page, path: Path) -> None:

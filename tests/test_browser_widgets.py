@@ -8,21 +8,21 @@ Needs Debian's Chromium and a built book (as tests/test_browser.py).
 from __future__ import annotations
 
 import json
-import os
-import shutil
-from pathlib import Path
 
 import numpy as np
 import pytest
-from site_server import serve
+from browser_support import (
+    PHONE,
+    SITE,
+    drawn,
+    require_chromium_and_site,
+    shown_text,
+    touch_drag_left,
+)
 
 from bendlines import activations, regions
 from bendlines.experiments import piecewise as pw
 
-ROOT = Path(__file__).resolve().parents[1]
-SITE = ROOT / "book" / "_build" / "html"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-PHONE = {"width": 412, "height": 915}
 #: The widgets and the pages that hold them.
 WIDGETS = {
     "hinges": "piecewise.html",
@@ -31,83 +31,9 @@ WIDGETS = {
 }
 MODULES = {"hinges": "hinges.js", "unit-lines": "unit-lines.js", "activations": "activations.js"}
 
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI"):
-        pytest.fail("CI is set but Chromium is missing: apt-get install -y chromium", pytrace=False)
-    pytest.skip("headless Chromium not found: apt-get install -y chromium", allow_module_level=True)
-if not (SITE / "piecewise.html").is_file():
-    pytest.skip("build the book first: make book", allow_module_level=True)
+require_chromium_and_site((SITE / "piecewise.html").is_file())
 
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402
-from playwright.sync_api import sync_playwright  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def base_url():
-    with serve(SITE) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield chromium
-        chromium.close()
-
-
-class Visit:
-    """A phone-sized page with its console errors and requests recorded."""
-
-    def __init__(self, browser, url, **context):
-        self.context = browser.new_context(viewport=PHONE, **context)
-        self.page = self.context.new_page()
-        self.errors, self.requests = [], []
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("request", lambda q: self.requests.append(q.url))
-        self.page.goto(url, wait_until="networkidle")
-
-    def open(self, kind):
-        """Open a widget (as a reader does, by its summary) and wait until it is mounted."""
-        root = self.page.locator(f'details[data-widget="{kind}"]')
-        if not root.evaluate("d => d.open"):
-            root.locator("summary").click()
-        self.page.wait_for_selector(f'details[data-widget="{kind}"][data-ready]', timeout=15_000)
-        assert root.get_attribute("data-ready") == "true"
-        return root
-
-    def close(self):
-        self.context.close()
-
-
-@pytest.fixture
-def visit(browser, base_url):
-    opened = []
-
-    def make(path, **context):
-        v = Visit(browser, base_url + path, **context)
-        opened.append(v)
-        return v
-
-    yield make
-    for v in opened:
-        v.close()
-
-
-def _drawn(root) -> str:
-    """Everything a widget shows: its SVG markup and its readouts."""
-    return root.evaluate(
-        "r => [...r.querySelectorAll('svg')].map(s => s.innerHTML).join('') +"
-        " [...r.querySelectorAll('output, dd')].map(e => e.textContent).join('|')"
-    )
-
-
-def _text(root) -> str:
-    return root.evaluate("r => r.innerText")
 
 
 # --- loading ------------------------------------------------------------------------------------
@@ -122,7 +48,7 @@ def test_a_widget_loads_its_module_only_when_opened_cleanly_and_offline(visit, b
     assert [u for u in v.requests if u.split("?")[0].endswith("/" + MODULES[kind])]
     assert v.errors == []
     assert [u for u in v.requests if not u.startswith((base_url, "data:", "blob:"))] == []
-    assert "NaN" not in _text(root) and "undefined undefined" not in _text(root)
+    assert "NaN" not in shown_text(root) and "undefined undefined" not in shown_text(root)
     # it sits right after its figure
     figure = root.get_attribute("data-for")
     assert v.page.evaluate(
@@ -162,12 +88,12 @@ def test_keyboard_alone_changes_what_is_drawn_and_the_readouts(visit, kind):
         assert label.count() == 1 and label.inner_text().strip()
         output = root.locator(f'output[for="{s.get_attribute("id")}"]')
         assert output.count() == 1
-        before, shown = _drawn(root), output.inner_text()
+        before, shown = drawn(root), output.inner_text()
         for key in ("End", "Home", "ArrowRight", "ArrowRight", "PageUp"):
             v.page.keyboard.press(key)
-            if _drawn(root) != before:
+            if drawn(root) != before:
                 break
-        assert output.inner_text() != shown or _drawn(root) != before, s.get_attribute("id")
+        assert output.inner_text() != shown or drawn(root) != before, s.get_attribute("id")
     # every control is reachable with Tab, in order
     controls = root.locator("input, select, button")
     ids = set(
@@ -181,7 +107,7 @@ def test_keyboard_alone_changes_what_is_drawn_and_the_readouts(visit, kind):
         seen.add(active)
     assert ids <= seen, ids - seen
     assert v.errors == []
-    assert "NaN" not in _text(root)
+    assert "NaN" not in shown_text(root)
 
 
 # --- drag ---------------------------------------------------------------------------------------
@@ -240,23 +166,9 @@ def test_a_touch_drag_moves_the_probe(visit):
     v = visit("gallery.html", has_touch=True, is_mobile=True)
     root = v.open("activations")
     handle = root.locator("circle.bl-handle")
-    handle.scroll_into_view_if_needed()
     slider = root.get_by_label("Probe z", exact=True)
     before = slider.input_value()
-    box = handle.bounding_box()
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    cdp = v.context.new_cdp_session(v.page)
-
-    def touch(kind, px):
-        points = [] if kind == "touchEnd" else [{"x": px, "y": y}]
-        cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
-
-    touch("touchStart", x)
-    for i in range(1, 9):
-        touch("touchMove", x - 10 * i)
-        v.page.wait_for_timeout(16)
-    touch("touchEnd", x)
-    v.page.wait_for_timeout(100)
+    touch_drag_left(v, handle, step=10)
     assert float(slider.input_value()) < float(before)
     assert (
         root.locator(".bl-plot").first.evaluate("e => getComputedStyle(e).touchAction") == "pan-y"
@@ -339,7 +251,7 @@ def test_a_target_without_second_derivative_says_there_is_no_bound(visit):
     root = v.open("hinges")
     root.get_by_label("Target", exact=True).select_option("abs")
     assert "no bound" in root.locator("dd").nth(3).inner_text()
-    assert "NaN" not in _text(root)
+    assert "NaN" not in shown_text(root)
 
 
 def test_the_unit_lines_start_from_the_chapters_layer_with_its_exact_count(visit):
@@ -404,7 +316,7 @@ def test_every_registry_entry_shows_clean_readouts(visit):
         for key in ("Home", "End"):
             probe.focus()
             v.page.keyboard.press(key)
-            text = _text(root)
+            text = shown_text(root)
             assert "NaN" not in text and "Infinity" not in text, (name, key)
     pick.select_option("sqrt")
     probe.focus()
@@ -450,7 +362,7 @@ def test_a_malformed_hash_falls_back_to_defaults_with_a_message(visit, path, kin
     status = root.locator(".bl-widget-status").inner_text()
     assert "could not be read" in status
     assert v.errors == []
-    assert "NaN" not in _text(root)
+    assert "NaN" not in shown_text(root)
 
 
 @pytest.mark.parametrize(
@@ -465,7 +377,7 @@ def test_a_shared_hash_restores_the_setup(visit, path, kind, hash_, check):
     v = visit(path + hash_)
     v.page.wait_for_selector(f'details[data-widget="{kind}"][data-ready]', timeout=15_000)
     root = v.page.locator(f'details[data-widget="{kind}"]')
-    assert check in _text(root)
+    assert check in shown_text(root)
     assert root.locator(".bl-widget-status").inner_text() == ""
 
 
@@ -493,7 +405,7 @@ def test_hinges_are_added_and_removed_within_their_limits(visit):
         remove.click()
     assert count.inner_text() == "0" and remove.is_disabled()
     assert "add a hinge" in root.locator("dd").nth(3).inner_text()
-    assert "NaN" not in _text(root)
+    assert "NaN" not in shown_text(root)
     n = root.get_by_label("Evenly spaced hinges n", exact=True)
     n.focus()
     v.page.keyboard.press("End")

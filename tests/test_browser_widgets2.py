@@ -8,19 +8,18 @@ Needs Debian's Chromium and a built book (as tests/test_browser.py).
 
 from __future__ import annotations
 
-import os
-import shutil
-from pathlib import Path
-
 import pytest
-from site_server import serve
+from browser_support import (
+    PHONE,
+    SITE,
+    drawn,
+    require_chromium_and_site,
+    shown_text,
+    touch_drag_left,
+)
 
 from bendlines import regions
 
-ROOT = Path(__file__).resolve().parents[1]
-SITE = ROOT / "book" / "_build" / "html"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-PHONE = {"width": 412, "height": 915}
 #: (kind, page) of every widget this file covers.
 WIDGETS = [
     ("trainer", "piecewise.html"),
@@ -29,33 +28,9 @@ WIDGETS = [
     ("depth", "choosing.html"),
 ]
 
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI"):
-        pytest.fail("CI is set but Chromium is missing: apt-get install -y chromium", pytrace=False)
-    pytest.skip("headless Chromium not found: apt-get install -y chromium", allow_module_level=True)
-if not (SITE / "piecewise.html").is_file():
-    pytest.skip("build the book first: make book", allow_module_level=True)
+require_chromium_and_site((SITE / "piecewise.html").is_file())
 
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402
-from playwright.sync_api import sync_playwright  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def base_url():
-    with serve(SITE) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield chromium
-        chromium.close()
-
 
 #: Record every run of the widgets' own scripts (one callback: a timer, an event, an animation
 #: frame) that took over 50 ms, from the long-animation-frame entries' script attribution.
@@ -83,55 +58,6 @@ def _without_long_scripts(page, action, tries: int = 3) -> list:
     return records
 
 
-class Visit:
-    """A phone-sized page with its console errors and requests recorded."""
-
-    def __init__(self, browser, url, **context):
-        self.context = browser.new_context(viewport=PHONE, **context)
-        self.page = self.context.new_page()
-        self.errors, self.requests = [], []
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("request", lambda q: self.requests.append(q.url))
-        self.page.goto(url, wait_until="networkidle")
-
-    def open(self, kind):
-        root = self.page.locator(f'details[data-widget="{kind}"]')
-        if not root.evaluate("d => d.open"):
-            root.locator("summary").click()
-        self.page.wait_for_selector(f'details[data-widget="{kind}"][data-ready]', timeout=30_000)
-        assert root.get_attribute("data-ready") == "true"
-        return root
-
-    def close(self):
-        self.context.close()
-
-
-@pytest.fixture
-def visit(browser, base_url):
-    opened = []
-
-    def make(path, **context):
-        v = Visit(browser, base_url + path, **context)
-        opened.append(v)
-        return v
-
-    yield make
-    for v in opened:
-        v.close()
-
-
-def _text(root) -> str:
-    return root.evaluate("r => r.innerText")
-
-
-def _drawn(root) -> str:
-    return root.evaluate(
-        "r => [...r.querySelectorAll('svg')].map(s => s.innerHTML).join('') +"
-        " [...r.querySelectorAll('output, dd')].map(e => e.textContent).join('|')"
-    )
-
-
 def _steps(root) -> int:
     return int(root.locator("dd").first.inner_text())
 
@@ -151,7 +77,7 @@ def test_each_widget_opens_cleanly_offline_under_its_figure(visit, base_url, kin
     v.page.wait_for_timeout(500)
     assert v.errors == []
     assert [u for u in v.requests if not u.startswith((base_url, "data:", "blob:"))] == []
-    text = _text(root)
+    text = shown_text(root)
     assert "NaN" not in text and "undefined" not in text and "Infinity" not in text
     figure = root.get_attribute("data-for")
     assert v.page.evaluate(
@@ -173,15 +99,15 @@ def test_keyboard_alone_changes_the_picture_and_readouts(visit, kind, path):
         s = sliders.nth(i)
         s.focus()
         assert root.locator(f'label[for="{s.get_attribute("id")}"]').count() == 1
-        before = _drawn(root)
+        before = drawn(root)
         for key in ("End", "Home", "ArrowRight", "ArrowLeft", "ArrowLeft"):
             v.page.keyboard.press(key)
             v.page.wait_for_timeout(150 if kind == "depth" else 0)
-            if _drawn(root) != before:
+            if drawn(root) != before:
                 break
-        assert _drawn(root) != before, s.get_attribute("id")
+        assert drawn(root) != before, s.get_attribute("id")
     assert v.errors == []
-    assert "NaN" not in _text(root)
+    assert "NaN" not in shown_text(root)
 
 
 def test_dragging_an_arrow_moves_its_sliders_without_long_tasks(visit):
@@ -314,7 +240,7 @@ def test_extreme_trainer_settings_give_a_clear_state_never_nan(visit):
     for _ in range(5):
         root.get_by_role("button", name="100 steps").click()
     v.page.wait_for_timeout(500)
-    text = _text(root)
+    text = shown_text(root)
     assert "NaN" not in text and "Infinity" not in text
     assert "Diverg" in text or float(root.locator("dd").nth(1).get_attribute("data-value")) < 5
     assert str(2**53) in root.locator("pre code").text_content()
@@ -328,7 +254,7 @@ def test_extreme_trainer_settings_give_a_clear_state_never_nan(visit):
     root.get_by_role("button", name="100 steps").click()
     v.page.wait_for_timeout(300)
     assert _steps(root) == 0
-    text = _text(root)
+    text = shown_text(root)
     assert "NaN" not in text and "Infinity" not in text
     assert v.errors == []
 
@@ -363,7 +289,7 @@ def test_depth_50_sigmoid_vanishes_and_big_gains_overflow_clearly(visit):
         arg=state.element_handle(),
         timeout=20_000,
     )
-    assert "NaN" not in _text(root)
+    assert "NaN" not in shown_text(root)
     assert v.errors == []
 
 
@@ -381,8 +307,8 @@ def test_a_malformed_hash_falls_back_to_defaults_with_a_note(visit, path, hash_)
     v.page.wait_for_selector(f'details[data-widget="{kind}"][data-ready]', timeout=30_000)
     root = v.page.locator(f'details[data-widget="{kind}"]')
     assert root.get_attribute("data-ready") == "true"
-    assert "could not be read" in _text(root)
-    assert "NaN" not in _text(root)
+    assert "could not be read" in shown_text(root)
+    assert "NaN" not in shown_text(root)
     assert v.errors == []
 
 
@@ -418,23 +344,9 @@ def test_a_touch_drag_moves_an_arrow(visit):
     v = visit("nonlinearity.html", has_touch=True, is_mobile=True)
     root = v.open("collapse")
     zone = root.locator("circle.bl-handle-zone").first
-    zone.scroll_into_view_if_needed()
     slider = root.get_by_label("Arrow 1 (image of (1, 0)): x", exact=True)
     before = float(slider.input_value())
-    box = zone.bounding_box()
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    cdp = v.context.new_cdp_session(v.page)
-
-    def touch(kind, px):
-        points = [] if kind == "touchEnd" else [{"x": px, "y": y}]
-        cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
-
-    touch("touchStart", x)
-    for i in range(1, 9):
-        touch("touchMove", x - 3 * i)
-        v.page.wait_for_timeout(16)
-    touch("touchEnd", x)
-    v.page.wait_for_timeout(100)
+    touch_drag_left(v, zone, step=3)
     assert float(slider.input_value()) < before
     assert zone.evaluate("e => getComputedStyle(e).touchAction") == "none"
 

@@ -4,11 +4,12 @@
 // OUT: {"cases": [{"count", "regions": [{"pattern": [bool], "area", "vertices"}], "explain"}]}
 import { readFileSync, writeFileSync } from "node:fs";
 
-import { explain, linearRegions } from "../../book/_static/widgets/regions_math.js";
+import { layerRegions } from "../../book/_static/widgets/exact_regions.js";
+import { explain } from "../../book/_static/widgets/regions_math.js";
 
 const input = JSON.parse(readFileSync(process.argv[2], "utf8"));
 const cases = input.cases.map(({ W, b, bounds }) => {
-  const regions = linearRegions(W, b, bounds);
+  const regions = layerRegions(W, b, bounds);
   return { count: regions.length, regions, explain: explain(W, b, bounds) };
 });
 writeFileSync(process.argv[3], JSON.stringify({ cases }));

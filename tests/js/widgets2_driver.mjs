@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { PCG64 } from "../../book/_static/widgets/pcg64.js";
 import { applyLayers, product, rank, straightness, pushSegment, COLLAPSE_ACTIVATIONS } from "../../book/_static/widgets/collapse_math.js";
 import { drawWeights, profile, runToEnd } from "../../book/_static/widgets/depth_math.js";
-import { countRegions, linearRegions, area } from "../../book/_static/widgets/exact_regions.js";
+import { countRegions, linearRegions } from "../../book/_static/widgets/exact_regions.js";
 import { Session, pythonSnippet, validSettings } from "../../book/_static/widgets/trainer_core.js";
 import { BASIC_ACTIVATIONS, MLP, Trainer, gridPatterns, train } from "../../book/_static/widgets/nn.js";
 
@@ -63,7 +63,7 @@ function run(t) {
     case "exact": {
       const net = MLP.fromFlat(t.sizes, t.flat, act("relu"));
       const polys = linearRegions(net.layers, net.flatParams, t.bounds);
-      return { count: countRegions(net.layers, net.flatParams, t.bounds), areas: polys.map(area) };
+      return { count: countRegions(net.layers, net.flatParams, t.bounds), areas: polys.map((r) => r.area) };
     }
     case "grid": {
       const net = MLP.fromFlat(t.sizes, t.flat, act("relu"));

@@ -12,7 +12,8 @@ import { pointwise } from "./nn.js";
 import { MAX_SEED } from "./pcg64.js";
 import { axes, fmt, linear, linePath, log10, svg } from "./plot.js";
 import { readNumber } from "./state.js";
-import { el, numberField, parseNumber, readout, select, slider } from "./ui.js";
+import { el, numberField, parseNumber, select, slider } from "./ui.js";
+import { statusAndReadouts } from "./widget2_shared.js";
 
 const W = 320;
 const H = 200;
@@ -98,14 +99,11 @@ export async function mount(app, ctx) {
   const legend = el("p", "bl-note",
     "Solid: this net. Dotted: the chapter's net (10 hidden layers of 64 units, same activation and initialisation) where the chapter has it. "
     + `Inputs: the first ${n} MNIST-1D training signals; one backward pass of the cross-entropy loss, no training.`);
-  const stateLine = el("p", "bl-note bl2-state");
-  stateLine.setAttribute("role", "status");
-  const dl = el("dl", "bl-readouts bl2-readouts");
-  const outs = {
-    ratio: readout(dl, "First layer's gradient ÷ last layer's"),
-    spread: readout(dl, "Spread: first → last hidden layer"),
-    dead: readout(dl, "Dead units (φ′ = 0 on every input)"),
-  };
+  const { stateLine, dl, outs } = statusAndReadouts({
+    ratio: "First layer's gradient ÷ last layer's",
+    spread: "Spread: first → last hidden layer",
+    dead: "Dead units (φ′ = 0 on every input)",
+  });
   app.append(controls, row, legend, stateLine, dl);
 
   let generation = 0;

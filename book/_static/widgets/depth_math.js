@@ -9,7 +9,7 @@
 // Random weights: numpy's PCG64 stream (pcg64.js), uniform draws for Xavier as numpy draws
 // them, Box-Muller normals for He and LeCun (documented in pcg64.js; not numpy's normals).
 
-import { affineLayer, backwardLayer, crossEntropyLoss, initWeights, layerViews, nParams } from "./nn.js";
+import { affineLayer, backwardLayer, crossEntropyLoss, deadFraction, initWeights, layerViews, nParams } from "./nn.js";
 import { PCG64 } from "./pcg64.js";
 
 /** The initialisations of the widget and the bendlines scheme each one scales. */
@@ -51,16 +51,6 @@ function spread(A, n, width) {
     total += Math.sqrt(ss / n);
   }
   return total / width;
-}
-
-function deadFraction(D, n, width) {
-  let dead = 0;
-  for (let k = 0; k < width; k++) {
-    let allZero = true;
-    for (let i = 0; i < n && allZero; i++) if (D[i * width + k] !== 0) allZero = false;
-    if (allZero) dead += 1;
-  }
-  return dead / width;
 }
 
 function frobenius(a, start, stop) {

@@ -577,17 +577,20 @@ export class Trainer {
   }
 }
 
+/** Fraction of a layer's `width` units whose slopes D (n x width, row-major) are 0 on every
+ * one of the n inputs: the dead units. */
+export function deadFraction(D, n, width) {
+  let dead = 0;
+  for (let k = 0; k < width; k++) {
+    let allZero = true;
+    for (let i = 0; i < n && allZero; i++) if (D[i * width + k] !== 0) allZero = false;
+    if (allZero) dead += 1;
+  }
+  return dead / width;
+}
+
 function deadFractions(net, slopes, n) {
-  return slopes.map((D, l) => {
-    const width = net.sizes[l + 1];
-    let dead = 0;
-    for (let k = 0; k < width; k++) {
-      let allZero = true;
-      for (let i = 0; i < n && allZero; i++) if (D[i * width + k] !== 0) allZero = false;
-      if (allZero) dead += 1;
-    }
-    return dead / width;
-  });
+  return slopes.map((D, l) => deadFraction(D, n, net.sizes[l + 1]));
 }
 
 /** Dead fraction per hidden layer over a whole data set (units with phi' = 0 on every point). */

@@ -11,8 +11,8 @@ import {
   TRAINER_INITS, pythonSnippet, roundCoord, settingsFromState, settingsToState, validSettings,
   MAX_SEED,
 } from "./trainer_settings.js";
-import { button, el, numberField, parseNumber, readout, select, slider } from "./ui.js";
-import { reducedMotion, watchVisibility } from "./widget2_shared.js";
+import { button, el, numberField, parseNumber, select, slider } from "./ui.js";
+import { reducedMotion, statusAndReadouts, watchVisibility } from "./widget2_shared.js";
 
 const RES = 80; // cells per side of the heatmap and region grid
 const VIEW = 300; // overlay viewBox size
@@ -171,17 +171,14 @@ export async function mount(app, ctx) {
   chartPanel.append(el("p", "bl-note", "Solid: training data. Dashed: test data."));
   row.append(stagePanel, chartPanel);
 
-  const stateLine = el("p", "bl-note bl2-state");
-  stateLine.setAttribute("role", "status");
-  const dl = el("dl", "bl-readouts bl2-readouts");
-  const outs = {
-    step: readout(dl, "Steps"),
-    loss: readout(dl, "Loss (training / test)"),
-    acc: readout(dl, "Accuracy (training / test)"),
-    regions: readout(dl, "Linear regions in the picture"),
-    dead: readout(dl, "Dead units"),
-    rate: readout(dl, "Updates per second"),
-  };
+  const { stateLine, dl, outs } = statusAndReadouts({
+    step: "Steps",
+    loss: "Loss (training / test)",
+    acc: "Accuracy (training / test)",
+    regions: "Linear regions in the picture",
+    dead: "Dead units",
+    rate: "Updates per second",
+  });
   const snippetBox = el("details", "bl-fieldset");
   snippetBox.append(el("summary", "", "Python for this run (Copy as Python copies it)"));
   const snippetPre = el("pre", "bl2-snippet");

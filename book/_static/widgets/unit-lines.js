@@ -1,9 +1,10 @@
 // W2, the unit-lines explorer (chapter 2): each hidden unit of a 2-input ReLU layer is a line
 // with an arrow (its weight vector) pointing into the side where it is on. The exact regions
-// (regions_math.js, a port of bendlines.regions) are filled by how many units are on, and
+// (exact_regions.js, a port of bendlines.regions) are filled by how many units are on, and
 // their count stands next to 1 + n + n(n - 1)/2, with the reasons when the two differ.
 
-import { arrangementCount, explain, linearRegions } from "./regions_math.js";
+import { layerRegions } from "./exact_regions.js";
+import { arrangementCount, explain } from "./regions_math.js";
 import { axes, drag, fmt, linear, polygonPath, svg } from "./plot.js";
 import { readNumbers } from "./state.js";
 import { button, el, readout, select, slider } from "./ui.js";
@@ -159,7 +160,7 @@ export async function mount(app, ctx) {
 
   function draw() {
     const { W, b } = layer();
-    const regions = linearRegions(W, b, box);
+    const regions = layerRegions(W, b, box);
     regionLayer.replaceChildren();
     for (const r of regions) {
       const on = r.pattern.map((v, i) => (v ? i + 1 : 0)).filter(Boolean);

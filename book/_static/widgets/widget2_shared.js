@@ -1,5 +1,7 @@
 // Small helpers shared by the trainer, depth and collapse widgets (W4-W6).
 
+import { el, readout } from "./ui.js";
+
 /** Whether the reader asked for less motion. */
 export function reducedMotion() {
   return globalThis.matchMedia?.("(prefers-reduced-motion: reduce)").matches ?? false;
@@ -22,4 +24,16 @@ export function watchVisibility(el, onChange) {
     observer.disconnect();
     document.removeEventListener("visibilitychange", report);
   };
+}
+
+/**
+ * A widget's live status line (role="status") and its list of readouts, one <dd> per entry of
+ * `labels` ({key: label}, in order): {stateLine, dl, outs}.
+ */
+export function statusAndReadouts(labels) {
+  const stateLine = el("p", "bl-note bl2-state");
+  stateLine.setAttribute("role", "status");
+  const dl = el("dl", "bl-readouts bl2-readouts");
+  const outs = Object.fromEntries(Object.entries(labels).map(([key, label]) => [key, readout(dl, label)]));
+  return { stateLine, dl, outs };
 }

@@ -1,0 +1,91 @@
+"""What the browser tests share: where the built site and Chromium are, the skip rule, a
+phone-sized page visit, and what a widget shows. The ``base_url``, ``browser`` and ``visit``
+fixtures built on these live in tests/conftest.py."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SITE = ROOT / "book" / "_build" / "html"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+PHONE = {"width": 412, "height": 915}
+
+
+def require_chromium_and_site(built: bool) -> None:
+    """Skip the calling test module without Debian's Chromium (fail under CI, where it must
+    run) or without a built book (``built`` false)."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(
+                "CI is set but Chromium is missing: apt-get install -y chromium", pytrace=False
+            )
+        pytest.skip(
+            "headless Chromium not found: `apt-get install -y chromium` enables the browser tests",
+            allow_module_level=True,
+        )
+    if not built:
+        pytest.skip("build the book first: make book", allow_module_level=True)
+
+
+class Visit:
+    """A phone-sized page with its console errors and requests recorded."""
+
+    def __init__(self, browser, url, **context):
+        self.context = browser.new_context(viewport=PHONE, **context)
+        self.page = self.context.new_page()
+        self.errors, self.requests = [], []
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("request", lambda q: self.requests.append(q.url))
+        self.page.goto(url, wait_until="networkidle")
+
+    def open(self, kind, timeout=30_000):
+        """Open a widget (as a reader does, by its summary) and wait until it is mounted."""
+        root = self.page.locator(f'details[data-widget="{kind}"]')
+        if not root.evaluate("d => d.open"):
+            root.locator("summary").click()
+        self.page.wait_for_selector(f'details[data-widget="{kind}"][data-ready]', timeout=timeout)
+        assert root.get_attribute("data-ready") == "true"
+        return root
+
+    def close(self):
+        self.context.close()
+
+
+def drawn(root) -> str:
+    """Everything a widget shows: its SVG markup and its readouts."""
+    return root.evaluate(
+        "r => [...r.querySelectorAll('svg')].map(s => s.innerHTML).join('') +"
+        " [...r.querySelectorAll('output, dd')].map(e => e.textContent).join('|')"
+    )
+
+
+def shown_text(root) -> str:
+    """A widget's visible text."""
+    return root.evaluate("r => r.innerText")
+
+
+def touch_drag_left(visit: Visit, target, step: float, moves: int = 8) -> None:
+    """Drag ``target`` (a locator) to the left with one finger, through Chromium's touch input:
+    ``moves`` moves of ``step`` pixels, one a frame, then let the page settle."""
+    target.scroll_into_view_if_needed()
+    box = target.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    cdp = visit.context.new_cdp_session(visit.page)
+
+    def touch(kind, px):
+        points = [] if kind == "touchEnd" else [{"x": px, "y": y}]
+        cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
+    touch("touchStart", x)
+    for i in range(1, moves + 1):
+        touch("touchMove", x - step * i)
+        visit.page.wait_for_timeout(16)
+    touch("touchEnd", x)
+    visit.page.wait_for_timeout(100)
