@@ -7,7 +7,7 @@ and outputs ``a * sigma(g)``, where ``sigma`` is an ordinary activation from the
 With the sigmoid as gate this is the GLU of Dauphin et al. (2017); with SiLU, SwiGLU; with
 GELU, GEGLU; with the identity, the bilinear layer (Shazeer, 2020).
 
-:class:`GatedMLP` stacks gated hidden layers and a linear output layer; :meth:`loss_and_grads`
+:class:`GatedMLP` stacks gated hidden layers and a linear output layer; ``GatedMLP.loss_and_grads``
 gives exact gradients (checked against finite differences in the tests) and :func:`train`
 trains it with Adam on mini-batches, like :func:`bendlines.training.train`.
 """

@@ -51,7 +51,7 @@ __all__ = [
 CONFIDENCE = 0.95
 #: Seeds of every comparison (each seed: its own initial weights and mini-batch order).
 SEEDS = ct.SEEDS
-#: Training budgets (steps) of the head to head, per depth: a short one and a long one.
+#: Training budgets of the head to head in steps, per depth, a short one and a long one.
 H2H_BUDGETS = ct.H2H_BUDGETS
 
 DEAD_WIDTHS = (2, 4, 10)
@@ -245,13 +245,13 @@ def at_rate(fn: Callable, lr: float, seeds: Sequence[int] = SEEDS, lookup=None,
 
 
 def head_to_head(depth: int, steps: int, lookup=None) -> dict:
-    """:func:`tuned` runs of :func:`~choosing_training.h2h_run`, activations in
+    """:func:`tuned` runs of ``choosing_training.h2h_run``, activations in
     ``H2H_ACTIVATIONS`` order."""
     return tuned(ct.h2h_run, lookup=lookup, depth=depth, steps=steps)
 
 
 def dying(setting: str, lookup=None) -> dict[str, np.ndarray]:
-    """:func:`~choosing_training.dying_run` over ``DYING_SEEDS``, seeds on axis 1."""
+    """``choosing_training.dying_run`` over ``DYING_SEEDS``, seeds on axis 1."""
     lookup = results.get if lookup is None else lookup
     runs = [lookup(ct.dying_run, setting=setting, seed=s) for s in ct.DYING_SEEDS]
     return {key: np.stack([r[key] for r in runs], axis=1) for key in runs[0]}

@@ -58,7 +58,7 @@ VAL_FRACTION = 0.25
 
 # ---- head to head (MNIST-1D) -----
 H2H_ACTIVATIONS = ("relu", "leaky_relu", "elu", "selu", "gelu", "silu", "tanh", "sigmoid")
-#: Hidden layers -> training budgets (steps): a short one and a long one.
+#: Training budgets in steps for each number of hidden layers, a short one and a long one.
 H2H_BUDGETS = {2: (2000, 8000), 8: (1000, 4000)}
 H2H_DEPTHS = tuple(H2H_BUDGETS)
 H2H_WIDTH = 32
@@ -249,7 +249,7 @@ def dying_run(*, setting: str, seed: int) -> dict[str, np.ndarray]:
 
 # ---- tanh and the input scale -----
 def scale_run(*, steps: int, lr: float, seed: int) -> dict[str, np.ndarray]:
-    """Tanh and ReLU spiral nets with each initialisation of :data:`SCALE_INITS`.
+    """Tanh and ReLU spiral nets with each initialisation of ``SCALE_INITS``.
 
     Contenders are ``(name, init)`` in the order of ``itertools.product(SCALE_NAMES,
     SCALE_INITS)``. Also returns ``pre_std``: the standard deviation of the first layer's
@@ -270,7 +270,7 @@ def bad_run(*, depth: int, steps: int, lr: float, seed: int,
             names: Sequence[str] = BAD_CANDIDATES) -> dict[str, np.ndarray]:  # fmt: skip
     """One spiral net per candidate activation (He weights, Adam at ``lr``).
 
-    Returns :func:`_final`'s arrays plus ``diverged_at`` (step, or -1) and ``hidden_change``:
+    Returns ``_final``'s arrays plus ``diverged_at`` (step, or -1) and ``hidden_change``:
     the largest change of any hidden-layer weight during training.
     """
     train, val, test = split("spiral")
@@ -311,7 +311,7 @@ def gated_run(*, steps: int, lr: float, seed: int) -> dict[str, np.ndarray]:
     """Plain and gated MNIST-1D nets of :data:`GATED_MODELS`, same seed and mini-batches.
 
     Gated layers use ``gated.matched_width`` units so that every net has about as many
-    parameters as the plain one of width :data:`GATED_WIDTH`. Returns :func:`_final`'s
+    parameters as the plain one of width ``GATED_WIDTH``. Returns ``_final``'s
     arrays plus ``n_params``.
     """
     train, val, test = split("mnist1d")

@@ -1,6 +1,6 @@
 """Experiments of the chapter "Training deep networks": signals, slopes and initialisation.
 
-Everything here but :func:`rescue_runs` looks at untrained networks: how the spread of the
+Everything here but ``deep_training.rescue_runs`` looks at untrained networks: how the spread of the
 forward signal and the size of the backward signal change from layer to layer (one product of
 slopes governs both), how the weight variance decides between vanishing, preserved and exploding
 signals, Xavier's compromise between the forward and the backward condition, SELU's attracting

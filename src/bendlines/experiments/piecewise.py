@@ -95,7 +95,7 @@ KINK_BINS = 20
 #: The 2-input layer drawn as lines (units, seed) and the box it is drawn in.
 PLANE_UNITS, PLANE_SEED, PLANE_BIAS_STD = 5, 101, 1.0
 PLANE_BOX = (-2.0, 2.0, -2.0, 2.0)
-#: Bias standard deviation of the random nets built by :func:`random_relu_net`.
+#: Bias standard deviation of the random nets built by ``piecewise_runs.random_relu_net``.
 BIAS_STD = 0.5
 #: Random lines in general position for the counting formula (units, seed).
 ARRANGEMENT_UNITS, ARRANGEMENT_SEED = 8, 11
@@ -116,7 +116,7 @@ SPIRAL_NET_SEEDS = (0, 1, 2, 3, 4)
 SPIRAL_STEPS, SPIRAL_LR, SPIRAL_BATCH = 3000, 1e-2, 100
 SPIRAL_BOX = (-1.5, 1.5, -1.5, 1.5)
 #: The two starts: the MLP default (He weights, zero biases) and the book's random-net
-#: convention of :func:`random_relu_net` (He weights, biases with std ``BIAS_STD``).
+#: convention of ``piecewise_runs.random_relu_net`` (He weights, biases with std ``BIAS_STD``).
 SPIRAL_STARTS = ("zero bias", "random net")
 #: A region is "near the data" if its centroid is within this distance of a training point.
 NEAR_DATA = 0.1
@@ -516,7 +516,7 @@ def arrangement_example(units: int = ARRANGEMENT_UNITS, seed: int = ARRANGEMENT_
     Parameters
     ----------
     units : int
-        Lines (hidden units of one layer, :func:`random_relu_net`).
+        Lines (hidden units of one layer, ``piecewise_runs.random_relu_net``).
     seed : int
         Seed of the net.
 
@@ -714,8 +714,9 @@ def depth_vs_regions(totals=TOTAL_NEURONS, depths=DEPTHS) -> dict:
     """Exact region counts of random ReLU nets with a fixed total of neurons split over depth.
 
     A net with ``N`` neurons and depth ``d`` has ``d`` hidden layers of ``N // d`` units
-    (:func:`random_relu_net`, biases with std ``BIAS_STD``), counted in ``DEPTH_BOX`` for each
-    seed of ``DEPTH_SEEDS`` (stored runs); splits narrower than ``MIN_WIDTH`` are skipped.
+    (``piecewise_runs.random_relu_net``, biases with std ``BIAS_STD``), counted in
+    ``DEPTH_BOX`` for each seed of ``DEPTH_SEEDS`` (stored runs); splits narrower than
+    ``MIN_WIDTH`` are skipped.
 
     Returns
     -------

@@ -8,11 +8,11 @@ module changes rarely, so stored entries stay valid.
 
 Runs
 ----
-train_1d_run    1-n-1 ReLU nets on a 1-D target: Adam from the hand-built interpolant and
-                from random starts, for every rate of a grid
-spiral_run      a 2-32-32-2 spiral classifier trained from one start and seed: exact region
-                counts and the share of regions near the data, before and after
-depth_run       exact region counts of random ReLU nets of given widths, over seeds
+- ``train_1d_run``: 1-n-1 ReLU nets on a 1-D target, trained with Adam from the hand-built
+  interpolant and from random starts, for every rate of a grid.
+- ``spiral_run``: a 2-32-32-2 spiral classifier trained from one start and seed, with exact
+  region counts and the share of regions near the data, before and after.
+- ``depth_run``: exact region counts of random ReLU nets of given widths, over seeds.
 """
 
 from __future__ import annotations

@@ -10,8 +10,7 @@ losses      mean squared error and softmax cross-entropy written out by hand
 descent     gradient descent on a 1-D and a 2-D loss at a small, a good and a too-large rate
 optimisers  mini-batch SGD against Adam on a spiral, rates tuned on a validation split
 overfit     train, validation and test losses of a wide net fitted to a few noisy points
-chain       the chain rule through a 1-1-1 tanh net by hand, by backpropagation and by
-            finite differences
+chain       the chain rule through a 1-1-1 tanh net, checked three ways
 curvature   the slope of the slope, f'', by finite differences
 notation    expectation, variance, the normal distribution function Phi and erf
 """
@@ -409,7 +408,7 @@ CHAIN = {"x": 1.5, "y": 0.5, "w1": 0.8, "b1": -0.2, "w2": 1.2, "b2": 0.1}
 def by_hand(x, y, w1, b1, w2, b2) -> dict:
     """Forward and backward pass of ``L = (w2 tanh(w1 x + b1) + b2 - y)^2``, one line per rule.
 
-    Plain Python floats and :func:`math.tanh` only, so it is independent of the package.
+    Plain Python floats and ``math.tanh`` only, so it is independent of the package.
     Returns every intermediate value (``z1 a1 z2 L``) and derivative (``dL_dz2 dL_dw2 dL_db2
     dL_da1 da1_dz1 dL_dz1 dL_dw1 dL_db1``).
     """
