@@ -81,3 +81,16 @@ def test_content_named_files_are_written_whole(tmp_path, monkeypatch):
     with pytest.raises(OSError, match="No space"):
         _write_whole(other, b"font")
     assert not other.exists()
+
+
+def test_lists_leave_the_paragraphs_sphinx_wraps_them_in():
+    """A numpydoc "Returns" with a list (bullets, or terms and definitions) comes out of
+    Sphinx inside a <p>, which HTML forbids; the finishing pass unwraps it."""
+    from bendlines_html import _LIST_IN_PARAGRAPH
+
+    bullets = '<p><ul class="simple"><li>x</li></ul></p>'
+    assert _LIST_IN_PARAGRAPH.sub(r"\1", bullets) == '<ul class="simple"><li>x</li></ul>'
+    inner = '<p><em>dict</em> x:</p>\n<dl class="simple">\n<dt>a</dt><dd><p>b</p></dd>\n</dl>'
+    assert _LIST_IN_PARAGRAPH.sub(r"\1", f"<dd><p>{inner}\n</p>") == f"<dd>{inner}"
+    plain = "<p>text</p>"
+    assert _LIST_IN_PARAGRAPH.sub(r"\1", plain) == plain

@@ -55,7 +55,9 @@ _BLOCKING_SCRIPT = re.compile(  # not the theme's tiny colour-mode script: it mu
 )
 #: Sphinx wraps a field's bullet list in a paragraph (the API reference's "Returns" with
 #: several values): a list cannot sit in a <p>.
-_LIST_IN_PARAGRAPH = re.compile(r'<p>(<ul class="simple">(?:(?!</ul>).)*</ul>)\s*</p>', re.S)
+_LIST_IN_PARAGRAPH = re.compile(
+    r'<p>((?:<p>(?:(?!</p>).)*</p>\s*)?<(ul|dl) class="simple">(?:(?!</\2>).)*</\2>)\s*</p>', re.S
+)
 _DEPENDENT_INLINE = re.compile(r"<script>(?=[^<]*DOCUMENTATION_OPTIONS)")
 _FIGURE_IMAGE = re.compile(r'<img (?![^>]*\bloading=)(?=[^>]*\bsrc="(?:\.\./)*_images/)')
 
@@ -546,8 +548,8 @@ def _open_graph(app: Sphinx, pagename: str, templatename, context, doctree) -> N
     )
 
 
-_FIRST_FIGURE = re.compile(
-    r'<figure\b.*?<img (?=[^>]*\bsrc="((?:\.\./)*_images/[^"]+)")(?=[^>]*\balt="([^"]*)")', re.S
+_FIRST_FIGURE = re.compile(  # the first image drawn by the book (a figure, or the home page's)
+    r'<img (?=[^>]*\bsrc="((?:\.\./)*_images/[^"]+)")(?=[^>]*\balt="([^"]*)")'
 )
 
 
@@ -610,11 +612,38 @@ def _extensions_digest() -> str:
     return digest.hexdigest()
 
 
+def _complete_sitemap(app: Sphinx, exception) -> None:
+    """List every page in the sitemap, not only those this build wrote.
+
+    sphinx-sitemap collects pages as they are written, so after an incremental build its
+    sitemap would hold the changed pages alone. When it has something to write, the pages
+    this build left untouched join them (its exclusions still apply).
+    """
+    links = getattr(app, "sitemap_links", None)
+    if exception or links is None or app.builder.format != "html":
+        return
+    written = []
+    while not links.empty():
+        written.append(links.get_nowait())
+    if written:
+        from sphinx_sitemap import is_excluded
+
+        have = {link for link, _ in written}
+        suffix = app.config.html_file_suffix or ".html"
+        for docname in sorted(app.env.found_docs):
+            link = docname + suffix
+            if link not in have and not is_excluded(link, app.config.sitemap_excludes):
+                written.append((link, None))
+    for item in written:
+        links.put(item)
+
+
 def setup(app: Sphinx) -> dict[str, object]:
     app.add_config_value("bendlines_extensions_digest", _extensions_digest(), "html", str)
     app.connect("html-page-context", _open_graph)
     app.add_css_file(ALIGN_STYLESHEET)  # written when the build finishes (see 7.)
     app.connect("build-finished", _fix_markup)
+    app.connect("build-finished", _complete_sitemap, priority=400)  # before sphinx-sitemap
     # After the theme, which rewrites pygments.css when the build finishes.
     app.connect("build-finished", _bundle_stylesheets, priority=900)
     app.connect("build-finished", _absolute_404, priority=950)  # after the bundle is linked
