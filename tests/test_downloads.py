@@ -166,7 +166,8 @@ def test_a_download_runs_in_a_fresh_python_and_shows_the_same_numbers(
     errors = [o for c in ran.cells for o in c.get("outputs", []) if o.output_type == "error"]
     assert errors == []
     expected, got = glued(shipped), glued(ran)
-    assert expected and got.keys() == expected.keys()
+    assert expected or chapter == "index"  # the home page draws a figure and glues nothing
+    assert got.keys() == expected.keys()
     compared = [name for name in expected if not TIMINGS.search(name)]
     assert len(compared) >= 0.9 * len(expected)
     assert {n: got[n] for n in compared} == {n: expected[n] for n in compared}
