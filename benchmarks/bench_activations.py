@@ -1,7 +1,7 @@
 """Benchmark: the cost of each activation in common use, value and slope, against a copy.
 
 Run as a script (``python benchmarks/bench_activations.py``) to print a table and store it in
-``benchmarks/activation_cost.json`` (the gallery's cost table reads that file), or call
+``src/bendlines/experiments/activation_cost.json`` (the gallery's cost table reads it), or call
 :func:`run`, which does the same and returns one dict per measurement with keys ``name``,
 ``value``, ``unit`` and ``budget``. One thread: numpy's elementwise functions use one core.
 """

@@ -25,7 +25,7 @@ WIDGETS = [
     ("trainer", "piecewise.html"),
     ("trainer", "nonlinearity.html"),
     ("collapse", "nonlinearity.html"),
-    ("depth", "choosing.html"),
+    ("depth", "deep.html"),
 ]
 
 require_chromium_and_site((SITE / "piecewise.html").is_file())
@@ -88,7 +88,7 @@ def test_each_widget_opens_cleanly_offline_under_its_figure(visit, base_url, kin
 
 
 @pytest.mark.parametrize(
-    ("kind", "path"), [("collapse", "nonlinearity.html"), ("depth", "choosing.html")]
+    ("kind", "path"), [("collapse", "nonlinearity.html"), ("depth", "deep.html")]
 )
 def test_keyboard_alone_changes_the_picture_and_readouts(visit, kind, path):
     v = visit(path)
@@ -260,7 +260,7 @@ def test_extreme_trainer_settings_give_a_clear_state_never_nan(visit):
 
 
 def test_depth_50_sigmoid_vanishes_and_big_gains_overflow_clearly(visit):
-    v = visit("choosing.html")
+    v = visit("deep.html")
     root = v.open("depth")
     state = root.locator(".bl2-state")
     depth = root.get_by_label("Hidden layers", exact=True)
@@ -297,7 +297,7 @@ def test_depth_50_sigmoid_vanishes_and_big_gains_overflow_clearly(visit):
     ("path", "hash_"),
     [
         ("piecewise.html", "#w-trainer?data=bogus&lr=1e999&seed=-3&layers=99-99"),
-        ("choosing.html", "#w-depth?depth=5000&act=eval&gain=0"),
+        ("deep.html", "#w-depth?depth=5000&act=eval&gain=0"),
         ("nonlinearity.html", "#w-collapse?k=9&w=1,2,3"),
     ],
 )

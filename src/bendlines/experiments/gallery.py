@@ -2,7 +2,7 @@
 
 The cost of each activation is measured by :func:`activation_cost` (run by ``make bench``,
 ``benchmarks/bench_activations.py``, which stores the table in
-``benchmarks/activation_cost.json``); the gallery reads the stored table with
+``src/bendlines/experiments/activation_cost.json``); the gallery reads the stored table with
 :func:`stored_cost`, because timings depend on the machine and must not change the book from
 one build to the next.
 """
@@ -37,7 +37,9 @@ LEAKY_RELU_DEFAULTS = {
 }
 
 #: Where ``make bench`` stores the measured cost table (repository top, ``benchmarks/``).
-COST_FILE = Path(__file__).resolve().parents[3] / "benchmarks" / "activation_cost.json"
+#: The stored cost table: package data, so that a chapter download (which installs the
+#: package as a wheel) reads the same table as the book.
+COST_FILE = Path(__file__).with_name("activation_cost.json")
 
 
 def gelu_approximations(lo: float = -10.0, hi: float = 10.0, n: int = 2_000_001) -> dict:
