@@ -20,6 +20,8 @@ const FILLS = ["#f7fbff", "#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6",
 const wrapAngle = (deg) => ((Math.round(deg / ANGLE_STEP) * ANGLE_STEP) % 360 + 360) % 360;
 const snapOffset = (d, lim) => Math.max(-lim, Math.min(lim, Math.round(d / OFFSET_STEP) * OFFSET_STEP));
 
+let clipCount = 0; // ids of clip paths, unique on the page and the same on every load
+
 export async function mount(app, ctx) {
   const net = await ctx.data("plane_net");
   const box = net.box; // [xmin, xmax, ymin, ymax]
@@ -92,7 +94,8 @@ export async function mount(app, ctx) {
 
   const plot = svg("svg", { class: "bl-plot bl-square", viewBox: `0 0 ${S} ${S}`, role: "img" });
   const title = svg("title", {}, plot);
-  const clipId = `bl-clip-${Math.random().toString(36).slice(2, 8)}`;
+  clipCount += 1;
+  const clipId = `bl-clip-unit-lines-${clipCount}`;
   const defs = svg("defs", {}, plot);
   const clip = svg("clipPath", { id: clipId }, defs);
   const clipRect = svg("rect", {}, clip);

@@ -85,12 +85,7 @@ RESCUE_LRS = deep_training.LRS
 RESCUE_SEEDS = deep_training.SEEDS
 
 
-def _check_names(names: Sequence[str], allowed: Sequence[str], what: str) -> list[str]:
-    names = list(names)
-    bad = [n for n in names if n not in allowed]
-    if bad or not names:
-        raise ValueError(f"unknown {what} {bad or names!r}; choose from {list(allowed)}")
-    return names
+_check_names = deep_training._check_names  # one check of names for both modules
 
 
 def interval(values: Sequence[float], level: float = 0.95) -> dict[str, float]:
