@@ -3,8 +3,9 @@
 Left: the fraction of dead units in each of the four hidden layers of a ReLU net on MNIST-1D
 whose biases start at -1, before training and after it, with plain SGD and with Adam (mean
 over the seeds). A unit is dead when its slope is zero for every training signal. Right: the
-Monte Carlo probability that a ReLU net with He-normal weights and zero biases outputs zero
-for every input, against depth, for widths 2, 4 and 10 (after Lu et al., 2019).
+Monte Carlo probability that a random 2-input ReLU net is constant on the square [-1, 1]^2
+(born dead), against depth, for widths 2, 4 and 10: He-normal weights with zero biases (solid)
+against Lu et al.'s randomized asymmetric initialisation (dashed).
 
 Run it alone: ``python figures/dying_relu.py -o dying.svg``.
 """
@@ -22,7 +23,7 @@ SETTINGS = ("negative bias, SGD", "negative bias, Adam")
 def make_figure(runs=None, born_dead=None):
     """Per-layer dead fractions of ReLU before and after training, and dead-at-birth curves."""
     runs = {s: ch.dying(s) for s in SETTINGS} if runs is None else runs
-    born_dead = ch.dead_at_init() if born_dead is None else born_dead
+    born_dead = ch.born_dead() if born_dead is None else born_dead
     fig, axes = style.figure(1, 2, width=style.TEXT_WIDTH, height=3.3)
     ax = axes[0]
     start = runs[SETTINGS[0]]["dead_start"][0].mean(axis=0)  # ReLU, mean over seeds
@@ -40,14 +41,17 @@ def make_figure(runs=None, born_dead=None):
     ax.set_title("ReLU, biases started at -1", fontsize=11)
     ax.set_ylim(0, 1)
     ax.legend(fontsize=9, loc="upper left")
-    for i, (width, prob) in enumerate(born_dead.items()):
-        axes[1].plot(np.asarray(ch.DEAD_DEPTHS), prob, color=style.color(i + 3),
-                     linestyle=style.linestyle(i), label=f"width {width}")  # fmt: skip
-    axes[1].set_title("whole net dead at initialisation", fontsize=11)
+    labels = {"he": "He", "rai": "asymmetric"}
+    for j, (init, by_width) in enumerate(born_dead.items()):
+        for i, (width, prob) in enumerate(by_width.items()):
+            axes[1].plot(np.asarray(ch.DEAD_DEPTHS), prob, color=style.color(i + 3),
+                         linestyle=style.linestyle(j), marker=(None, "o")[j], markevery=8,
+                         markersize=3.5, label=f"width {width}, {labels[init]}")  # fmt: skip
+    axes[1].set_title("whole net constant at initialisation", fontsize=11)
     axes[1].set_xlabel("hidden layers", fontsize=10)
     axes[1].set_ylabel("probability", fontsize=10)
     axes[1].set_ylim(-0.03, 1.03)
-    axes[1].legend(fontsize=9, loc="center right")
+    axes[1].legend(fontsize=7.5, loc="lower right", bbox_to_anchor=(1.0, 0.16))
     for ax in axes:
         ax.tick_params(labelsize=9)
     return fig

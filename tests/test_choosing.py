@@ -15,8 +15,10 @@ import pytest
 from scipy import stats
 
 from bendlines import activations, gated
+from bendlines.experiments import asymmetric_init as ai
 from bendlines.experiments import choosing as ch
 from bendlines.experiments import choosing_training as ct
+from bendlines.experiments import sign_runs as sr
 from bendlines.mlp import MLP
 
 
@@ -116,12 +118,6 @@ def test_normal_means_of_sigmoid_and_tanh():
     assert ch.normal_moments("tanh")[0] == pytest.approx(0.0, abs=1e-9)
     assert ch.normal_moments("sigmoid")[0] == pytest.approx(0.5, abs=1e-9)
     assert ch.normal_moments("relu")[0] == pytest.approx(1 / math.sqrt(2 * math.pi), abs=1e-9)
-
-
-def test_narrow_deep_relu_nets_are_born_dead():
-    born = ch.dead_at_init(widths=(2, 10), depths=(1, 10, 40), n_nets=500)
-    assert born[2][1] > 0.5 and born[2][2] > born[2][1]
-    assert born[10][2] < 0.1
 
 
 def test_dead_units_are_counted_on_every_sample():
@@ -393,3 +389,105 @@ def test_square_nets_are_homogeneous_of_degree_two_to_the_depth():
 def test_no_square_run_diverged_under_adam():
     for table in ch.square_by_depth().values():
         assert np.all(table["diverged_by_rate"][:, 0] == 0)
+
+
+# ---- an even activation cannot tell the sign (the mirrored sign task) -----
+def test_a_bias_free_square_net_is_even_and_a_relu_net_is_not():
+    X = np.random.default_rng(3).normal(size=(50, 2))
+    for depth in (1, 2, 3):
+        square = MLP([2, *[8] * depth, 2], "square", seed=depth)
+        relu = MLP([2, *[8] * depth, 2], "relu", seed=depth)
+        assert np.allclose(square.forward(-X), square.forward(X), rtol=1e-12, atol=0)
+        assert not np.allclose(relu.forward(-X), relu.forward(X), rtol=1e-3)
+
+
+def test_the_sign_task_is_mirror_closed_in_every_split():
+    for X, y in sr.sign_split():
+        half = len(X) // 2
+        assert np.array_equal(X[half:], -X[:half])
+        assert np.all(y[half:] == 1 - y[:half])
+        assert np.array_equal(y, (X[:, 0] > 0).astype(int))
+
+
+def test_training_without_biases_keeps_every_bias_at_zero():
+    net = MLP([2, 16, 2], "square", seed=0)
+    train, _, _ = sr.sign_split()
+    sr.train_bias_free(net, train, fit_bias=False, lr=1e-2, steps=50, batch=50,
+                       rng=np.random.default_rng(0))  # fmt: skip
+    assert all(np.all(b == 0) for _, b in net.params)
+    assert not np.allclose(net.params[0][0], MLP([2, 16, 2], "square", seed=0).params[0][0])
+    sr.train_bias_free(net, train, fit_bias=True, lr=1e-2, steps=50, batch=50,
+                       rng=np.random.default_rng(0))  # fmt: skip
+    assert any(np.any(b != 0) for _, b in net.params)
+
+
+@pytest.fixture(scope="module")
+def sign():
+    return {steps: ch.sign_task(steps) for steps in sr.SIGN_BUDGETS}
+
+
+def test_a_square_net_without_biases_scores_exactly_chance_on_the_sign_task(sign):
+    row = {c: i for i, c in enumerate(sr.SIGN_CONTENDERS)}
+    for table in sign.values():
+        assert table["test_acc"].shape[1] >= 5 and not np.any(table["edge"])
+        nobias = row["square", False]
+        assert np.all(table["test_acc"][nobias] == 0.5)
+        assert np.all(table["mirror_agree"][nobias] == 1.0)
+        for contender in (("square", True), ("relu", True), ("relu", False)):
+            acc = table["test_acc"][row[contender]]
+            assert ch.interval(acc)["lo"] > 0.95, contender
+            assert ch.verdict(acc, table["test_acc"][nobias]) == "a"
+
+
+# ---- the asymmetric initialisation of Lu et al. -----
+def test_rai_layer_has_one_positive_beta_entry_per_unit_on_average():
+    fan_in, n = 3, 40_000
+    W, b = ai.rai_layer(fan_in, 1, np.random.default_rng(0), n_nets=n)
+    assert W.shape == (n, fan_in, 1) and b.shape == (n, 1)
+    V = np.concatenate([W[..., 0], b], axis=1)  # (n, fan_in + 1): one unit's entries
+    # the normal entries have mean 0 and the Beta(2, 1) entry mean 2/3, second moment 1/2
+    total, squares = V.sum(axis=1), (V**2).sum(axis=1)
+    assert abs(total.mean() - 2 / 3) < 4 * total.std() / math.sqrt(n)
+    assert abs(squares.mean() - (ai.RAI_SIGMA**2 + 0.5)) < 4 * squares.std() / math.sqrt(n)
+    # exactly the picked entry is positive-only: each position holds the Beta entry 1/(fan_in+1)
+    # of the time, so each position's mean is (2/3) / (fan_in + 1)
+    assert np.allclose(V.mean(axis=0), 2 / 3 / (fan_in + 1), atol=0.01)
+
+
+def test_collapse_is_permanent_and_he_collapse_is_death():
+    he = ai.collapsed_at_init(init="he", width=2, max_depth=12, n_nets=300)["collapsed"]
+    rai = ai.collapsed_at_init(init="rai", width=2, max_depth=12, n_nets=300)["collapsed"]
+    assert np.all(np.diff(he) >= 0) and np.all(np.diff(rai) >= 0)  # a constant layer stays
+    assert he[-1] > 0.5
+    with pytest.raises(ValueError, match="unknown init"):
+        ai.collapsed_at_init(init="xavier", width=2, max_depth=3, n_nets=10)
+
+
+def test_narrow_deep_relu_nets_are_born_constant_and_rai_makes_it_rarer():
+    born = ch.born_dead()
+    depth = {d: i for i, d in enumerate(ch.DEAD_DEPTHS)}
+    he, rai = born["he"], born["rai"]
+    assert he[2][depth[10]] > 0.5 and he[2][depth[40]] > he[2][depth[10]]
+    assert he[10][depth[40]] < 0.1
+    for width, d in ((2, 10), (4, 10), (4, 40), (2, 40)):
+        he_lo, _ = ch.binomial_interval(he[width][depth[d]], ch.DEAD_NETS)
+        _, rai_hi = ch.binomial_interval(rai[width][depth[d]], ch.DEAD_NETS)
+        assert rai_hi < he_lo, (width, d)
+    assert rai[2][depth[40]] > 0.5  # rarer, not gone
+
+
+def test_binomial_interval_covers_like_wilson():
+    lo, hi = ch.binomial_interval(0.5, 100)
+    assert (lo, hi) == pytest.approx((0.4038, 0.5962), abs=1e-4)
+    assert ch.binomial_interval(0.0, 2000)[0] == pytest.approx(0.0, abs=1e-12)
+
+
+def test_on_a_wide_net_the_initialisations_tie_at_tuned_rates():
+    for steps in ai.INIT_BUDGETS:
+        table = ch.initialisations(steps)
+        assert table["test_acc"].shape[1] >= 5 and not np.any(table["edge"])
+        acc = dict(zip(ai.INIT_CONTENDERS, table["test_acc"], strict=True))
+        for a, b in (("rai", "he"), ("rai_symmetric", "he"), ("rai", "rai_symmetric")):
+            assert ch.verdict(acc[a], acc[b]) == "tie", (steps, a, b)
+        he = ai.INIT_CONTENDERS.index("he")
+        assert table["dead_start"][he].mean() < 0.01  # a wide net: little to rescue

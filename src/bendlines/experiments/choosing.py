@@ -20,7 +20,9 @@ import numpy as np
 from scipy import integrate, stats
 
 from bendlines import activations, data, results
+from bendlines.experiments import asymmetric_init as ai
 from bendlines.experiments import choosing_training as ct
+from bendlines.experiments import sign_runs as sr
 from bendlines.mlp import MLP
 
 __all__ = [
@@ -31,16 +33,19 @@ __all__ = [
     "SEEDS",
     "at_rate",
     "bad_candidates",
-    "dead_at_init",
+    "binomial_interval",
+    "born_dead",
     "dying",
     "gated_comparison",
     "gelu_gate",
     "head_to_head",
+    "initialisations",
     "input_scale",
     "interval",
     "normal_moments",
     "results_spot_checks",
     "results_tasks",
+    "sign_task",
     "softmax",
     "square_by_depth",
     "square_growth",
@@ -57,7 +62,6 @@ H2H_BUDGETS = ct.H2H_BUDGETS
 DEAD_WIDTHS = (2, 4, 10)
 DEAD_DEPTHS = tuple(range(1, 41))
 DEAD_NETS = 2000
-DEAD_DIRECTIONS = 64
 
 
 # ---- normal inputs -----
@@ -79,42 +83,35 @@ def normal_moments(name: str, **params: float) -> tuple[float, float]:
 
 
 # ---- born dead: narrow deep ReLU nets -----
-def dead_at_init(
-    widths: Sequence[int] = DEAD_WIDTHS,
-    depths: Sequence[int] = DEAD_DEPTHS,
-    n_nets: int = DEAD_NETS,
-    n_directions: int = DEAD_DIRECTIONS,
-    seed: int = 0,
-) -> dict[int, np.ndarray]:
-    """Monte Carlo probability that a ReLU net with He-normal weights is dead on every input.
+def born_dead(lookup=None) -> dict[str, dict[int, np.ndarray]]:
+    """Probability that a random ReLU net is constant on its inputs, He against RAI.
 
-    Nets have 2 inputs, hidden layers of equal width and zero biases. Such a net is positively
-    homogeneous (scaling the input scales every activation), so checking ``n_directions``
-    points on the unit circle checks every input direction. A net is dead at depth ``L`` when
-    layer ``L`` outputs zero for every input; with zero biases it then stays dead.
+    Stored runs of :func:`~bendlines.experiments.asymmetric_init.collapsed_at_init`
+    (``DEAD_NETS`` nets, 2 inputs, hidden layers of each width in ``DEAD_WIDTHS``).
 
     Returns
     -------
     dict
-        width -> fraction of the ``n_nets`` nets dead at each depth in ``depths``, shape
-        ``(len(depths),)``.
+        init (``"he"``, ``"rai"``) -> width -> probability at each depth in ``DEAD_DEPTHS``.
     """
-    if n_nets < 1 or n_directions < 1 or not depths or min(depths) < 1:
-        raise ValueError("n_nets, n_directions and every depth must be >= 1")
-    rng = np.random.default_rng(seed)
-    angle = np.linspace(0.0, 2.0 * np.pi, n_directions, endpoint=False)
-    X = np.column_stack([np.cos(angle), np.sin(angle)])  # (P, 2)
-    out = {}
-    for width in widths:
-        A = np.broadcast_to(X, (n_nets, *X.shape))
-        dead = np.zeros((max(depths), n_nets), dtype=bool)
-        for layer in range(max(depths)):
-            fan_in = A.shape[-1]
-            W = rng.standard_normal((n_nets, fan_in, width)) * math.sqrt(2.0 / fan_in)
-            A = np.maximum(A @ W, 0.0)
-            dead[layer] = ~np.any(A > 0, axis=(1, 2))
-        out[width] = dead[np.asarray(depths) - 1].mean(axis=1)
-    return out
+    lookup = results.get if lookup is None else lookup
+    return {
+        init: {w: lookup(ai.collapsed_at_init, **_born_settings(init, w))["collapsed"]
+               for w in DEAD_WIDTHS}
+        for init in ai.INITS
+    }  # fmt: skip
+
+
+def _born_settings(init: str, width: int) -> dict:
+    return {"init": init, "width": width, "max_depth": max(DEAD_DEPTHS), "n_nets": DEAD_NETS}
+
+
+def binomial_interval(p: float, n: int) -> tuple[float, float]:
+    """95 % Wilson interval of a probability estimated as the fraction ``p`` of ``n`` trials."""
+    z = stats.norm.ppf(0.975)
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return centre - half, centre + half
 
 
 # ---- statistics -----
@@ -257,6 +254,12 @@ def dying(setting: str, lookup=None) -> dict[str, np.ndarray]:
     return {key: np.stack([r[key] for r in runs], axis=1) for key in runs[0]}
 
 
+def initialisations(steps: int, lookup=None) -> dict:
+    """:func:`tuned` runs of ReLU nets under He, RAI and RAI's symmetric control
+    (``asymmetric_init.INIT_CONTENDERS`` order)."""
+    return tuned(ai.init_run, lookup=lookup, steps=steps)
+
+
 def bad_candidates(lookup=None) -> dict:
     """:func:`tuned` runs of the candidate activations (``BAD_CANDIDATES``) on the spiral."""
     return tuned(ct.bad_run, lookup=lookup, depth=ct.BAD_DEPTH, steps=ct.BAD_STEPS)
@@ -269,6 +272,12 @@ def square_by_depth(lookup=None) -> dict[int, dict]:
         d: tuned(ct.bad_run, lookup=lookup, depth=d, steps=ct.BAD_STEPS, names=names)
         for d in ct.SQUARE_DEPTHS
     }
+
+
+def sign_task(steps: int, lookup=None) -> dict:
+    """:func:`tuned` runs of square and ReLU nets, with and without biases, on the mirrored
+    sign task (``sign_runs.SIGN_CONTENDERS`` order)."""
+    return tuned(sr.sign_run, lookup=lookup, steps=steps)
 
 
 def input_scale(steps: int, lookup=None) -> dict:
@@ -287,10 +296,15 @@ def results_tasks() -> list:
     """Every run the chapter reads from the results store (cheap experiments first)."""
     out = [(ct.dying_run, {"setting": s, "seed": seed})
            for s in ct.DYING_SETTINGS for seed in ct.DYING_SEEDS]  # fmt: skip
+    for steps in ai.INIT_BUDGETS:
+        out += _grid_tasks(ai.init_run, steps=steps)
+    out += [(ai.collapsed_at_init, _born_settings(i, w)) for i in ai.INITS for w in DEAD_WIDTHS]
     for steps in ct.SCALE_BUDGETS:
         out += _grid_tasks(ct.scale_run, steps=steps)
     out += _grid_tasks(ct.gated_run, steps=ct.GATED_STEPS)
     out += _grid_tasks(ct.bad_run, depth=ct.BAD_DEPTH, steps=ct.BAD_STEPS)
+    for steps in sr.SIGN_BUDGETS:
+        out += _grid_tasks(sr.sign_run, steps=steps)
     for depth in ct.SQUARE_DEPTHS:
         out += _grid_tasks(ct.bad_run, depth=depth, steps=ct.BAD_STEPS, names=["square", "relu"])
     for depth, budgets in H2H_BUDGETS.items():
@@ -308,6 +322,9 @@ def results_spot_checks() -> list:
             {"steps": ct.SCALE_BUDGETS[0], "lr": ct.learning_rate(ct.GRID_START[1]), "seed": 1},
         ),
         (ct.h2h_run, {"depth": 2, "steps": H2H_BUDGETS[2][0], "lr": 1e-3, "seed": 0}),
+        (sr.sign_run, {"steps": sr.SIGN_BUDGETS[0], "lr": 1e-2, "seed": 2}),
+        (ai.collapsed_at_init, _born_settings("rai", DEAD_WIDTHS[0])),
+        (ai.init_run, {"steps": ai.INIT_BUDGETS[0], "lr": 1e-2, "seed": 3}),
     ]
 
 
