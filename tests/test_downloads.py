@@ -113,6 +113,10 @@ def test_a_download_holds_what_the_notebook_needs_and_no_myst(chapter):
     for module in set(re.findall(r"^\s*import (\w+)", code, re.M)):
         if (ROOT / "figures" / f"{module}.py").is_file():
             assert f"{chapter}/{module}.py" in names  # every figure script it imports
+    # the stored results of every experiment module it imports: read, not recomputed
+    for module in set(re.findall(r"bendlines\.experiments import (\w+)", code)):
+        for entry in (ROOT / "results").glob(f"{module}-*.npz"):
+            assert f"{chapter}/results/{entry.name}" in names
     markdown = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
     assert MYST.findall(markdown) == []
     printed = [
@@ -149,6 +153,7 @@ def test_a_download_runs_in_a_fresh_python_and_shows_the_same_numbers(
     environment["HOME"] = str(tmp_path / "home")  # no settings of this machine
     (tmp_path / "home").mkdir()
     environment["PIP_CACHE_DIR"] = os.environ.get("PIP_CACHE_DIR", str(Path.home() / ".cache/pip"))
+    shipped_results = sorted((folder / "results").glob("*"))  # none: a chapter without
     start = time.perf_counter()
     result = subprocess.run(
         [str(fresh_python), "run.py", str(folder / f"{chapter}.ipynb"), str(folder),
@@ -160,6 +165,8 @@ def test_a_download_runs_in_a_fresh_python_and_shows_the_same_numbers(
         timeout=3600,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-4000:]
+    if shipped_results:  # every stored result was found: nothing recomputed, nothing written
+        assert sorted((folder / "results").glob("*")) == shipped_results
     seconds = json.loads(result.stdout.strip().splitlines()[-1])["seconds"]
     print(f"{chapter}: ran in {seconds:.0f} s ({time.perf_counter() - start:.0f} s with start-up)")
     ran = nbformat.read(tmp_path / "ran.ipynb", as_version=4)

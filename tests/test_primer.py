@@ -10,7 +10,9 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from bendlines import results
 from bendlines.experiments import primer as pr
+from bendlines.experiments import primer_runs as pr_runs
 from bendlines.mlp import MLP, cross_entropy_loss, mse_loss, one_hot
 
 # ------------------------------------------------------------------------------ data and losses
@@ -182,7 +184,7 @@ def test_comparison_is_fair(comparison):
             assert val.shape == (len(pr.OPT_SEEDS), len(grid))
             assert len(np.unique(val[:, best])) > 1  # seeds differ: own start and batch order
             # the nets scored on the test set are the ones the validation curves followed
-            np.testing.assert_array_equal(comparison["val_retrained"][budget][opt], val[:, best])
+            assert np.all(comparison["same_path"][opt])
 
 
 def test_adam_ahead_after_few_steps_tie_after_many(comparison):
@@ -204,6 +206,10 @@ def test_ranking_settles_before_the_long_budget(comparison):
     }
     tail = comparison["steps"] >= 0.75 * long
     assert np.all(np.abs(curves["adam"][tail] - curves["sgd"][tail]) < 0.02)
+
+
+def test_stored_optimiser_runs_recompute_equal():
+    results.verify(pr_runs.optimiser_run, opt="adam", seed=0, rtol=0, atol=0)
 
 
 def test_interval95_uses_ddof_1_and_t():

@@ -403,6 +403,29 @@ def figure_scripts(code: str, figures: Path) -> list[Path]:
     return [found[name] for name in sorted(found)]
 
 
+def experiment_modules(code: str, package: Path) -> list[str]:
+    """The modules of ``bendlines.experiments`` that ``code`` imports, directly or through
+    other modules of that package."""
+    pattern = re.compile(r"bendlines\.experiments(?:\s+import\s+|\.)(\w+)")
+    found: list[str] = []
+    todo = [code]
+    while todo:
+        for name in sorted(set(pattern.findall(todo.pop()))):
+            source = package / "experiments" / f"{name}.py"
+            if name not in found and source.is_file():
+                found.append(name)
+                todo.append(source.read_text(encoding="utf-8"))
+    return sorted(found)
+
+
+def stored_results(code: str, root: Path) -> list[Path]:
+    """The results-store entries (``results/MODULE-FUNCTION-KEY.npz``) of the experiment
+    modules ``code`` reaches: what the chapter reads instead of recomputing."""
+    modules = experiment_modules(code, root / "src" / "bendlines")
+    store = root / "results"
+    return sorted(p for m in modules for p in store.glob(f"{m}-*.npz"))
+
+
 SETUP_MARKDOWN = """\
 # {title}
 
@@ -485,6 +508,10 @@ pip = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version
 subprocess.run([*pip, "--require-hashes", "-r", str(here / "requirements.txt")], check=True)
 subprocess.run([*pip, "--no-deps", "--force-reinstall", str(wheels[-1])], check=True)
 # Figure and table numbers and citations, for the markdown the code prints.
+# The stored results of the chapter's heavy experiments, shipped in this folder (read, not
+# recomputed; an entry the code no longer matches is computed and written here).
+if (here / "results").is_dir():
+    os.environ["BENDLINES_RESULTS"] = str(here / "results")
 BOOK = json.loads((here / "book.json").read_text(encoding="utf-8"))
 
 
@@ -705,6 +732,9 @@ def chapter_files(app: Sphinx, docname: str, wheel: Path, requirements: str) -> 
     }
     for script in scripts:
         files[f"{folder}/{script.name}"] = script.read_bytes()
+    reached = "\n".join([code, *(s.read_text(encoding="utf-8") for s in scripts)])
+    for entry in stored_results(reached, root):
+        files[f"{folder}/results/{entry.name}"] = entry.read_bytes()
     for licence in ("LICENSE", "LICENSE-CONTENT.md"):
         if (root / licence).is_file():
             files[f"{folder}/{licence}"] = (root / licence).read_bytes()

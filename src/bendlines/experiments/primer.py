@@ -22,7 +22,19 @@ import math
 import numpy as np
 from scipy import stats
 
-from bendlines import data
+from bendlines import data, results
+from bendlines.experiments import primer_runs as pr_runs
+from bendlines.experiments.primer_runs import (
+    OPT_BATCH,
+    OPT_BUDGETS,
+    OPT_DATA,
+    OPT_EVAL_EVERY,
+    OPT_GRIDS,
+    OPT_N_TRAIN,
+    OPT_SEEDS,
+    OPT_SIZES,
+    opt_splits,
+)
 from bendlines.mlp import MLP, cross_entropy_loss
 from bendlines.training import train_many
 
@@ -30,7 +42,14 @@ __all__ = [
     "CHAIN",
     "DESCENT_STEPS",
     "LINE_SEED",
+    "OPT_BATCH",
+    "OPT_BUDGETS",
+    "OPT_DATA",
+    "OPT_EVAL_EVERY",
     "OPT_GRIDS",
+    "OPT_N_TRAIN",
+    "OPT_SEEDS",
+    "OPT_SIZES",
     "OVERFIT_SIZES",
     "SOFTMAX_LOGITS",
     "by_backprop",
@@ -45,8 +64,10 @@ __all__ = [
     "line_loss_grad",
     "mse_by_hand",
     "normal_facts",
+    "opt_splits",
     "optimiser_comparison",
     "overfitting",
+    "results_tasks",
     "second_derivative",
     "softmax",
     "softmax_cross_entropy_by_hand",
@@ -213,25 +234,7 @@ def descent_2d(steps: int = DESCENT_STEPS) -> dict:
 
 # ------------------------------------------------------------------------------ optimisers
 
-#: The task: a 3-arm spiral with 1.5 turns; 600 training, 300 validation, 600 test points.
-OPT_DATA = {"n_train": 900, "n_test": 600, "classes": 3, "turns": 1.5, "noise": 0.04, "seed": 0}
-OPT_N_TRAIN = 600
-OPT_SIZES = (2, 32, 32, 3)
-OPT_BATCH = 32
-#: Seeds: each gives one initialisation and one mini-batch order per contender.
-OPT_SEEDS = (0, 1, 2, 3, 4)
-#: Training budgets in steps: a short one and a long one after which the ranking stays put.
-OPT_BUDGETS = (500, 4000)
-OPT_EVAL_EVERY = 250
-#: Learning-rate grids (the middle value won in a wider search; the test checks it still does).
-OPT_GRIDS = {"sgd": (0.1, 0.3, 1.0), "adam": (0.003, 0.01, 0.03)}
-
-
-def opt_splits():
-    """``(train, validation, test)`` splits of the spiral, each ``(X, y)``."""
-    (X, y), test = data.spiral(**OPT_DATA)
-    n = OPT_N_TRAIN
-    return (X[:n], y[:n]), (X[n:], y[n:]), test
+# The settings and the training runs live in primer_runs (read from the results store).
 
 
 def interval95(values) -> tuple[float, float, float, float]:
@@ -242,15 +245,14 @@ def interval95(values) -> tuple[float, float, float, float]:
     return mean, sd, mean - half, mean + half
 
 
-def optimiser_comparison(budgets=OPT_BUDGETS, seeds=OPT_SEEDS, grids=OPT_GRIDS) -> dict:
+def optimiser_comparison(lookup=None) -> dict:
     """Mini-batch SGD against Adam, each with its learning rate tuned on validation.
 
-    For every contender, seed and rate, a fresh net (initialised from the seed) trains for the
-    longest budget on mini-batches drawn in the seed's own order, with its validation accuracy
-    recorded along the way. At each budget the rate with the best mean validation accuracy
-    is chosen per contender; the nets of that rate are then scored once on the test set (for
-    a shorter budget, retrained to that step: training is deterministic, so this is the same
-    net the long run passed through).
+    Reads :func:`~bendlines.experiments.primer_runs.optimiser_run` for every optimiser and
+    seed from the results store. At each budget the rate with the best mean validation
+    accuracy is chosen per optimiser, and its nets' test accuracy at that step is reported
+    (the runs that watched the test set followed the same path as those that watched the
+    validation set: ``same_path``).
 
     Returns
     -------
@@ -258,65 +260,34 @@ def optimiser_comparison(budgets=OPT_BUDGETS, seeds=OPT_SEEDS, grids=OPT_GRIDS) 
         ``val[budget][opt]``: validation accuracy at that step, array (seeds, rates);
         ``best[budget][opt]``: index of the chosen rate;
         ``test[budget][opt]``: test accuracy of the chosen rate, array (seeds,);
-        ``val_retrained[budget][opt]``: validation accuracy of the retrained nets (seeds,);
         ``curves[opt]``: validation accuracy along the runs, array (seeds, rates, evals);
+        ``same_path[opt]``: (seeds, rates) whether both runs ended with equal weights;
         ``steps``: the evaluation steps of ``curves``.
     """
-    train_set, val, test = opt_splits()
-    long = max(budgets)
-    if any(b % OPT_EVAL_EVERY for b in budgets):
-        raise ValueError(f"budgets must be multiples of {OPT_EVAL_EVERY}, got {budgets}")
-    out = {"val": {}, "best": {}, "test": {}, "val_retrained": {}, "curves": {}, "steps": None}
-    final_test = {}
-    for opt, grid in grids.items():
-        curves, tests = [], []
-        for seed in seeds:
-            nets = [MLP(OPT_SIZES, activation="relu", seed=1000 + seed) for _ in grid]
-            hist = train_many(
-                nets,
-                train_set,
-                test_data=val,
-                optimizer=opt,
-                lr=list(grid),
-                batch_size=OPT_BATCH,
-                steps=long,
-                seed=seed,
-                eval_every=OPT_EVAL_EVERY,
-            )
-            curves.append([h.test_acc for h in hist])
-            tests.append([net.accuracy(*test) for net in nets])
-            out["steps"] = hist[0].steps
-        out["curves"][opt] = np.array(curves)
-        final_test[opt] = np.array(tests)
-    for budget in budgets:
+    lookup = results.get if lookup is None else lookup
+    out = {"val": {}, "best": {}, "test": {}, "curves": {}, "same_path": {}, "steps": None}
+    tests = {}
+    for opt in OPT_GRIDS:
+        runs = [lookup(pr_runs.optimiser_run, opt=opt, seed=seed) for seed in OPT_SEEDS]
+        out["steps"] = runs[0]["steps"]
+        out["curves"][opt] = np.array([r["val_curves"] for r in runs])
+        out["same_path"][opt] = np.array([r["same_path"] for r in runs])
+        tests[opt] = np.array([r["test_curves"] for r in runs])
+    for budget in OPT_BUDGETS:
         k = int(np.flatnonzero(out["steps"] == budget)[0])
-        for key in ("val", "best", "test", "val_retrained"):
+        for key in ("val", "best", "test"):
             out[key].setdefault(budget, {})
-        for opt, grid in grids.items():
+        for opt in OPT_GRIDS:
             v = out["curves"][opt][:, :, k]
             best = int(np.argmax(v.mean(axis=0)))
             out["val"][budget][opt], out["best"][budget][opt] = v, best
-            if budget == long:
-                out["test"][budget][opt] = final_test[opt][:, best]
-                out["val_retrained"][budget][opt] = v[:, best]
-                continue
-            t, r = [], []
-            for seed in seeds:
-                net = MLP(OPT_SIZES, activation="relu", seed=1000 + seed)
-                train_many(
-                    [net],
-                    train_set,
-                    optimizer=opt,
-                    lr=grid[best],
-                    batch_size=OPT_BATCH,
-                    steps=budget,
-                    seed=seed,
-                    eval_every=budget,
-                )
-                t.append(net.accuracy(*test))
-                r.append(net.accuracy(*val))
-            out["test"][budget][opt], out["val_retrained"][budget][opt] = np.array(t), np.array(r)
+            out["test"][budget][opt] = tests[opt][:, best, k]
     return out
+
+
+def results_tasks() -> list:
+    """The primer's runs in the results store (`make experiments`)."""
+    return [(pr_runs.optimiser_run, {"opt": o, "seed": s}) for o in OPT_GRIDS for s in OPT_SEEDS]
 
 
 # ------------------------------------------------------------------------------ overfitting
