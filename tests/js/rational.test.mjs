@@ -65,14 +65,14 @@ test("arithmetic is exact: 0.1 + 0.2 is neither 0.3 nor the float sum", () => {
 });
 
 test("results are normalised: equal values have equal fields", () => {
-  assert.equal(Rational.of(6, -4).toString(), "-3/2");
-  assert.equal(Rational.of(0, -7).toString(), "0");
-  assert.equal(Rational.of(10, 15).toString(), "2/3");
+  assert.equal(Rational.of(6n, -4n).toString(), "-3/2");
+  assert.equal(Rational.of(0n, -7n).toString(), "0");
+  assert.equal(Rational.of(10n, 15n).toString(), "2/3");
   assert.equal(Rational.of(-12n, 8n).toString(), "-3/2");
-  const third = Rational.of(1, 3);
+  const third = Rational.of(1n, 3n);
   assert.equal(third.add(third).add(third).toString(), "1");
-  assert.equal(Rational.of(2, 3).mul(Rational.of(3, 4)).toString(), "1/2");
-  assert.equal(Rational.of(2, 3).div(Rational.of(-4, 9)).toString(), "-3/2");
+  assert.equal(Rational.of(2n, 3n).mul(Rational.of(3n, 4n)).toString(), "1/2");
+  assert.equal(Rational.of(2n, 3n).div(Rational.of(-4n, 9n)).toString(), "-3/2");
   assert.ok(same(R(0.25).add(R(0.5)), R(0.75)));
   assert.equal(R(0.75).neg().toString(), "-3/4");
   assert.deepEqual([R(-2).sign(), ZERO.sign(), R(1e-300).sign()], [-1, 0, 1]);
@@ -81,6 +81,6 @@ test("results are normalised: equal values have equal fields", () => {
 
 test("bad input is refused", () => {
   for (const x of [NaN, Infinity, -Infinity, "1", 1n]) assert.throws(() => Rational.fromNumber(x), RangeError);
-  assert.throws(() => Rational.of(1, 0), RangeError);
+  assert.throws(() => Rational.of(1n, 0n), RangeError);
   assert.throws(() => ONE.div(ZERO), RangeError);
 });

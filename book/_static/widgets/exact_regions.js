@@ -17,7 +17,7 @@ export function area(v) {
 }
 
 const R = (x) => Rational.fromNumber(x);
-const id = (masks, n) => masks.slice(0, n).map((m) => m.join("")).join("|");
+const id = (masks, n) => masks.slice(0, n).join("|");
 
 // Exact lines by key: {box: k} or {cell: {layer, masks}, unit}.
 class Exact {
@@ -60,14 +60,15 @@ class Exact {
 function vertex(l1, l2, k1, k2, exact) {
   const f = new Float64Array(9);
   for (let r = 0; r < 3; r++) {
-    const [i, j] = [(r + 1) % 3, (r + 2) % 3];
+    const i = (r + 1) % 3;
+    const j = (r + 2) % 3;
     const lo = l1[3 + i] * l2[3 + j] + l1[3 + j] * l2[3 + i];
     const hi = l1[6 + i] * l2[6 + j] + l1[6 + j] * l2[6 + i];
     f[r] = l1[i] * l2[j] - l1[j] * l2[i];
     f[6 + r] = (hi - lo) * (1 + ROUND) + ROUND * hi;
   }
   const sz = Math.abs(f[2]) > f[8] ? Math.sign(f[2]) : exact.cross(k1, k2)[2].sign();
-  if (!sz) throw new Error("internal error: adjacent edges of a region are parallel");
+  if (!sz) throw new Error("internal error: parallel adjacent edges");
   for (let r = 0; r < 3; r++) {
     f[r] *= sz;
     f[3 + r] = Math.abs(f[r]);
@@ -78,7 +79,9 @@ function vertex(l1, l2, k1, k2, exact) {
 
 /** Sign of line L at vertex f: 1, -1, 0, or 2 if undecided. */
 function floatSign(f, L) {
-  let [s, lo, hi] = [0, 0, 0];
+  let s = 0;
+  let lo = 0;
+  let hi = 0;
   for (let r = 0; r < 3; r++) {
     s += f[r] * L[r];
     lo += f[3 + r] * L[3 + r];
@@ -98,8 +101,8 @@ function splitCell(poly, lines, keys, exact) {
     const m = P.length;
     let [j, cut] = [-1, null];
     const rest = [];
+    const signs = new Int8Array(m);
     for (const k of units) {
-      const signs = new Int8Array(m);
       let seen = 0;
       for (let i = 0; i < m && !(seen === 3 && j >= 0); i++) {
         signs[i] = floatSign(P[i].f, lines[k]);
@@ -110,7 +113,7 @@ function splitCell(poly, lines, keys, exact) {
         seen |= signs[i] === 1 ? 1 : signs[i] === -1 ? 2 : 0;
       }
       mask[k] = seen & 1;
-      if (seen === 3 && j < 0) [j, cut] = [k, signs];
+      if (seen === 3 && j < 0) [j, cut] = [k, signs.slice()];
       else if (seen === 3) rest.push(k);
     }
     if (j < 0) {
@@ -137,13 +140,20 @@ function splitCell(poly, lines, keys, exact) {
   return out;
 }
 
-function row(v, e = [0, 0, 0]) {
+const OFF = new Float64Array(12);
+
+function row(v, e = OFF) {
   const L = new Float64Array(12);
-  for (let r = 0; r < 3; r++) [L[r], L[3 + r], L[6 + r], L[9 + r]] = [v[r], Math.abs(v[r]), Math.abs(v[r]) + e[r], e[r]];
+  for (let r = 0; r < 3; r++) {
+    L[r] = v[r];
+    L[3 + r] = Math.abs(v[r]);
+    L[6 + r] = L[3 + r] + e[r];
+    L[9 + r] = e[r];
+  }
   return L;
 }
 
-function regionsOfLayers(layers, flat, [xmin, xmax, ymin, ymax], slope, stats) {
+function cellsOf(layers, flat, [xmin, xmax, ymin, ymax], slope, stats) {
   const box = [[0, 1, -ymin], [-1, 0, xmax], [0, -1, ymax], [1, 0, -xmin]];
   const exact = new Exact(layers, flat, box, slope);
   const E = box.map((v) => row(v));
@@ -159,23 +169,27 @@ function regionsOfLayers(layers, flat, [xmin, xmax, ymin, ymax], slope, stats) {
         const [v, e] = [[0, 0, flat[b + k]], [0, 0, gamma * Math.abs(flat[b + k])]];
         rows.forEach((L, j) => {
           const wjk = flat[w + j * fanOut + k];
-          for (let r = 0; r < 3; r++) {
+          for (let r = 0; L !== OFF && r < 3; r++) {
             v[r] += L[r] * wjk;
             e[r] += (L[9 + r] + gamma * L[3 + r]) * Math.abs(wjk);
           }
         });
-        return row(v, layer ? e : undefined);
+        return row(v, layer ? e : OFF);
       });
       const keys = lines.map((_, unit) => ({ cell, unit }));
       return splitCell(poly, lines, keys, exact).map(([part, mask]) => ({
         poly: part,
         masks: [...masks, mask],
-        rows: lines.map((L, k) => mask[k] ? L : row([0, 1, 2].map((r) => L[r] * slope),
-          [0, 1, 2].map((r) => slope && L[9 + r] * Math.abs(slope) * (1 + ROUND) + ROUND * Math.abs(L[r] * slope)))),
+        rows: lines.map((L, k) => mask[k] ? L : !slope ? OFF : row([0, 1, 2].map((r) => L[r] * slope),
+          [0, 1, 2].map((r) => L[9 + r] * Math.abs(slope) * (1 + ROUND) + ROUND * Math.abs(L[r] * slope)))),
       }));
     });
   });
   if (stats) stats.exact = (stats.exact ?? 0) + exact.n;
+  return cells;
+}
+
+function regions(cells) {
   return cells.map(({ poly, masks }) => {
     const vertices = poly.P.map(({ f }) => [f[0] / f[2], f[1] / f[2]]);
     return { vertices, pattern: masks.map((mask) => Array.from(mask, Boolean)), area: area(vertices) };
@@ -187,31 +201,39 @@ function checkBounds(bounds) {
   if (!ok) throw new Error("bounds must be [xmin, xmax, ymin, ymax], finite, with xmin < xmax and ymin < ymax");
 }
 
-const finite = (layers, flat, slope) =>
-  Number.isFinite(slope) &&
-  layers.every(({ fanIn, fanOut, w, b }) => [[w, fanIn * fanOut], [b, fanOut]].every(([o, n]) => flat.slice(o, o + n).every(Number.isFinite)));
+function finite(layers, flat, slope) {
+  let s = slope * 0; // NaN once a value is not finite
+  for (const { fanIn, fanOut, w, b } of layers) {
+    for (let i = 0; i < fanIn * fanOut; i++) s += flat[w + i] * 0;
+    for (let i = 0; i < fanOut; i++) s += flat[b + i] * 0;
+  }
+  return s === 0;
+}
 
 /** Regions [{vertices, pattern, area}] of a net (nn.js layers) with slope `negativeSlope`
  * below 0 in [xmin, xmax, ymin, ymax]; stats.exact counts signs settled in rationals. */
-export function linearRegions(layers, flat, bounds, { negativeSlope = 0, stats = null } = {}) {
-  checkBounds(bounds);
-  const hidden = layers.slice(0, -1);
-  if (!finite(hidden, flat, negativeSlope)) throw new RangeError("weights, biases and negativeSlope must be finite");
-  return regionsOfLayers(hidden, flat, bounds, negativeSlope, stats);
+export function linearRegions(layers, flat, bounds, options = {}) {
+  const cells = cellsFor(layers, flat, bounds, options);
+  if (!cells) throw new RangeError("weights, biases and negativeSlope must be finite");
+  return regions(cells);
 }
 
 /** Number of regions (regions.count_regions); null for a diverged net. */
 export function countRegions(layers, flat, bounds, options = {}) {
+  return cellsFor(layers, flat, bounds, options)?.length ?? null;
+}
+
+function cellsFor(layers, flat, bounds, { negativeSlope = 0, stats = null }) {
   checkBounds(bounds);
-  return finite(layers.slice(0, -1), flat, options.negativeSlope ?? 0) ? linearRegions(layers, flat, bounds, options).length : null;
+  const hidden = layers.slice(0, -1);
+  return finite(hidden, flat, negativeSlope) ? cellsOf(hidden, flat, bounds, negativeSlope, stats) : null;
 }
 
 /** Regions of one layer relu(x W + b) (W: 2 rows, b: n biases); pattern[i]: unit i on. */
 export function layerRegions(W, b, bounds, { stats = null } = {}) {
-  checkBounds(bounds);
   const n = b.length;
   if (W.length !== 2 || W[0].length !== n || W[1].length !== n) throw new Error("W must be 2 rows of one weight per unit");
-  const flat = [...W[0], ...W[1], ...b];
-  if (!flat.every(Number.isFinite)) throw new Error("weights must be finite");
-  return regionsOfLayers([{ fanIn: 2, fanOut: n, w: 0, b: 2 * n }], flat, bounds, 0, stats).map((r) => ({ ...r, pattern: r.pattern[0] }));
+  const cells = cellsFor([{ fanIn: 2, fanOut: n, w: 0, b: 2 * n }, null], [...W[0], ...W[1], ...b], bounds, { stats });
+  if (!cells) throw new Error("weights must be finite");
+  return regions(cells).map((r) => ({ ...r, pattern: r.pattern[0] }));
 }

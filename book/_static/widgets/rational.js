@@ -10,9 +10,8 @@ export class Rational {
     this.den = den;
   }
 
-  /** num / den (BigInts or safe integers), normalised. */
+  /** num / den (BigInts), normalised. */
   static of(num, den = 1n) {
-    [num, den] = [BigInt(num), BigInt(den)];
     if (den === 0n) throw new RangeError("Rational: zero denominator");
     if (den < 0n) [num, den] = [-num, -den];
     if (num === 0n) return ZERO;
