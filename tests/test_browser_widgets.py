@@ -413,12 +413,6 @@ def test_hinges_are_added_and_removed_within_their_limits(visit):
     assert add.is_disabled() and count.inner_text().startswith("64")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known defect (issue #14 left open): bendlines.regions became exact this session, "
-    "while the JavaScript port still snaps signs within 64 ulps, so at twelve units it merges "
-    "one sliver region that the package keeps (48 against 49)",
-)
 def test_units_are_added_up_to_twelve_with_exact_counts(visit):
     v = visit("piecewise.html")
     root = v.open("unit-lines")

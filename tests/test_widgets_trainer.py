@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import widget_node
 
 from bendlines import data, regions
 from bendlines.mlp import MLP
@@ -319,7 +320,13 @@ def test_copied_python_snippet_reproduces_the_widget_loss(settings, chunks):
 @pytest.mark.parametrize("widths", [(5,), (8, 8), (16, 16, 16), (32, 32)])
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_exact_region_count_equals_count_regions(widths, seed):
-    """The trainer's exact count (exact_regions.js) against regions.linear_regions."""
+    """The trainer's exact count (exact_regions.js) against regions.linear_regions.
+
+    These nets are degenerate by accident: the bias generator has the net's seed, and He
+    initialisation with fan-in 2 draws the first layer's weights as plain normals, so
+    ``b1 = w_x / 2`` and every first-layer line passes exactly through (-1/2, 0). That is why
+    float signs without an exact fallback (the old port with no ulp snapping) counted spurious
+    slivers here (11 against 10, 1182 against 1135)."""
     rng = np.random.default_rng(seed)
     sizes = [2, *widths, 2]
     net = MLP(sizes, activation="relu", init="he", seed=seed)
@@ -334,3 +341,35 @@ def test_exact_region_count_equals_count_regions(widths, seed):
     box = (bounds[1] - bounds[0]) * (bounds[3] - bounds[2])
     assert sum(js["areas"]) == pytest.approx(box, rel=1e-9)
     assert sorted(js["areas"]) == pytest.approx(sorted(r.area for r in exact), rel=1e-6, abs=1e-12)
+    W1, b1 = net.params[0]
+    assert np.array_equal(b1, W1[0] / 2)  # the degeneracy described above
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+@pytest.mark.parametrize("widths", [(16, 16), (8, 8, 8)])
+def test_exact_region_count_on_degenerate_trainer_nets(widths, seed, tmp_path):
+    """The trainer's nets where the float bound cannot decide: as initialised (zero biases:
+    every line of every layer through the origin) and with every first-layer line through,
+    or within a rounding error of, one point; the counts equal the package's."""
+    rng = np.random.default_rng(seed + 100)
+    sizes = [2, *widths, 2]
+    nets = []
+    zero = MLP(sizes, activation="relu", init="he", seed=seed)
+    for _, b in zero.params:
+        b[...] = 0.0
+    nets.append(zero)
+    concurrent = MLP(sizes, activation="relu", init="he", seed=seed)
+    (W1, b1), *rest = concurrent.params
+    # every first-layer line through (-1/2, 1/4), or missing it by the rounding of b1
+    b1[...] = W1[0] / 2 - W1[1] / 4
+    for _, b in rest:
+        b[...] = 0.3 * rng.standard_normal(b.shape)
+    nets.append(concurrent)
+    bounds = (-1.5, 1.5, -1.5, 1.5)
+    payload = {
+        "cases": [{"sizes": sizes, "flat": n.flat_params.tolist(), "bounds": bounds} for n in nets]
+    }
+    got = widget_node.run("eval_exact_regions.mjs", payload, tmp_path)["cases"]
+    for net, js in zip(nets, got, strict=True):
+        assert js["count"] == regions.count_regions(net, bounds) > 1
+    assert got[1]["exact"] > 0  # the rational fallback decided some signs

@@ -1,185 +1,239 @@
-// Exact linear regions of a 2-input network in a box: bendlines.regions.linear_regions in
-// JavaScript, step for step; the one port, used by the trainer (W5) and the unit-lines
-// explorer (W2). Start from the box with the identity map; for each hidden layer
-// and each convex cell, compose the layer with the cell's affine map, evaluate every unit at
-// every vertex, cut the cell along the zero line of each unit whose sign changes on it, then
-// scale the inactive units' columns by the activation's slope below the kink (0 for ReLU,
-// a for leaky ReLU). Pre-activations within SNAP_ULPS ulps of their rounding scale count as
-// zero and slivers of area <= AREA_RTOL * box area are dropped, as in Python.
-// tests/test_widgets_trainer.py checks the count against regions.count_regions on deep nets,
-// tests/test_widgets_regions.py each region's pattern and area on 500 random single layers.
+// Exact linear regions in a box: regions.linear_regions step for step (see its comments).
+// A line a x + b y + c is a row [v, |v|, |v| + e, e], v = (a, b, c), e: error bounds.
 
-export const AREA_RTOL = 1e-18;
-export const SNAP_ULPS = 64;
-const SNAP = SNAP_ULPS * Number.EPSILON;
+import { ONE, Rational, ZERO, dot } from "./rational.js";
 
-/** Signed area of a polygon (vertices [[x, y], ...], relative to the first vertex);
- * positive when counter-clockwise. */
+const ROUND = 4 * Number.EPSILON; // 8 unit round-offs per operation
+
+/** Signed area of a polygon [[x, y], ...], relative to its first vertex. */
 export function area(v) {
-  // the same sums as regions._area, so that slivers at the AREA_RTOL threshold go the same way
-  const m = v.length;
-  const x0 = v[0][0];
-  const y0 = v[0][1];
-  let a = 0;
-  let b = 0;
-  for (let i = 0; i + 1 < m; i++) {
-    a += (v[i][0] - x0) * (v[i + 1][1] - y0);
-    b += (v[i + 1][0] - x0) * (v[i][1] - y0);
-  }
-  return 0.5 * (a - b + (v[m - 1][0] - x0) * (v[0][1] - y0) - (v[0][0] - x0) * (v[m - 1][1] - y0));
+  const [x0, y0] = v[0];
+  let s = 0;
+  v.forEach(([x, y], i) => {
+    const [u, w] = v[(i + 1) % v.length];
+    s += (x - x0) * (w - y0) - (u - x0) * (y - y0);
+  });
+  return s / 2;
 }
 
-/** Cut a convex polygon along the zero line of an affine function with values s at the vertices. */
-function split(v, s) {
-  const m = v.length;
-  const pos = [];
-  const neg = [];
-  for (let i = 0; i < m; i++) {
-    const j = (i + 1) % m;
-    if (s[i] >= 0) pos.push(v[i]);
-    if (s[i] <= 0) neg.push(v[i]);
-    if (s[i] * s[j] < 0) {
-      const t = s[i] / (s[i] - s[j]);
-      const p = [v[i][0] + t * (v[j][0] - v[i][0]), v[i][1] + t * (v[j][1] - v[i][1])];
-      pos.push(p);
-      neg.push(p);
+const R = (x) => Rational.fromNumber(x);
+const id = (masks, n) => masks.slice(0, n).join("|");
+
+// Exact lines by key: {box: k} or {cell: {layer, masks}, unit}.
+class Exact {
+  constructor(hidden, flat, box, slope) {
+    Object.assign(this, { hidden, flat, box: box.map((l) => l.map(R)), slope: R(slope), n: 0, c: {} });
+  }
+
+  /** Layer l's input map [A row x, A row y, c] on a pattern prefix. */
+  map(l, masks) {
+    if (!l) return [[ONE, ZERO], [ZERO, ONE], [ZERO, ZERO]];
+    return (this.c[`m${l}:${id(masks, l)}`] ??= [0, 1, 2].map((r) =>
+      Array.from(masks[l - 1], (on, k) => this.line({ cell: { layer: l - 1, masks }, unit: k })[r].mul(on ? ONE : this.slope))));
+  }
+
+  line({ box, cell, unit }) {
+    if (box !== undefined) return this.box[box];
+    const { layer, masks } = cell;
+    const { fanIn, fanOut, w, b } = this.hidden[layer];
+    return (this.c[`l${layer}:${unit}:${id(masks, layer)}`] ??= this.map(layer, masks).map((row, r) =>
+      dot(row, Array.from({ length: fanIn }, (_, j) => R(this.flat[w + j * fanOut + unit])), r === 2 ? R(this.flat[b + unit]) : ZERO)));
+  }
+
+  cross(k1, k2) {
+    const [a, b] = [this.line(k1), this.line(k2)];
+    return [1, 2, 0].map((i, r) => a[i].mul(b[(r + 2) % 3]).sub(a[(r + 2) % 3].mul(b[i])));
+  }
+
+  /** Sign of line `key` at vertex v (exact coordinates, z > 0, cached on v). */
+  sign(v, key) {
+    this.n++;
+    if (!v.q) {
+      const q = this.cross(v.k1, v.k2);
+      v.q = q[2].sign() < 0 ? q.map((x) => x.neg()) : q;
     }
+    return dot(v.q, this.line(key)).sign();
   }
-  return [pos, neg];
 }
 
-/** Split one cell by every unit of a layer whose sign changes on it; [[polygon, mask], ...]. */
-function splitCell(v, A1, c1, minArea) {
-  const width = c1.length;
+/** Where lines l1, l2 (keys k1, k2) meet: f = [p, |p|, |p| + e], p = l1 x l2 with p_z > 0. */
+function vertex(l1, l2, k1, k2, exact) {
+  const f = new Float64Array(9);
+  for (let r = 0; r < 3; r++) {
+    const i = (r + 1) % 3;
+    const j = (r + 2) % 3;
+    const lo = l1[3 + i] * l2[3 + j] + l1[3 + j] * l2[3 + i];
+    const hi = l1[6 + i] * l2[6 + j] + l1[6 + j] * l2[6 + i];
+    f[r] = l1[i] * l2[j] - l1[j] * l2[i];
+    f[6 + r] = (hi - lo) * (1 + ROUND) + ROUND * hi;
+  }
+  const sz = Math.abs(f[2]) > f[8] ? Math.sign(f[2]) : exact.cross(k1, k2)[2].sign();
+  if (!sz) throw new Error("internal error: parallel adjacent edges");
+  for (let r = 0; r < 3; r++) {
+    f[r] *= sz;
+    f[3 + r] = Math.abs(f[r]);
+    f[6 + r] += f[3 + r];
+  }
+  return { f, k1, k2, q: null };
+}
+
+/** Sign of line L at vertex f: 1, -1, 0, or 2 if undecided. */
+function floatSign(f, L) {
+  let s = 0;
+  let lo = 0;
+  let hi = 0;
+  for (let r = 0; r < 3; r++) {
+    s += f[r] * L[r];
+    lo += f[3 + r] * L[3 + r];
+    hi += f[6 + r] * L[6 + r];
+  }
+  const bound = (hi - lo) * (1 + ROUND) + ROUND * hi;
+  return s > bound ? 1 : s < -bound ? -1 : s === 0 && bound === 0 ? 0 : 2;
+}
+
+/** Cut a cell along each unit whose sign changes strictly on it (regions._split_cell). */
+function splitCell(poly, lines, keys, exact) {
   const out = [];
-  const stack = [[v, new Uint8Array(width), Array.from({ length: width }, (_, k) => k)]];
+  const stack = [[poly, new Uint8Array(lines.length), [...lines.keys()]]];
   while (stack.length) {
-    const [p, mask, units] = stack.pop();
-    const m = p.length;
-    const z = units.map((k) => {
-      const col = new Float64Array(m);
-      for (let i = 0; i < m; i++) {
-        const [x, y] = p[i];
-        const value = x * A1[0][k] + y * A1[1][k] + c1[k];
-        const tol = SNAP * (Math.abs(x) * Math.abs(A1[0][k]) + Math.abs(y) * Math.abs(A1[1][k]) + Math.abs(c1[k]));
-        col[i] = Math.abs(value) <= tol ? 0 : value;
-      }
-      return col;
-    });
-    let first = -1;
+    const [piece, mask, units] = stack.pop();
+    const { E, K, P } = piece;
+    const m = P.length;
+    let [j, cut] = [-1, null];
     const rest = [];
-    units.forEach((k, u) => {
-      let hi = -Infinity;
-      let lo = Infinity;
-      for (const value of z[u]) {
-        hi = Math.max(hi, value);
-        lo = Math.min(lo, value);
+    const signs = new Int8Array(m);
+    for (const k of units) {
+      let seen = 0;
+      for (let i = 0; i < m && !(seen === 3 && j >= 0); i++) {
+        signs[i] = floatSign(P[i].f, lines[k]);
+        seen |= signs[i] === 1 ? 1 : signs[i] === -1 ? 2 : 0;
       }
-      mask[k] = hi > 0 ? 1 : 0; // a unit that does not cross is active iff positive somewhere
-      if (hi > 0 && lo < 0) {
-        if (first < 0) first = u;
-        else rest.push(k);
+      for (let i = 0; i < m && !(seen === 3 && j >= 0); i++) {
+        if (signs[i] === 2) signs[i] = exact.sign(P[i], keys[k]);
+        seen |= signs[i] === 1 ? 1 : signs[i] === -1 ? 2 : 0;
       }
-    });
-    if (first < 0) {
-      out.push([p, mask]);
+      mask[k] = seen & 1;
+      if (seen === 3 && j < 0) [j, cut] = [k, signs.slice()];
+      else if (seen === 3) rest.push(k);
+    }
+    if (j < 0) {
+      out.push([piece, mask]);
       continue;
     }
-    const j = units[first];
-    const parts = split(p, z[first]);
-    [1, 0].forEach((active, side) => {
-      if (area(parts[side]) > minArea) {
-        const partMask = mask.slice();
-        partMask[j] = active;
-        stack.push([parts[side], partMask, rest]);
-      }
-    });
+    for (const side of [1, -1]) {
+      // the run of edges (k joins vertices k - 1 and k) with an end on this side
+      const here = (k) => cut[(k + m) % m] === side;
+      let start = 0;
+      while (!here(start) || here(start - 1)) start++;
+      const run = [];
+      for (let k = start; k < start + m && (here(k) || here(k - 1)); k++) run.push(k % m);
+      const [a, z] = [run[0], run.at(-1)];
+      const part = mask.slice();
+      part[j] = side > 0;
+      stack.push([{
+        E: [...run.map((k) => E[k]), lines[j]],
+        K: [...run.map((k) => K[k]), keys[j]],
+        P: [...run.slice(0, -1).map((k) => P[k]), vertex(E[z], lines[j], K[z], keys[j], exact), vertex(lines[j], E[a], keys[j], K[a], exact)],
+      }, part, rest]);
+    }
   }
   return out;
 }
 
-/** The regions of the hidden `layers` ([{fanIn, fanOut, w, b}] offsets into `flat`) in the box. */
-function regionsOfLayers(layers, flat, bounds, negativeSlope, areaRtol) {
-  const [xmin, xmax, ymin, ymax] = bounds;
-  const x0 = [0.5 * (xmin + xmax), 0.5 * (ymin + ymax)];
-  const hx = 0.5 * (xmax - xmin);
-  const hy = 0.5 * (ymax - ymin);
-  const box = [[-hx, -hy], [hx, -hy], [hx, hy], [-hx, hy]];
-  const minArea = areaRtol * area(box);
-  // Cells in coordinates u = x - x0: [polygon, A, c, masks so far], the net so far is u A + c.
-  let cells = [[box, [[1, 0], [0, 1]], x0, []]];
-  for (const { fanIn, fanOut, w, b } of layers) {
-    const next = [];
-    for (const [v, A, c, masks] of cells) {
-      // A1 = A W (2 x fanOut), c1 = c W + b
-      const A1 = [new Float64Array(fanOut), new Float64Array(fanOut)];
-      const c1 = new Float64Array(fanOut);
-      for (let k = 0; k < fanOut; k++) {
-        let a0 = 0;
-        let a1 = 0;
-        let cc = 0;
-        for (let j = 0; j < fanIn; j++) {
-          const wjk = flat[w + j * fanOut + k];
-          a0 += A[0][j] * wjk;
-          a1 += A[1][j] * wjk;
-          cc += c[j] * wjk;
-        }
-        A1[0][k] = a0;
-        A1[1][k] = a1;
-        c1[k] = cc + flat[b + k];
-      }
-      for (const [part, mask] of splitCell(v, A1, c1, minArea)) {
-        const scale = Array.from(mask, (on) => (on ? 1 : negativeSlope));
-        next.push([part, [A1[0].map((a, k) => a * scale[k]), A1[1].map((a, k) => a * scale[k])], c1.map((a, k) => a * scale[k]), [...masks, mask]]);
-      }
-    }
-    cells = next;
+const OFF = new Float64Array(12);
+
+function row(v, e = OFF) {
+  const L = new Float64Array(12);
+  for (let r = 0; r < 3; r++) {
+    L[r] = v[r];
+    L[3 + r] = Math.abs(v[r]);
+    L[6 + r] = L[3 + r] + e[r];
+    L[9 + r] = e[r];
   }
-  return cells.map(([v, , , masks]) => ({
-    vertices: v.map(([x, y]) => [x + x0[0], y + x0[1]]),
-    pattern: masks.map((mask) => Array.from(mask, Boolean)),
-    area: area(v),
-  }));
+  return L;
+}
+
+function cellsOf(layers, flat, [xmin, xmax, ymin, ymax], slope, stats) {
+  const box = [[0, 1, -ymin], [-1, 0, xmax], [0, -1, ymax], [1, 0, -xmin]];
+  const exact = new Exact(layers, flat, box, slope);
+  const E = box.map((v) => row(v));
+  const K = [0, 1, 2, 3].map((k) => ({ box: k }));
+  const P = K.map((k, i) => vertex(E[i], E[(i + 1) % 4], k, K[(i + 1) % 4], exact));
+  // a cell's inputs are lines too: x, y, then the last layer's units
+  let cells = [{ poly: { E, K, P }, rows: [row([1, 0, 0]), row([0, 1, 0])], masks: [] }];
+  layers.forEach(({ fanIn, fanOut, w, b }, layer) => {
+    const gamma = (fanIn + 2) * ROUND;
+    cells = cells.flatMap(({ poly, rows, masks }) => {
+      const cell = { layer, masks };
+      const lines = Array.from({ length: fanOut }, (_, k) => {
+        const [v, e] = [[0, 0, flat[b + k]], [0, 0, gamma * Math.abs(flat[b + k])]];
+        rows.forEach((L, j) => {
+          const wjk = flat[w + j * fanOut + k];
+          for (let r = 0; L !== OFF && r < 3; r++) {
+            v[r] += L[r] * wjk;
+            e[r] += (L[9 + r] + gamma * L[3 + r]) * Math.abs(wjk);
+          }
+        });
+        return row(v, layer ? e : OFF);
+      });
+      const keys = lines.map((_, unit) => ({ cell, unit }));
+      return splitCell(poly, lines, keys, exact).map(([part, mask]) => ({
+        poly: part,
+        masks: [...masks, mask],
+        rows: lines.map((L, k) => mask[k] ? L : !slope ? OFF : row([0, 1, 2].map((r) => L[r] * slope),
+          [0, 1, 2].map((r) => L[9 + r] * Math.abs(slope) * (1 + ROUND) + ROUND * Math.abs(L[r] * slope)))),
+      }));
+    });
+  });
+  if (stats) stats.exact = (stats.exact ?? 0) + exact.n;
+  return cells;
+}
+
+function regions(cells) {
+  return cells.map(({ poly, masks }) => {
+    const vertices = poly.P.map(({ f }) => [f[0] / f[2], f[1] / f[2]]);
+    return { vertices, pattern: masks.map((mask) => Array.from(mask, Boolean)), area: area(vertices) };
+  });
 }
 
 function checkBounds(bounds) {
-  const ok =
-    Array.isArray(bounds) &&
-    bounds.length === 4 &&
-    bounds.every(Number.isFinite) &&
-    bounds[0] < bounds[1] &&
-    bounds[2] < bounds[3];
+  const ok = Array.isArray(bounds) && bounds.length === 4 && bounds.every(Number.isFinite) && bounds[0] < bounds[1] && bounds[2] < bounds[3];
   if (!ok) throw new Error("bounds must be [xmin, xmax, ymin, ymax], finite, with xmin < xmax and ymin < ymax");
 }
 
-/**
- * The linear regions of a net (`layers`: [{fanIn, fanOut, w, b}] offsets into `flat`, see
- * nn.js; the last layer is the output and makes no cuts) with activation slope 1 above 0 and
- * `negativeSlope` below, in the box [xmin, xmax, ymin, ymax]. Returns [{vertices, pattern,
- * area}] as regions.linear_regions: vertices in input coordinates, pattern[l][k] true where
- * unit k of hidden layer l is active (pre-activation > 0).
- */
-export function linearRegions(layers, flat, bounds, { negativeSlope = 0, areaRtol = AREA_RTOL } = {}) {
-  checkBounds(bounds);
-  return regionsOfLayers(layers.slice(0, -1), flat, bounds, negativeSlope, areaRtol);
+function finite(layers, flat, slope) {
+  let s = slope * 0; // NaN once a value is not finite
+  for (const { fanIn, fanOut, w, b } of layers) {
+    for (let i = 0; i < fanIn * fanOut; i++) s += flat[w + i] * 0;
+    for (let i = 0; i < fanOut; i++) s += flat[b + i] * 0;
+  }
+  return s === 0;
 }
 
-/** Number of linear regions in the box (regions.count_regions). */
+/** Regions [{vertices, pattern, area}] of a net (nn.js layers) with slope `negativeSlope`
+ * below 0 in [xmin, xmax, ymin, ymax]; stats.exact counts signs settled in rationals. */
+export function linearRegions(layers, flat, bounds, options = {}) {
+  const cells = cellsFor(layers, flat, bounds, options);
+  if (!cells) throw new RangeError("weights, biases and negativeSlope must be finite");
+  return regions(cells);
+}
+
+/** Number of regions (regions.count_regions); null for a diverged net. */
 export function countRegions(layers, flat, bounds, options = {}) {
-  return linearRegions(layers, flat, bounds, options).length;
+  return cellsFor(layers, flat, bounds, options)?.length ?? null;
 }
 
-/**
- * The linear regions of one ReLU layer x -> relu(x W + b) (W: 2 rows of n weights, b: n
- * biases) in the box [xmin, xmax, ymin, ymax]: [{vertices, pattern, area}], pattern[i] true
- * where unit i is active.
- */
-export function layerRegions(W, b, bounds, areaRtol = AREA_RTOL) {
+function cellsFor(layers, flat, bounds, { negativeSlope = 0, stats = null }) {
   checkBounds(bounds);
+  const hidden = layers.slice(0, -1);
+  return finite(hidden, flat, negativeSlope) ? cellsOf(hidden, flat, bounds, negativeSlope, stats) : null;
+}
+
+/** Regions of one layer relu(x W + b) (W: 2 rows, b: n biases); pattern[i]: unit i on. */
+export function layerRegions(W, b, bounds, { stats = null } = {}) {
   const n = b.length;
   if (W.length !== 2 || W[0].length !== n || W[1].length !== n) throw new Error("W must be 2 rows of one weight per unit");
-  const flat = [...W[0], ...W[1], ...b];
-  if (!flat.every(Number.isFinite)) throw new Error("weights must be finite");
-  const layer = { fanIn: 2, fanOut: n, w: 0, b: 2 * n };
-  return regionsOfLayers([layer], flat, bounds, 0, areaRtol).map((r) => ({ ...r, pattern: r.pattern[0] }));
+  const cells = cellsFor([{ fanIn: 2, fanOut: n, w: 0, b: 2 * n }, null], [...W[0], ...W[1], ...b], bounds, { stats });
+  if (!cells) throw new Error("weights must be finite");
+  return regions(cells).map((r) => ({ ...r, pattern: r.pattern[0] }));
 }
