@@ -190,9 +190,9 @@ export class MLP {
     return MLP.fromFlat(this.sizes, this.flatParams, this.activation);
   }
 
-  /** Network outputs (n x sizes[-1]) for inputs X (n x sizes[0], row-major). */
-  forward(X, n) {
-    const work = new Workspace(this.sizes, n);
+  /** Network outputs (n x sizes[-1]) for inputs X (n x sizes[0], row-major); `work` (a
+   * Workspace for n rows) is reused when given, else allocated. */
+  forward(X, n, work = new Workspace(this.sizes, n)) {
     forwardPass(this.layers, this.flatParams, this.activation, X, n, work, false);
     return work.pre[work.pre.length - 1];
   }
@@ -600,10 +600,11 @@ export function deadFractionOn(net, data) {
   return deadFractions(net, work.slopes, data.n);
 }
 
-/** `{loss, accuracy}` of a net on `{X, y, n}` (cross-entropy; argmax, first maximum on ties). */
-export function evaluate(net, data) {
+/** `{loss, accuracy}` of a net on `{X, y, n}` (cross-entropy; argmax, first maximum on ties);
+ * `work`, a Workspace for data.n rows, is reused when given. */
+export function evaluate(net, data, work = undefined) {
   const C = net.sizes[net.sizes.length - 1];
-  const out = net.forward(data.X, data.n);
+  const out = net.forward(data.X, data.n, work);
   const loss = crossEntropyLoss(out, data.y, data.n, C, null);
   let hits = 0;
   for (let i = 0; i < data.n; i++) {

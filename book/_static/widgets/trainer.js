@@ -82,14 +82,18 @@ export async function mount(app, ctx) {
   const dataCache = new Map();
   let box = [-1.5, 1.5, -1.5, 1.5];
   let newClass = 1;
-  let snapshot = null;
+  let snapshot = null; // the newest message from the worker
+  let picture = null; // the newest one that carried a picture (heatmap, regions)
+  let pictureDirty = false;
   let history = []; // evaluations received from the worker, thinned when long
   let dirty = false;
   let playing = false;
   let wantPlay = false; // the reader pressed Play (kept while the widget is off screen)
   let visible = true;
   let lastDraw = 0;
-  let lastCharts = 0;
+  let lastText = -Infinity;
+  let scheduled = false;
+  let textTimer = 0;
 
   // --- controls ---
   const controls = el("div", "bl-controls");
@@ -185,6 +189,9 @@ export async function mount(app, ctx) {
   const snippetCode = el("code");
   snippetPre.append(snippetCode);
   snippetBox.append(snippetPre);
+  snippetBox.addEventListener("toggle", () => {
+    if (snippetBox.open && snapshot) snippetCode.textContent = pythonSnippet(settings, snapshot.steps);
+  });
   app.append(controls, unitsBox, buttons, row, stateLine, dl, addBox, snippetBox);
 
   // --- the worker ---
@@ -199,6 +206,10 @@ export async function mount(app, ctx) {
     if (msg.steps === 0 || msg.steps < (history.at(-1)?.step ?? 0)) history = [];
     if (msg.last && (!history.length || history.at(-1).step !== msg.last.step)) history.push(msg.last);
     if (history.length > 600) history = history.filter((_, i) => i % 2 === 0 || i === history.length - 1);
+    if (msg.field) {
+      picture = msg;
+      pictureDirty = true;
+    }
     snapshot = msg;
     if (!msg.playing && playing && msg.status === "diverged") setPlaying(false);
     dirty = true;
@@ -278,6 +289,7 @@ export async function mount(app, ctx) {
 
   async function copySnippet() {
     setPlaying(false);
+    if (snapshot) snippetCode.textContent = pythonSnippet(settings, snapshot.steps);
     const text = snippetCode.textContent;
     try {
       await navigator.clipboard.writeText(text);
@@ -298,72 +310,125 @@ export async function mount(app, ctx) {
   });
 
   // --- drawing ---
+  // At most one draw per animation frame, however many snapshots arrive.
   function schedule() {
-    if (!dirty) return;
+    if (!dirty || scheduled) return;
+    scheduled = true;
     const wait = reducedMotion() && playing ? 1000 - (performance.now() - lastDraw) : 0;
     if (wait > 0) {
-      setTimeout(schedule, wait);
+      setTimeout(() => requestAnimationFrame(draw), wait);
       return;
     }
     requestAnimationFrame(draw);
   }
 
+  // While playing, the picture is redrawn whenever the worker sends a new one (at most 20 times a
+  // second), the text and curves four times a second: every change of text lays out the
+  // readouts again and every curve is a new path to paint, so the page's frames stay cheap.
+  const TEXT_MS = 250;
   function draw() {
+    scheduled = false;
     if (!dirty || !snapshot) return;
     dirty = false;
     lastDraw = performance.now();
     const s = snapshot;
-    drawField(s);
-    drawOverlay(s);
-    if (!playing || lastDraw - lastCharts > 250) {
-      drawCharts(s); // the curves change slowly: four times a second is enough while playing
-      lastCharts = lastDraw;
+    if (pictureDirty && picture) {
+      pictureDirty = false;
+      drawField(picture);
+      drawUnits(s);
     }
+    if (s.playing && lastDraw - lastText < TEXT_MS) {
+      dirty = true; // the text is due later: come back then (or with the next snapshot)
+      if (!textTimer) {
+        textTimer = setTimeout(() => {
+          textTimer = 0;
+          schedule();
+        }, TEXT_MS - (lastDraw - lastText));
+      }
+      return;
+    }
+    lastText = lastDraw;
+    drawCharts();
+    drawText(s, picture ?? s);
+  }
+
+  function drawText(s, p) {
     const last = s.last ?? history.at(-1);
     outs.step.textContent = String(s.steps);
     outs.loss.textContent = last ? `${fmt(last.trainLoss, 4)} / ${fmt(last.testLoss, 4)}` : "not a finite number";
     if (last) outs.loss.dataset.value = String(last.trainLoss); // full precision, for tests
     outs.acc.textContent = last ? `${fmt(100 * last.trainAcc, 3)}% / ${fmt(100 * last.testAcc, 3)}%` : "not defined";
-    outs.regions.textContent = s.regionCount === null
+    outs.regions.textContent = p.regionCount === null
       ? `not defined: ${settings.activation} is not piecewise linear`
       : s.exactCount !== null && s.exactCount !== undefined
-        ? `${s.exactCount} in the picture, counted exactly (the ${RES} × ${RES} grid of the heatmap sees ${s.regionCount})`
-        : `${s.regionCount} seen on the ${RES} × ${RES} grid${s.playing ? "; exact count when paused" : "; small regions can hide between grid points"}`;
+        ? `${s.exactCount} in the picture, counted exactly (the ${RES} × ${RES} grid of the heatmap sees ${p.regionCount})`
+        : `${p.regionCount} seen on the ${RES} × ${RES} grid${s.playing ? "; exact count when paused" : "; small regions can hide between grid points"}`;
     if (s.exactCount !== null && s.exactCount !== undefined) outs.regions.dataset.exact = String(s.exactCount);
     else delete outs.regions.dataset.exact;
     outs.dead.textContent = settings.layers.length ? `${fmt(100 * s.dead, 3)}% of hidden units are off on every training point` : "no hidden units";
     outs.rate.textContent = s.rate > 0 ? fmt(s.rate, 3) : "(press Play)";
     stateLine.textContent = STATUS_TEXT[s.status] ?? "";
-    snippetCode.textContent = pythonSnippet(settings, s.steps);
+    const label = `Training data (${settings.data}) over the net's output after ${s.steps} steps`
+      + (p.regionCount === null ? "" : `; ${p.regionCount} linear regions seen`);
+    overlay.setAttribute("aria-label", label);
+    overlayTitle.textContent = label;
+    // the snippet is read when copied or shown: no need to rewrite it on every frame of a run
+    if (!s.playing || snippetBox.open) snippetCode.textContent = pythonSnippet(settings, s.steps);
+  }
+
+  // one reusable ImageData, and the colour of every (class, strength, shade) in a table
+  const context = canvas.getContext("2d");
+  const image = context.createImageData(RES, RES);
+  const LEVELS = 256;
+  const palette = new Uint8ClampedArray(2 * 2 * LEVELS * 3);
+  for (let cls = 0; cls < 2; cls++) {
+    for (let e = 0; e < 2; e++) {
+      for (let q = 0; q < LEVELS; q++) {
+        const strength = (q / (LEVELS - 1)) * 0.55;
+        const shade = e ? 0.62 : 1;
+        for (let k = 0; k < 3; k++) palette[3 * ((cls * 2 + e) * LEVELS + q) + k] = Math.round((255 + (COLORS[cls][k] - 255) * strength) * shade);
+      }
+    }
   }
 
   function drawField(s) {
-    const g = canvas.getContext("2d");
-    const img = g.createImageData(RES, RES);
+    const data = image.data;
+    const { prob, regions } = s;
     for (let r = 0; r < RES; r++) {
       for (let c = 0; c < RES; c++) {
         const i = r * RES + c; // row r goes up in y; the canvas row goes down
-        const p = s.prob[i];
+        const p = prob[i];
         const cls = p >= 0.5 ? 1 : 0;
-        const strength = Number.isFinite(p) ? Math.abs(2 * p - 1) * 0.55 : 0;
-        let shade = 1;
-        if (s.regions) {
-          const id = s.regions[i];
-          const edge = (c + 1 < RES && s.regions[i + 1] !== id) || (r + 1 < RES && s.regions[i + RES] !== id);
-          if (edge) shade = 0.62;
+        const q = Number.isFinite(p) ? Math.round(Math.abs(2 * p - 1) * (LEVELS - 1)) : 0;
+        let edge = 0;
+        if (regions) {
+          const id = regions[i];
+          if ((c + 1 < RES && regions[i + 1] !== id) || (r + 1 < RES && regions[i + RES] !== id)) edge = 1;
         }
         const o = 4 * ((RES - 1 - r) * RES + c);
-        for (let k = 0; k < 3; k++) img.data[o + k] = Math.round((255 + (COLORS[cls][k] - 255) * strength) * shade);
-        img.data[o + 3] = 255;
+        const t = 3 * ((cls * 2 + edge) * LEVELS + q);
+        data[o] = palette[t];
+        data[o + 1] = palette[t + 1];
+        data[o + 2] = palette[t + 2];
+        data[o + 3] = 255;
       }
     }
-    g.putImageData(img, 0, 0);
+    context.putImageData(image, 0, 0);
   }
 
-  function drawOverlay(s) {
+  // the unit lines and arrows: path elements kept from frame to frame, only their "d" changes
+  const unitPaths = [];
+  function unitPath(k) {
+    while (unitPaths.length <= k) {
+      unitPaths.push([svg("path", { class: "bl2-unit" }, unitLayer), svg("path", { class: "bl2-unit-arrow" }, unitLayer)]);
+    }
+    return unitPaths[k];
+  }
+
+  function drawUnits(s) {
     const sx = linear([box[0], box[1]], [0, VIEW]);
     const sy = linear([box[2], box[3]], [VIEW, 0]);
-    unitLayer.replaceChildren();
+    let shown = 0;
     for (const [w1, w2, b] of s.lines) {
       const norm = Math.hypot(w1, w2);
       if (!(norm > 1e-12) || !Number.isFinite(b)) continue;
@@ -376,16 +441,19 @@ export async function mount(app, ctx) {
       const [dx, dy] = [-w2 / norm, w1 / norm];
       const seg = clipToBox(x0, y0, dx, dy, box);
       if (!seg) continue;
-      svg("path", { class: "bl2-unit", d: `M${sx(seg[0])},${sy(seg[1])}L${sx(seg[2])},${sy(seg[3])}` }, unitLayer);
+      const [line, arrow] = unitPath(shown++);
+      const r = (v) => v.toFixed(1);
+      line.setAttribute("d", `M${r(sx(seg[0]))},${r(sy(seg[1]))}L${r(sx(seg[2]))},${r(sy(seg[3]))}`);
       const [ax, ay] = [sx(x0), sy(y0)];
       const [ux, uy] = [(w1 / norm) * 16, (-w2 / norm) * 16]; // screen y points down
-      svg("path", { class: "bl2-unit-arrow", d: `M${ax},${ay}l${ux},${uy}m${-0.35 * ux - 0.25 * uy},${-0.35 * uy + 0.25 * ux}l${0.35 * ux + 0.25 * uy},${0.35 * uy - 0.25 * ux}l${-0.35 * ux + 0.25 * uy},${-0.35 * uy - 0.25 * ux}` }, unitLayer);
+      arrow.setAttribute("d", `M${r(ax)},${r(ay)}l${r(ux)},${r(uy)}m${r(-0.35 * ux - 0.25 * uy)},${r(-0.35 * uy + 0.25 * ux)}l${r(0.35 * ux + 0.25 * uy)},${r(0.35 * uy - 0.25 * ux)}l${r(-0.35 * ux + 0.25 * uy)},${r(-0.35 * uy - 0.25 * ux)}`);
+    }
+    for (const [line, arrow] of unitPaths.splice(shown)) {
+      line.remove();
+      arrow.remove();
     }
     drawPoints(sx, sy);
     overlay.dataset.box = box.join(","); // the pictured box, for tests
-    overlay.setAttribute("aria-label", `Training data (${settings.data}) over the net's output after ${s.steps} steps`
-      + (s.regionCount === null ? "" : `; ${s.regionCount} linear regions seen`));
-    overlayTitle.textContent = overlay.getAttribute("aria-label");
   }
 
   let pointsDrawnFor = "";
@@ -407,22 +475,43 @@ export async function mount(app, ctx) {
     cursor.setAttribute("cy", sy(py.value()));
   }
 
+  // The axes are rebuilt only when their range changes: the step axis ends at a round number
+  // (1, 2 or 5 times a power of ten) the curves grow into.
+  let axesKey = "";
+  function roundUp(v) {
+    const p = 10 ** Math.floor(Math.log10(v));
+    return [1, 2, 5, 10].find((m) => m * p >= v) * p;
+  }
+
   function drawCharts() {
     const h = history;
     const steps = h.map((e) => e.step);
-    const maxStep = Math.max(10, steps.at(-1) ?? 0);
+    const maxStep = roundUp(Math.max(10, steps.at(-1) ?? 0));
     const sx = linear([0, maxStep], [CM.left, CHART_W - CM.right]);
-    const losses = h.flatMap((e) => [e.trainLoss, e.testLoss]).filter((v) => Number.isFinite(v) && v > 0);
-    const lo = Math.max(1e-4, 10 ** Math.floor(Math.log10(Math.min(...losses, 0.1))));
-    const hi = Math.min(1e6, 10 ** Math.ceil(Math.log10(Math.max(...losses, 1))));
+    let least = 0.1;
+    let most = 1;
+    for (const e of h) {
+      for (const v of [e.trainLoss, e.testLoss]) {
+        if (Number.isFinite(v) && v > 0) {
+          least = Math.min(least, v);
+          most = Math.max(most, v);
+        }
+      }
+    }
+    const lo = Math.max(1e-4, 10 ** Math.floor(Math.log10(least)));
+    const hi = Math.min(1e6, 10 ** Math.ceil(Math.log10(most)));
     const sl = log10([lo, hi], [CHART_H - CM.bottom, CM.top]);
-    axes(lossChart.g, sx, sl, { xLabel: "steps", yLabel: "loss (nats)", xTicks: sx.ticks(4).filter(Number.isInteger),
-      format: (v) => fmt(v, 2) });
+    const sa = linear([0, 1], [CHART_H - CM.bottom, CM.top]);
+    const key = `${maxStep}|${lo}|${hi}`;
+    if (key !== axesKey) {
+      axesKey = key;
+      axes(lossChart.g, sx, sl, { xLabel: "steps", yLabel: "loss (nats)", xTicks: sx.ticks(4).filter(Number.isInteger),
+        format: (v) => fmt(v, 2) });
+      axes(accChart.g, sx, sa, { xLabel: "steps", yLabel: "accuracy", yTicks: [0, 0.5, 1], xTicks: sx.ticks(4).filter(Number.isInteger),
+        format: (v) => fmt(v, 2) });
+    }
     lossChart.train.setAttribute("d", linePath(steps, h.map((e) => e.trainLoss), sx, sl, 0));
     lossChart.test.setAttribute("d", linePath(steps, h.map((e) => e.testLoss), sx, sl, 0));
-    const sa = linear([0, 1], [CHART_H - CM.bottom, CM.top]);
-    axes(accChart.g, sx, sa, { xLabel: "steps", yLabel: "accuracy", yTicks: [0, 0.5, 1], xTicks: sx.ticks(4).filter(Number.isInteger),
-      format: (v) => fmt(v, 2) });
     accChart.train.setAttribute("d", linePath(steps, h.map((e) => e.trainAcc), sx, sa, 0));
     accChart.test.setAttribute("d", linePath(steps, h.map((e) => e.testAcc), sx, sa, 0));
   }
