@@ -332,10 +332,19 @@ export async function mount(app, ctx) {
     dirty = false;
     lastDraw = performance.now();
     const s = snapshot;
+    let drewPicture = false;
     if (pictureDirty && picture) {
       pictureDirty = false;
       drawField(picture);
       drawUnits(s);
+      drewPicture = true;
+    }
+    if (drewPicture && !s.playing) {
+      // a Step, a change, the first picture: the text follows on the next frame, so neither
+      // frame does all the work (the first one runs code the engine has not compiled yet)
+      dirty = true;
+      schedule();
+      return;
     }
     if (s.playing && lastDraw - lastText < TEXT_MS) {
       dirty = true; // the text is due later: come back then (or with the next snapshot)
@@ -463,7 +472,12 @@ export async function mount(app, ctx) {
     pointsDrawnFor = key;
     pointLayer.replaceChildren();
     loadData(settings.data).then((set) => {
-      set.X.forEach(([x, y], i) => svg("circle", { class: POINT_CLASS[set.y[i]], cx: sx(x).toFixed(1), cy: sy(y).toFixed(1), r: 2.6 }, pointLayer));
+      // the data set's points: one path of small circles per class (two elements, not hundreds)
+      const d = ["", ""];
+      set.X.forEach(([x, y], i) => {
+        d[set.y[i]] += `M${(sx(x) - 2.6).toFixed(1)},${sy(y).toFixed(1)}a2.6,2.6 0 1,0 5.2,0a2.6,2.6 0 1,0 -5.2,0`;
+      });
+      d.forEach((path, c) => svg("path", { class: POINT_CLASS[c], d: path }, pointLayer));
       for (const [x, y, c] of settings.added) svg("circle", { class: `${POINT_CLASS[c]} bl2-added`, cx: sx(x), cy: sy(y), r: 5 }, pointLayer);
     });
   }
