@@ -270,13 +270,64 @@ def browser_rows() -> list[dict]:
     return rows
 
 
+#: Pages opened with a widget's address: the loader opens and mounts it during the page load
+#: and scrolls to it, so Lighthouse sees the widget's start-up (and the figures around it).
+OPENED = ("piecewise.html#w-trainer", "nonlinearity.html#w-trainer")
+
+
+def lighthouse_rows() -> list[dict]:
+    """Lighthouse (mobile) on the trainer's pages opened from their addresses, as bench_site
+    runs it on the closed pages: the median of its runs, and the lowest performance score."""
+    import json
+    import os
+    import subprocess
+    import tempfile
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import bench_site
+    from site_server import serve
+
+    lighthouse = bench_site._lighthouse()
+    if lighthouse is None:
+        return []
+    flags = "--headless --no-sandbox --disable-gpu --disable-background-networking"
+    rows = []
+    with serve(SITE) as url, tempfile.TemporaryDirectory() as tmp:
+        for target in OPENED:
+            results = []
+            for _ in range(bench_site.RUNS):
+                report = Path(tmp) / "report.json"
+                subprocess.run(
+                    [str(lighthouse), url + target, "--output=json", f"--output-path={report}",
+                     "--quiet", f"--only-categories={','.join(bench_site.CATEGORIES)}",
+                     f"--chrome-flags={flags}"],
+                    env={**os.environ, "CHROME_PATH": CHROMIUM}, check=True, capture_output=True,
+                )  # fmt: skip
+                results.append(json.loads(report.read_text()))
+            scores = sorted(round(100 * r["categories"]["performance"]["score"]) for r in results)
+            results.sort(key=lambda r: r["categories"]["performance"]["score"])
+            median = results[len(results) // 2]
+            for category, minimum in bench_site.CATEGORIES.items():
+                rows.append({"name": f"{target} (widget opened): lighthouse {category}",
+                             "value": round(100 * median["categories"][category]["score"]),
+                             "unit": "", "budget": minimum, "better": "higher"})  # fmt: skip
+            rows.append({"name": f"{target} (widget opened): lowest of {len(scores)} performances",
+                         "value": scores[0], "unit": "", "budget": 90,
+                         "better": "higher"})  # fmt: skip
+            tbt = median["audits"]["total-blocking-time"]["numericValue"]
+            rows.append({"name": f"{target} (widget opened): total blocking time (median run)",
+                         "value": tbt, "unit": "ms", "budget": None})  # fmt: skip
+    return rows
+
+
 def run() -> list[dict]:
     """Widget sizes, and the trainer's rates in Chromium when the site is built."""
     rows = size_rows() + cpu_rows()
     if not (SITE / "piecewise.html").is_file() or not Path(CHROMIUM).exists():
         print("bench_widgets: build the book and install chromium for the trainer's rates")
         return rows
-    return rows + browser_rows()
+    return rows + browser_rows() + lighthouse_rows()
 
 
 if __name__ == "__main__":

@@ -332,33 +332,32 @@ export async function mount(app, ctx) {
     dirty = false;
     lastDraw = performance.now();
     const s = snapshot;
-    let drewPicture = false;
+    const textDue = !s.playing || lastDraw - lastText >= TEXT_MS;
+    if (textDue) {
+      lastText = lastDraw;
+      drawCharts();
+      drawText(s, picture ?? s);
+      if (pictureDirty && !s.playing) {
+        // a Step, a change, the first picture: the picture follows on the next frame, so no
+        // frame does all the work (the first one runs code the engine has not compiled yet);
+        // the text goes first, as it is what can move the content below
+        dirty = true;
+        schedule();
+        return;
+      }
+    } else if (!textTimer) {
+      // the text is due later: come back then (or with the next snapshot)
+      textTimer = setTimeout(() => {
+        textTimer = 0;
+        dirty = true;
+        schedule();
+      }, TEXT_MS - (lastDraw - lastText));
+    }
     if (pictureDirty && picture) {
       pictureDirty = false;
       drawField(picture);
       drawUnits(s);
-      drewPicture = true;
     }
-    if (drewPicture && !s.playing) {
-      // a Step, a change, the first picture: the text follows on the next frame, so neither
-      // frame does all the work (the first one runs code the engine has not compiled yet)
-      dirty = true;
-      schedule();
-      return;
-    }
-    if (s.playing && lastDraw - lastText < TEXT_MS) {
-      dirty = true; // the text is due later: come back then (or with the next snapshot)
-      if (!textTimer) {
-        textTimer = setTimeout(() => {
-          textTimer = 0;
-          schedule();
-        }, TEXT_MS - (lastDraw - lastText));
-      }
-      return;
-    }
-    lastText = lastDraw;
-    drawCharts();
-    drawText(s, picture ?? s);
   }
 
   function drawText(s, p) {
