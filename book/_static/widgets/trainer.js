@@ -94,6 +94,7 @@ export async function mount(app, ctx) {
   let lastText = -Infinity;
   let scheduled = false;
   let textTimer = 0;
+  let textDirty = false; // the text waits for its turn (see draw)
 
   // --- controls ---
   const controls = el("div", "bl-controls");
@@ -213,6 +214,7 @@ export async function mount(app, ctx) {
     snapshot = msg;
     if (!msg.playing && playing && msg.status === "diverged") setPlaying(false);
     dirty = true;
+    if (!msg.playing) textDirty = true; // paused: every snapshot's text at once
     schedule();
   };
   worker.onerror = (event) => ctx.message(`The training worker failed to start (${event.message ?? "unknown error"}).`);
@@ -332,8 +334,9 @@ export async function mount(app, ctx) {
     dirty = false;
     lastDraw = performance.now();
     const s = snapshot;
-    const textDue = !s.playing || lastDraw - lastText >= TEXT_MS;
+    const textDue = textDirty || s.playing && lastDraw - lastText >= TEXT_MS;
     if (textDue) {
+      textDirty = false;
       lastText = lastDraw;
       drawCharts();
       drawText(s, picture ?? s);
@@ -345,11 +348,12 @@ export async function mount(app, ctx) {
         schedule();
         return;
       }
-    } else if (!textTimer) {
+    } else if (s.playing && !textTimer) {
       // the text is due later: come back then (or with the next snapshot)
       textTimer = setTimeout(() => {
         textTimer = 0;
         dirty = true;
+        textDirty = true;
         schedule();
       }, TEXT_MS - (lastDraw - lastText));
     }
