@@ -1,13 +1,11 @@
-// W5, the trainer: a small network learns one of the book's 2-D data sets while the reader
-// watches its output (heatmap), its linear regions and their count, the first layer's units as
-// lines with arrows, the loss and accuracy curves and the dead units. Training runs in a Web
-// Worker (trainer_worker.js) so the page never stalls; it pauses off screen and in a hidden
-// tab, and nothing plays until the reader presses Play. "Copy as Python" gives a bendlines
-// snippet that reproduces the run (tests/test_widgets_trainer.py runs it).
+// W5, the trainer: a small net learns a 2-D data set while the reader watches its output,
+// linear regions, first-layer units, curves and dead units. Training runs in a Web Worker
+// (trainer_worker.js) that pauses off screen; nothing plays until Play. "Copy as Python" gives
+// a bendlines snippet for the run (tests/test_widgets_trainer.py runs it).
 
 import { axes, fmt, linear, linePath, log10, svg, svgPoint } from "./plot.js";
 import {
-  BATCH_SIZES, DATASETS, LEARNING_RATES, MAX_ADDED, MAX_LAYERS, MAX_UNITS, OPTIMIZER_NAMES, PIECEWISE_LINEAR,
+  BATCH_SIZES, DATASETS, LEARNING_RATES, MAX_ADDED, MAX_UNITS, OPTIMIZER_NAMES, PIECEWISE_LINEAR,
   TRAINER_INITS, pythonSnippet, roundCoord, settingsFromState, settingsToState, validSettings,
   MAX_SEED,
 } from "./trainer_settings.js";
@@ -83,7 +81,7 @@ export async function mount(app, ctx) {
   let box = [-1.5, 1.5, -1.5, 1.5];
   let newClass = 1;
   let snapshot = null; // the newest message from the worker
-  let picture = null; // the newest one that carried a picture (heatmap, regions)
+  let picture = null; // the newest with a picture
   let pictureDirty = false;
   let history = []; // evaluations received from the worker, thinned when long
   let dirty = false;
@@ -94,7 +92,7 @@ export async function mount(app, ctx) {
   let lastText = -Infinity;
   let scheduled = false;
   let textTimer = 0;
-  let textDirty = false; // the text waits for its turn (see draw)
+  let textDirty = false;
 
   // --- controls ---
   const controls = el("div", "bl-controls");
@@ -214,7 +212,7 @@ export async function mount(app, ctx) {
     snapshot = msg;
     if (!msg.playing && playing && msg.status === "diverged") setPlaying(false);
     dirty = true;
-    if (!msg.playing) textDirty = true; // paused: every snapshot's text at once
+    if (!msg.playing) textDirty = true;
     schedule();
   };
   worker.onerror = (event) => ctx.message(`The training worker failed to start (${event.message ?? "unknown error"}).`);
@@ -312,7 +310,7 @@ export async function mount(app, ctx) {
   });
 
   // --- drawing ---
-  // At most one draw per animation frame, however many snapshots arrive.
+  // at most one draw per animation frame
   function schedule() {
     if (!dirty || scheduled) return;
     scheduled = true;
@@ -324,9 +322,7 @@ export async function mount(app, ctx) {
     requestAnimationFrame(draw);
   }
 
-  // While playing, the picture is redrawn whenever the worker sends a new one (at most 20 times a
-  // second), the text and curves four times a second: every change of text lays out the
-  // readouts again and every curve is a new path to paint, so the page's frames stay cheap.
+  // While playing: the picture when the worker sends one (<= 20/s), text and curves 4/s.
   const TEXT_MS = 250;
   function draw() {
     scheduled = false;
@@ -341,15 +337,12 @@ export async function mount(app, ctx) {
       drawCharts();
       drawText(s, picture ?? s);
       if (pictureDirty && !s.playing) {
-        // a Step, a change, the first picture: the picture follows on the next frame, so no
-        // frame does all the work (the first one runs code the engine has not compiled yet);
-        // the text goes first, as it is what can move the content below
+        // still: the picture on the next frame (text first: it is what can move the page)
         dirty = true;
         schedule();
         return;
       }
     } else if (s.playing && !textTimer) {
-      // the text is due later: come back then (or with the next snapshot)
       textTimer = setTimeout(() => {
         textTimer = 0;
         dirty = true;
@@ -384,24 +377,12 @@ export async function mount(app, ctx) {
       + (p.regionCount === null ? "" : `; ${p.regionCount} linear regions seen`);
     overlay.setAttribute("aria-label", label);
     overlayTitle.textContent = label;
-    // the snippet is read when copied or shown: no need to rewrite it on every frame of a run
+    // the snippet only when it can be read
     if (!s.playing || snippetBox.open) snippetCode.textContent = pythonSnippet(settings, s.steps);
   }
 
-  // one reusable ImageData, and the colour of every (class, strength, shade) in a table
   const context = canvas.getContext("2d");
-  const image = context.createImageData(RES, RES);
-  const LEVELS = 256;
-  const palette = new Uint8ClampedArray(2 * 2 * LEVELS * 3);
-  for (let cls = 0; cls < 2; cls++) {
-    for (let e = 0; e < 2; e++) {
-      for (let q = 0; q < LEVELS; q++) {
-        const strength = (q / (LEVELS - 1)) * 0.55;
-        const shade = e ? 0.62 : 1;
-        for (let k = 0; k < 3; k++) palette[3 * ((cls * 2 + e) * LEVELS + q) + k] = Math.round((255 + (COLORS[cls][k] - 255) * strength) * shade);
-      }
-    }
-  }
+  const image = context.createImageData(RES, RES); // reused
 
   function drawField(s) {
     const data = image.data;
@@ -410,25 +391,20 @@ export async function mount(app, ctx) {
       for (let c = 0; c < RES; c++) {
         const i = r * RES + c; // row r goes up in y; the canvas row goes down
         const p = prob[i];
-        const cls = p >= 0.5 ? 1 : 0;
-        const q = Number.isFinite(p) ? Math.round(Math.abs(2 * p - 1) * (LEVELS - 1)) : 0;
-        let edge = 0;
-        if (regions) {
-          const id = regions[i];
-          if ((c + 1 < RES && regions[i + 1] !== id) || (r + 1 < RES && regions[i + RES] !== id)) edge = 1;
-        }
+        const color = COLORS[p >= 0.5 ? 1 : 0];
+        const strength = Number.isFinite(p) ? Math.abs(2 * p - 1) * 0.55 : 0;
+        const id = regions?.[i];
+        const edge = regions && ((c + 1 < RES && regions[i + 1] !== id) || (r + 1 < RES && regions[i + RES] !== id));
+        const shade = edge ? 0.62 : 1;
         const o = 4 * ((RES - 1 - r) * RES + c);
-        const t = 3 * ((cls * 2 + edge) * LEVELS + q);
-        data[o] = palette[t];
-        data[o + 1] = palette[t + 1];
-        data[o + 2] = palette[t + 2];
+        for (let k = 0; k < 3; k++) data[o + k] = Math.round((255 + (color[k] - 255) * strength) * shade);
         data[o + 3] = 255;
       }
     }
     context.putImageData(image, 0, 0);
   }
 
-  // the unit lines and arrows: path elements kept from frame to frame, only their "d" changes
+  // unit lines and arrows: kept paths, new "d"
   const unitPaths = [];
   function unitPath(k) {
     while (unitPaths.length <= k) {
@@ -454,11 +430,10 @@ export async function mount(app, ctx) {
       const seg = clipToBox(x0, y0, dx, dy, box);
       if (!seg) continue;
       const [line, arrow] = unitPath(shown++);
-      const r = (v) => v.toFixed(1);
-      line.setAttribute("d", `M${r(sx(seg[0]))},${r(sy(seg[1]))}L${r(sx(seg[2]))},${r(sy(seg[3]))}`);
+      line.setAttribute("d", `M${sx(seg[0])},${sy(seg[1])}L${sx(seg[2])},${sy(seg[3])}`);
       const [ax, ay] = [sx(x0), sy(y0)];
       const [ux, uy] = [(w1 / norm) * 16, (-w2 / norm) * 16]; // screen y points down
-      arrow.setAttribute("d", `M${r(ax)},${r(ay)}l${r(ux)},${r(uy)}m${r(-0.35 * ux - 0.25 * uy)},${r(-0.35 * uy + 0.25 * ux)}l${r(0.35 * ux + 0.25 * uy)},${r(0.35 * uy - 0.25 * ux)}l${r(-0.35 * ux + 0.25 * uy)},${r(-0.35 * uy - 0.25 * ux)}`);
+      arrow.setAttribute("d", `M${ax},${ay}l${ux},${uy}m${-0.35 * ux - 0.25 * uy},${-0.35 * uy + 0.25 * ux}l${0.35 * ux + 0.25 * uy},${0.35 * uy - 0.25 * ux}l${-0.35 * ux + 0.25 * uy},${-0.35 * uy - 0.25 * ux}`);
     }
     for (const [line, arrow] of unitPaths.splice(shown)) {
       line.remove();
@@ -475,7 +450,7 @@ export async function mount(app, ctx) {
     pointsDrawnFor = key;
     pointLayer.replaceChildren();
     loadData(settings.data).then((set) => {
-      // the data set's points: one path of small circles per class (two elements, not hundreds)
+      // one path of circles per class
       const d = ["", ""];
       set.X.forEach(([x, y], i) => {
         d[set.y[i]] += `M${(sx(x) - 2.6).toFixed(1)},${sy(y).toFixed(1)}a2.6,2.6 0 1,0 5.2,0a2.6,2.6 0 1,0 -5.2,0`;
@@ -492,8 +467,7 @@ export async function mount(app, ctx) {
     cursor.setAttribute("cy", sy(py.value()));
   }
 
-  // The axes are rebuilt only when their range changes: the step axis ends at a round number
-  // (1, 2 or 5 times a power of ten) the curves grow into.
+  // axes rebuilt only when their range changes; steps end at 1, 2 or 5 x 10^k
   let axesKey = "";
   function roundUp(v) {
     const p = 10 ** Math.floor(Math.log10(v));
@@ -505,18 +479,9 @@ export async function mount(app, ctx) {
     const steps = h.map((e) => e.step);
     const maxStep = roundUp(Math.max(10, steps.at(-1) ?? 0));
     const sx = linear([0, maxStep], [CM.left, CHART_W - CM.right]);
-    let least = 0.1;
-    let most = 1;
-    for (const e of h) {
-      for (const v of [e.trainLoss, e.testLoss]) {
-        if (Number.isFinite(v) && v > 0) {
-          least = Math.min(least, v);
-          most = Math.max(most, v);
-        }
-      }
-    }
-    const lo = Math.max(1e-4, 10 ** Math.floor(Math.log10(least)));
-    const hi = Math.min(1e6, 10 ** Math.ceil(Math.log10(most)));
+    const losses = h.flatMap((e) => [e.trainLoss, e.testLoss]).filter((v) => Number.isFinite(v) && v > 0);
+    const lo = Math.max(1e-4, 10 ** Math.floor(Math.log10(Math.min(...losses, 0.1))));
+    const hi = Math.min(1e6, 10 ** Math.ceil(Math.log10(Math.max(...losses, 1))));
     const sl = log10([lo, hi], [CHART_H - CM.bottom, CM.top]);
     const sa = linear([0, 1], [CHART_H - CM.bottom, CM.top]);
     const key = `${maxStep}|${lo}|${hi}`;

@@ -1,7 +1,5 @@
-// The trainer widget (W5) without the page: a training session that steps, evaluates and
-// draws nothing. Runs in the Web Worker (trainer_worker.js), in node tests and in
-// tests/test_widgets_trainer.py. The settings and the "Copy as Python" snippet live in
-// trainer_settings.js (the page needs only those), re-exported here.
+// The trainer (W5) without the page: a session that steps and evaluates, for the worker, node
+// tests and tests/test_widgets_trainer.py. Re-exports trainer_settings.js.
 
 import { countRegions } from "./exact_regions.js";
 import { MLP, Trainer, Workspace, evaluate, forwardPass } from "./nn.js";
@@ -53,10 +51,7 @@ export class Session {
     return this.trainer.t;
   }
 
-  /**
-   * A Workspace for `n` rows kept under `name`: evaluations and pictures reuse their buffers
-   * instead of allocating megabytes per snapshot (garbage the worker would have to collect).
-   */
+  /** A Workspace for `n` rows kept under `name` (no megabytes of garbage per snapshot). */
   workspace(name, n) {
     this.workspaces ??= new Map();
     let work = this.workspaces.get(name);
@@ -67,7 +62,7 @@ export class Session {
     return work;
   }
 
-  /** The cell centres of a res x res grid over `bounds` (rows go up in y), computed once. */
+  /** The cell centres of a res x res grid over `bounds` (rows go up in y), kept. */
   grid(bounds, res) {
     const key = `${bounds.join(",")}|${res}`;
     if (this.gridKey !== key) {

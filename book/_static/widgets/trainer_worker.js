@@ -13,10 +13,9 @@ import { pointwise } from "./nn.js";
 import { Session } from "./trainer_core.js";
 
 const BURST_MS = 12; // training time per burst: the worker answers messages in between
-const POST_MS = 50; // at most one snapshot (readouts, curves) per this many ms while playing: 20 per second
-// The picture (heatmap and regions of res x res cells, a forward pass over 6,400 points) is the
-// dearest part of a snapshot: while playing it is recomputed at most every FIELD_MS and never
-// takes more than about 1 / FIELD_SHARE of the worker's time, so training keeps the rest.
+const POST_MS = 50; // at most one snapshot per this many ms while playing
+// The picture (a forward pass over res x res cells) while playing: at most every FIELD_MS and
+// about 1 / FIELD_SHARE of the worker's time.
 const FIELD_MS = 50;
 const FIELD_SHARE = 10;
 
@@ -24,13 +23,12 @@ let session = null;
 let view = null;
 let playing = false;
 let rate = 0;
-let lastField = -Infinity; // when the picture was last computed (performance.now())
-let fieldCost = 0; // how long that took, ms
+let lastField = -Infinity; // when the picture was last computed
+let fieldCost = 0; // and how long it took, ms
 
 function snapshot(extra = {}) {
   const entry = session.record();
   const now = performance.now();
-  // paused: always a fresh picture; playing: when due (see FIELD_SHARE)
   const withField = !playing || now - lastField >= Math.max(FIELD_MS, FIELD_SHARE * fieldCost);
   const field = withField ? session.field(view.bounds, view.res) : null;
   if (withField) {
@@ -45,7 +43,7 @@ function snapshot(extra = {}) {
     steps: session.steps,
     status: session.status(),
     last: entry,
-    // field: false when this snapshot carries no new picture (the page keeps the last one)
+    // false: no new picture (the page keeps the last one)
     field: Boolean(field),
     prob: field?.prob,
     regions: field?.regions,
@@ -64,9 +62,7 @@ let mark = null; // {time, steps}: start of the current rate window
 
 let lastPost = 0;
 
-// Bursts are chained through a MessageChannel, not setTimeout(0): nested timeouts are clamped
-// to 4 ms, which would idle the worker a quarter of the time between 12 ms bursts. Messages
-// from the page (pause, step, init) are still handled between two bursts.
+// Bursts chained by a MessageChannel: nested setTimeout(0) waits 4 ms (a quarter of the time).
 const channel = new MessageChannel();
 channel.port1.onmessage = burst;
 const nextBurst = () => channel.port2.postMessage(null);
