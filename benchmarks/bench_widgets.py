@@ -5,13 +5,16 @@ In headless Chromium on the built site (``make book`` first):
 * the chapter's spiral net (2-32-32-2 ReLU, Adam, TensorFlow Playground's batch of 10) trained
   by the widget's own Web Worker for a few seconds: updates per second of wall-clock time,
   snapshots for drawing included, against 10 times Playground's ~1,500 updates per second
-  (one pass over 250 points in batches of 10 per frame at 60 fps);
+  (one pass over 250 points in batches of 10 per frame at 60 fps); and updates per second of
+  the worker thread's CPU time, read from a Chromium trace (the machine may be shared: wall
+  time counts the seconds other jobs held the core, CPU time does not);
 * the same at the chapter's batch of 100 (reported);
-* the trainer as a reader uses it (default 2-16-16-2 net, batch 10, Play): the rate it shows and
-  the longest main-thread task while it trains and draws;
+* the trainer as a reader uses it (default 2-16-16-2 net, batch 10, Play): the rate it shows,
+  the longest main-thread task while it trains and draws, the main thread's CPU time per
+  second, and the page's frame rate; once more at 4x CPU slowdown (Lighthouse's mobile
+  profile), where every task must still stay under 50 ms;
 * each widget's code, gzipped: its own modules plus the shared ones it imports;
-* the training math alone in Node, in updates per second of CPU time: a figure that does not
-  depend on how busy the machine is (wall-clock rates do).
+* the training math alone in Node, in updates per second of CPU time.
 
 Run as a script (``python benchmarks/bench_widgets.py``) or call :func:`run` (rows with
 ``name``, ``value``, ``unit``, ``budget`` and ``better``).
@@ -55,7 +58,8 @@ WORKER_RUN = """async ([layers, batch, seconds]) => {
   worker.postMessage({type: 'play'});
   await done;
   worker.terminate();
-  return {rate: (last.steps - first.steps) / ((last.t - first.t) / 1000), snapshots};
+  return {rate: (last.steps - first.steps) / ((last.t - first.t) / 1000), snapshots,
+          steps: last.steps};
 }"""
 
 LONG_TASKS = """() => { window.__long = [];
@@ -154,6 +158,66 @@ def cpu_rows() -> list[dict]:
     ]
 
 
+#: Trace categories: every top-level task's wall (``dur``) and thread CPU (``tdur``) time, and
+#: the thread names (light: a fuller trace would slow the page it measures).
+TRACE = ["toplevel", "disabled-by-default-devtools.timeline", "__metadata"]
+
+
+def thread_tasks(raw: bytes) -> dict[str, dict[str, float]]:
+    """Per renderer thread (main, worker) of a trace: CPU seconds of its tasks, and its
+    longest task in wall-clock and in CPU milliseconds."""
+    import json
+
+    events = json.loads(raw)["traceEvents"]
+    names = {
+        (e["pid"], e["tid"]): e["args"]["name"]
+        for e in events
+        if e.get("ph") == "M" and e.get("name") == "thread_name"
+    }
+    out: dict[str, dict[str, float]] = {}
+    for e in events:
+        if e.get("ph") == "X" and e.get("name") == "RunTask":
+            name = names.get((e["pid"], e["tid"]), "")
+            if name in ("CrRendererMain", "DedicatedWorker thread"):
+                t = out.setdefault(name, {"cpu": 0.0, "longest": 0.0, "longest_cpu": 0.0})
+                t["cpu"] += e.get("tdur", 0) / 1e6
+                t["longest"] = max(t["longest"], e.get("dur", 0) / 1e3)
+                t["longest_cpu"] = max(t["longest_cpu"], e.get("tdur", 0) / 1e3)
+    return out
+
+
+def play_reader_net(page, root, browser, throttle: float) -> dict:
+    """Play the trainer for SECONDS at a CPU slowdown; longest task, CPU, frames, shown rate."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": throttle})
+    root.scroll_into_view_if_needed()
+    page.evaluate(LONG_TASKS)
+    browser.start_tracing(page=page, categories=TRACE)
+    play = root.get_by_role("button", name="Play")
+    play.click()
+    page.wait_for_timeout(SECONDS * 1000)
+    frames = page.evaluate(
+        """async () => { const t0 = performance.now(); let n = 0;
+        await new Promise(r => { const f = () => { n++;
+          if (performance.now() - t0 < 2000) requestAnimationFrame(f); else r(); };
+          requestAnimationFrame(f); }); return n / 2; }"""
+    )
+    main = thread_tasks(browser.stop_tracing()).get("CrRendererMain", {})
+    shown = root.locator("dd").nth(5).inner_text()
+    longest = max(page.evaluate("window.__long"), default=0.0)
+    play.click()  # pause
+    page.wait_for_timeout(300)
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})
+    cdp.detach()
+    return {
+        "shown": float(shown.replace(",", "")),
+        "longest": longest,
+        "frames": frames,
+        "main_cpu": main.get("cpu", 0.0) / (SECONDS + 2),
+        "longest_cpu": main.get("longest_cpu", float("nan")),
+    }
+
+
 def browser_rows() -> list[dict]:
     sys.path.insert(0, str(ROOT / "tests"))
     from playwright.sync_api import sync_playwright
@@ -167,36 +231,93 @@ def browser_rows() -> list[dict]:
         page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
         page.goto(url + "piecewise.html", wait_until="networkidle")
         for layers, batch, budget in (([32, 32], 10, 10 * PLAYGROUND_RATE), ([32, 32], 100, None)):
+            browser.start_tracing(page=page, categories=TRACE)
             out = page.evaluate(WORKER_RUN, [layers, batch, SECONDS])
+            worker = thread_tasks(browser.stop_tracing()).get("DedicatedWorker thread", {})
+            cpu = worker.get("cpu", 0.0)
             rows.append({
-                "name": f"trainer: spiral 2-32-32-2, batch {batch}, updates/s (worker)",
+                "name": f"trainer: spiral 2-32-32-2, batch {batch}, updates/s (worker, wall clock)",
                 "value": out["rate"], "unit": "/s", "budget": budget, "better": "higher",
             })  # fmt: skip
-        # as a reader uses it: open, Play, let it train and draw
+            rows.append({
+                "name": f"trainer: spiral 2-32-32-2, batch {batch}, updates per worker CPU second"
+                " (snapshots included)",
+                "value": out["steps"] / cpu if cpu else float("nan"), "unit": "/s",
+                "budget": budget, "better": "higher",
+            })  # fmt: skip
+        # as a reader uses it: open, Play, let it train and draw; then at 4x CPU slowdown
         root = page.locator('details[data-widget="trainer"]')
         root.locator("summary").click()
         page.wait_for_selector('details[data-widget="trainer"][data-ready="true"]')
-        root.scroll_into_view_if_needed()
-        page.evaluate(LONG_TASKS)
-        root.get_by_role("button", name="Play").click()
-        page.wait_for_timeout(SECONDS * 1000)
-        shown = root.locator("dd").nth(5).inner_text()
-        longest = max(page.evaluate("window.__long"), default=0.0)
-        frames = page.evaluate(
-            """async () => { const t0 = performance.now(); let n = 0;
-            await new Promise(r => { const f = () => { n++;
-              if (performance.now() - t0 < 2000) requestAnimationFrame(f); else r(); };
-              requestAnimationFrame(f); }); return n / 2; }"""
-        )
-        rows.append({"name": "trainer widget (2-16-16-2, batch 10, drawing): updates/s shown",
-                     "value": float(shown.replace(",", "")), "unit": "/s",
-                     "budget": 10 * PLAYGROUND_RATE, "better": "higher"})  # fmt: skip
-        rows.append({"name": "trainer widget: longest main-thread task while playing",
-                     "value": longest, "unit": "ms", "budget": 50.0})  # fmt: skip
-        rows.append({"name": "trainer widget: page frames per second while playing",
-                     "value": frames, "unit": "/s", "budget": 55.0,
-                     "better": "higher"})  # fmt: skip
+        for throttle in (1, 4):
+            got = play_reader_net(page, root, browser, throttle)
+            at = "" if throttle == 1 else f" at {throttle}x CPU slowdown"
+            rows += [
+                {"name": f"trainer widget (2-16-16-2, batch 10, drawing){at}: updates/s shown",
+                 "value": got["shown"], "unit": "/s", "budget": 10 * PLAYGROUND_RATE,
+                 "better": "higher"},
+                {"name": f"trainer widget{at}: longest main-thread task while playing",
+                 "value": got["longest"], "unit": "ms", "budget": 50.0},
+                {"name": f"trainer widget{at}: longest main-thread task while playing, CPU time",
+                 "value": got["longest_cpu"], "unit": "ms", "budget": 50.0},
+                {"name": f"trainer widget{at}: main-thread CPU time while playing",
+                 "value": 1000 * got["main_cpu"], "unit": "ms/s", "budget": None},
+                {"name": f"trainer widget{at}: page frames per second while playing",
+                 "value": got["frames"], "unit": "/s", "budget": 55.0 if throttle == 1 else None,
+                 "better": "higher"},
+            ]  # fmt: skip
         browser.close()
+    return rows
+
+
+#: Pages opened with a widget's address: the loader opens and mounts it during the page load
+#: and scrolls to it, so Lighthouse sees the widget's start-up (and the figures around it).
+OPENED = ("piecewise.html#w-trainer", "nonlinearity.html#w-trainer")
+
+
+def lighthouse_rows() -> list[dict]:
+    """Lighthouse (mobile) on the trainer's pages opened from their addresses, as bench_site
+    runs it on the closed pages: the median of its runs, and the lowest performance score."""
+    import json
+    import os
+    import subprocess
+    import tempfile
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import bench_site
+    from site_server import serve
+
+    lighthouse = bench_site._lighthouse()
+    if lighthouse is None:
+        return []
+    flags = "--headless --no-sandbox --disable-gpu --disable-background-networking"
+    rows = []
+    with serve(SITE) as url, tempfile.TemporaryDirectory() as tmp:
+        for target in OPENED:
+            results = []
+            for _ in range(bench_site.RUNS):
+                report = Path(tmp) / "report.json"
+                subprocess.run(
+                    [str(lighthouse), url + target, "--output=json", f"--output-path={report}",
+                     "--quiet", f"--only-categories={','.join(bench_site.CATEGORIES)}",
+                     f"--chrome-flags={flags}"],
+                    env={**os.environ, "CHROME_PATH": CHROMIUM}, check=True, capture_output=True,
+                )  # fmt: skip
+                results.append(json.loads(report.read_text()))
+            scores = sorted(round(100 * r["categories"]["performance"]["score"]) for r in results)
+            results.sort(key=lambda r: r["categories"]["performance"]["score"])
+            median = results[len(results) // 2]
+            for category, minimum in bench_site.CATEGORIES.items():
+                rows.append({"name": f"{target} (widget opened): lighthouse {category}",
+                             "value": round(100 * median["categories"][category]["score"]),
+                             "unit": "", "budget": minimum, "better": "higher"})  # fmt: skip
+            rows.append({"name": f"{target} (widget opened): lowest of {len(scores)} performances",
+                         "value": scores[0], "unit": "", "budget": 90,
+                         "better": "higher"})  # fmt: skip
+            tbt = median["audits"]["total-blocking-time"]["numericValue"]
+            rows.append({"name": f"{target} (widget opened): total blocking time (median run)",
+                         "value": tbt, "unit": "ms", "budget": None})  # fmt: skip
     return rows
 
 
@@ -206,7 +327,7 @@ def run() -> list[dict]:
     if not (SITE / "piecewise.html").is_file() or not Path(CHROMIUM).exists():
         print("bench_widgets: build the book and install chromium for the trainer's rates")
         return rows
-    return rows + browser_rows()
+    return rows + browser_rows() + lighthouse_rows()
 
 
 if __name__ == "__main__":

@@ -158,8 +158,19 @@ def test_the_trainer_plays_only_when_asked_without_long_tasks(visit):
     v.page.keyboard.press("Enter")  # by keyboard
     assert root.locator("button[aria-pressed]").get_attribute("aria-pressed") == "true"
     _wait_steps(v.page, root, 500)
-    # training and drawing never block the page
-    assert _without_long_scripts(v.page, lambda: v.page.wait_for_timeout(2000)) == []
+    # training and drawing never block the page, at full speed and at Lighthouse's mobile
+    # slowdown (4x CPU); the picture, the curves and the readouts keep changing meanwhile
+    cdp = v.page.context.new_cdp_session(v.page)
+    for slowdown in (1, 4):
+        cdp.send("Emulation.setCPUThrottlingRate", {"rate": slowdown})
+        picture = root.locator("canvas").evaluate("c => c.toDataURL()")
+        curves = root.locator("svg.bl-plot path.bl-curve").first.get_attribute("d")
+        steps = _steps(root)
+        assert _without_long_scripts(v.page, lambda: v.page.wait_for_timeout(2000)) == [], slowdown
+        assert root.locator("canvas").evaluate("c => c.toDataURL()") != picture
+        assert root.locator("svg.bl-plot path.bl-curve").first.get_attribute("d") != curves
+        assert _steps(root) > steps
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})
     root.locator("button[aria-pressed]").click()
     assert root.locator("button[aria-pressed]").get_attribute("aria-pressed") == "false"
     v.page.wait_for_timeout(300)

@@ -1,18 +1,9 @@
-// The multilayer perceptron of bendlines (mlp.py, optim.py, training.py) in JavaScript.
-//
-// Same names, same layout, same arithmetic order where it matters:
-// - parameters live in one flat Float64Array laid out W_1 (row-major, fan_in x fan_out), b_1,
-//   W_2, b_2, ... (`layerViews` gives the offsets);
-// - hidden layers Z = A_prev W + b, A = phi(Z); a linear output layer (the logits);
-// - `crossEntropyLoss` and `mseLoss` return the loss and write dL/dZ like bendlines.mlp;
-// - `SGD`, `Momentum`, `Adam` update the flat vector in place like bendlines.optim;
-// - `Trainer` draws the mini-batches of bendlines.training.train (one permutation per epoch,
-//   consecutive slices, the remainder skipped; full batch draws nothing) from numpy's
-//   `default_rng(seed)` (pcg64.js), or from an explicit list of permutations.
-// tests/test_widgets_trainer.py checks 1 and 100 steps against bendlines.training at float64.
-//
-// An activation is an object `{ name, apply(Z, A, D) }` writing phi(Z) into A and phi'(Z) into D
-// (D may be null); `pointwise(name, value, grad)` builds one from scalar functions.
+// bendlines' MLP (mlp.py, optim.py, training.py) in JavaScript, same layout and arithmetic order:
+// one flat Float64Array W_1 (fan_in x fan_out, row-major), b_1, W_2, ... (`layerViews`); hidden
+// Z = A W + b, A = phi(Z), linear logits; losses write dL/dZ; SGD, Momentum, Adam update in place;
+// `Trainer` cuts batches like training.train from numpy's default_rng(seed) (pcg64.js) or given
+// permutations. tests/test_widgets_trainer.py checks 1 and 100 steps at float64.
+// An activation is `{ name, apply(Z, A, D) }` (phi into A, phi' into D unless null).
 
 import { PCG64 } from "./pcg64.js";
 
@@ -190,9 +181,9 @@ export class MLP {
     return MLP.fromFlat(this.sizes, this.flatParams, this.activation);
   }
 
-  /** Network outputs (n x sizes[-1]) for inputs X (n x sizes[0], row-major). */
-  forward(X, n) {
-    const work = new Workspace(this.sizes, n);
+  /** Network outputs (n x sizes[-1]) for inputs X (n x sizes[0], row-major); `work` (a
+   * Workspace for n rows) is reused when given, else allocated. */
+  forward(X, n, work = new Workspace(this.sizes, n)) {
     forwardPass(this.layers, this.flatParams, this.activation, X, n, work, false);
     return work.pre[work.pre.length - 1];
   }
@@ -600,10 +591,11 @@ export function deadFractionOn(net, data) {
   return deadFractions(net, work.slopes, data.n);
 }
 
-/** `{loss, accuracy}` of a net on `{X, y, n}` (cross-entropy; argmax, first maximum on ties). */
-export function evaluate(net, data) {
+/** `{loss, accuracy}` of a net on `{X, y, n}` (cross-entropy; argmax, first maximum on ties);
+ * `work`, a Workspace for data.n rows, is reused when given. */
+export function evaluate(net, data, work = undefined) {
   const C = net.sizes[net.sizes.length - 1];
-  const out = net.forward(data.X, data.n);
+  const out = net.forward(data.X, data.n, work);
   const loss = crossEntropyLoss(out, data.y, data.n, C, null);
   let hits = 0;
   for (let i = 0; i < data.n; i++) {

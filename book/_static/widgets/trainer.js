@@ -1,13 +1,11 @@
-// W5, the trainer: a small network learns one of the book's 2-D data sets while the reader
-// watches its output (heatmap), its linear regions and their count, the first layer's units as
-// lines with arrows, the loss and accuracy curves and the dead units. Training runs in a Web
-// Worker (trainer_worker.js) so the page never stalls; it pauses off screen and in a hidden
-// tab, and nothing plays until the reader presses Play. "Copy as Python" gives a bendlines
-// snippet that reproduces the run (tests/test_widgets_trainer.py runs it).
+// W5, the trainer: a small net learns a 2-D data set while the reader watches its output,
+// linear regions, first-layer units, curves and dead units. Training runs in a Web Worker
+// (trainer_worker.js) that pauses off screen; nothing plays until Play. "Copy as Python" gives
+// a bendlines snippet for the run (tests/test_widgets_trainer.py runs it).
 
 import { axes, fmt, linear, linePath, log10, svg, svgPoint } from "./plot.js";
 import {
-  BATCH_SIZES, DATASETS, LEARNING_RATES, MAX_ADDED, MAX_LAYERS, MAX_UNITS, OPTIMIZER_NAMES, PIECEWISE_LINEAR,
+  BATCH_SIZES, DATASETS, LEARNING_RATES, MAX_ADDED, MAX_UNITS, OPTIMIZER_NAMES, PIECEWISE_LINEAR,
   TRAINER_INITS, pythonSnippet, roundCoord, settingsFromState, settingsToState, validSettings,
   MAX_SEED,
 } from "./trainer_settings.js";
@@ -82,14 +80,19 @@ export async function mount(app, ctx) {
   const dataCache = new Map();
   let box = [-1.5, 1.5, -1.5, 1.5];
   let newClass = 1;
-  let snapshot = null;
+  let snapshot = null; // the newest message from the worker
+  let picture = null; // the newest with a picture
+  let pictureDirty = false;
   let history = []; // evaluations received from the worker, thinned when long
   let dirty = false;
   let playing = false;
   let wantPlay = false; // the reader pressed Play (kept while the widget is off screen)
   let visible = true;
   let lastDraw = 0;
-  let lastCharts = 0;
+  let lastText = -Infinity;
+  let scheduled = false;
+  let textTimer = 0;
+  let textDirty = false;
 
   // --- controls ---
   const controls = el("div", "bl-controls");
@@ -185,6 +188,9 @@ export async function mount(app, ctx) {
   const snippetCode = el("code");
   snippetPre.append(snippetCode);
   snippetBox.append(snippetPre);
+  snippetBox.addEventListener("toggle", () => {
+    if (snippetBox.open && snapshot) snippetCode.textContent = pythonSnippet(settings, snapshot.steps);
+  });
   app.append(controls, unitsBox, buttons, row, stateLine, dl, addBox, snippetBox);
 
   // --- the worker ---
@@ -199,9 +205,14 @@ export async function mount(app, ctx) {
     if (msg.steps === 0 || msg.steps < (history.at(-1)?.step ?? 0)) history = [];
     if (msg.last && (!history.length || history.at(-1).step !== msg.last.step)) history.push(msg.last);
     if (history.length > 600) history = history.filter((_, i) => i % 2 === 0 || i === history.length - 1);
+    if (msg.field) {
+      picture = msg;
+      pictureDirty = true;
+    }
     snapshot = msg;
     if (!msg.playing && playing && msg.status === "diverged") setPlaying(false);
     dirty = true;
+    if (!msg.playing) textDirty = true;
     schedule();
   };
   worker.onerror = (event) => ctx.message(`The training worker failed to start (${event.message ?? "unknown error"}).`);
@@ -278,6 +289,7 @@ export async function mount(app, ctx) {
 
   async function copySnippet() {
     setPlaying(false);
+    if (snapshot) snippetCode.textContent = pythonSnippet(settings, snapshot.steps);
     const text = snippetCode.textContent;
     try {
       await navigator.clipboard.writeText(text);
@@ -298,72 +310,113 @@ export async function mount(app, ctx) {
   });
 
   // --- drawing ---
+  // at most one draw per animation frame
   function schedule() {
-    if (!dirty) return;
+    if (!dirty || scheduled) return;
+    scheduled = true;
     const wait = reducedMotion() && playing ? 1000 - (performance.now() - lastDraw) : 0;
     if (wait > 0) {
-      setTimeout(schedule, wait);
+      setTimeout(() => requestAnimationFrame(draw), wait);
       return;
     }
     requestAnimationFrame(draw);
   }
 
+  // While playing: the picture when the worker sends one (<= 20/s), text and curves 4/s.
+  const TEXT_MS = 250;
   function draw() {
+    scheduled = false;
     if (!dirty || !snapshot) return;
     dirty = false;
     lastDraw = performance.now();
     const s = snapshot;
-    drawField(s);
-    drawOverlay(s);
-    if (!playing || lastDraw - lastCharts > 250) {
-      drawCharts(s); // the curves change slowly: four times a second is enough while playing
-      lastCharts = lastDraw;
+    const textDue = textDirty || s.playing && lastDraw - lastText >= TEXT_MS;
+    if (textDue) {
+      textDirty = false;
+      lastText = lastDraw;
+      drawCharts();
+      drawText(s, picture ?? s);
+      if (pictureDirty && !s.playing) {
+        // still: the picture on the next frame (text first: it is what can move the page)
+        dirty = true;
+        schedule();
+        return;
+      }
+    } else if (s.playing && !textTimer) {
+      textTimer = setTimeout(() => {
+        textTimer = 0;
+        dirty = true;
+        textDirty = true;
+        schedule();
+      }, TEXT_MS - (lastDraw - lastText));
     }
+    if (pictureDirty && picture) {
+      pictureDirty = false;
+      drawField(picture);
+      drawUnits(s);
+    }
+  }
+
+  function drawText(s, p) {
     const last = s.last ?? history.at(-1);
     outs.step.textContent = String(s.steps);
     outs.loss.textContent = last ? `${fmt(last.trainLoss, 4)} / ${fmt(last.testLoss, 4)}` : "not a finite number";
     if (last) outs.loss.dataset.value = String(last.trainLoss); // full precision, for tests
     outs.acc.textContent = last ? `${fmt(100 * last.trainAcc, 3)}% / ${fmt(100 * last.testAcc, 3)}%` : "not defined";
-    outs.regions.textContent = s.regionCount === null
+    outs.regions.textContent = p.regionCount === null
       ? `not defined: ${settings.activation} is not piecewise linear`
       : s.exactCount !== null && s.exactCount !== undefined
-        ? `${s.exactCount} in the picture, counted exactly (the ${RES} × ${RES} grid of the heatmap sees ${s.regionCount})`
-        : `${s.regionCount} seen on the ${RES} × ${RES} grid${s.playing ? "; exact count when paused" : "; small regions can hide between grid points"}`;
+        ? `${s.exactCount} in the picture, counted exactly (the ${RES} × ${RES} grid of the heatmap sees ${p.regionCount})`
+        : `${p.regionCount} seen on the ${RES} × ${RES} grid${s.playing ? "; exact count when paused" : "; small regions can hide between grid points"}`;
     if (s.exactCount !== null && s.exactCount !== undefined) outs.regions.dataset.exact = String(s.exactCount);
     else delete outs.regions.dataset.exact;
     outs.dead.textContent = settings.layers.length ? `${fmt(100 * s.dead, 3)}% of hidden units are off on every training point` : "no hidden units";
     outs.rate.textContent = s.rate > 0 ? fmt(s.rate, 3) : "(press Play)";
     stateLine.textContent = STATUS_TEXT[s.status] ?? "";
-    snippetCode.textContent = pythonSnippet(settings, s.steps);
+    const label = `Training data (${settings.data}) over the net's output after ${s.steps} steps`
+      + (p.regionCount === null ? "" : `; ${p.regionCount} linear regions seen`);
+    overlay.setAttribute("aria-label", label);
+    overlayTitle.textContent = label;
+    // the snippet only when it can be read
+    if (!s.playing || snippetBox.open) snippetCode.textContent = pythonSnippet(settings, s.steps);
   }
 
+  const context = canvas.getContext("2d");
+  const image = context.createImageData(RES, RES); // reused
+
   function drawField(s) {
-    const g = canvas.getContext("2d");
-    const img = g.createImageData(RES, RES);
+    const data = image.data;
+    const { prob, regions } = s;
     for (let r = 0; r < RES; r++) {
       for (let c = 0; c < RES; c++) {
         const i = r * RES + c; // row r goes up in y; the canvas row goes down
-        const p = s.prob[i];
-        const cls = p >= 0.5 ? 1 : 0;
+        const p = prob[i];
+        const color = COLORS[p >= 0.5 ? 1 : 0];
         const strength = Number.isFinite(p) ? Math.abs(2 * p - 1) * 0.55 : 0;
-        let shade = 1;
-        if (s.regions) {
-          const id = s.regions[i];
-          const edge = (c + 1 < RES && s.regions[i + 1] !== id) || (r + 1 < RES && s.regions[i + RES] !== id);
-          if (edge) shade = 0.62;
-        }
+        const id = regions?.[i];
+        const edge = regions && ((c + 1 < RES && regions[i + 1] !== id) || (r + 1 < RES && regions[i + RES] !== id));
+        const shade = edge ? 0.62 : 1;
         const o = 4 * ((RES - 1 - r) * RES + c);
-        for (let k = 0; k < 3; k++) img.data[o + k] = Math.round((255 + (COLORS[cls][k] - 255) * strength) * shade);
-        img.data[o + 3] = 255;
+        for (let k = 0; k < 3; k++) data[o + k] = Math.round((255 + (color[k] - 255) * strength) * shade);
+        data[o + 3] = 255;
       }
     }
-    g.putImageData(img, 0, 0);
+    context.putImageData(image, 0, 0);
   }
 
-  function drawOverlay(s) {
+  // unit lines and arrows: kept paths, new "d"
+  const unitPaths = [];
+  function unitPath(k) {
+    while (unitPaths.length <= k) {
+      unitPaths.push([svg("path", { class: "bl2-unit" }, unitLayer), svg("path", { class: "bl2-unit-arrow" }, unitLayer)]);
+    }
+    return unitPaths[k];
+  }
+
+  function drawUnits(s) {
     const sx = linear([box[0], box[1]], [0, VIEW]);
     const sy = linear([box[2], box[3]], [VIEW, 0]);
-    unitLayer.replaceChildren();
+    let shown = 0;
     for (const [w1, w2, b] of s.lines) {
       const norm = Math.hypot(w1, w2);
       if (!(norm > 1e-12) || !Number.isFinite(b)) continue;
@@ -376,16 +429,18 @@ export async function mount(app, ctx) {
       const [dx, dy] = [-w2 / norm, w1 / norm];
       const seg = clipToBox(x0, y0, dx, dy, box);
       if (!seg) continue;
-      svg("path", { class: "bl2-unit", d: `M${sx(seg[0])},${sy(seg[1])}L${sx(seg[2])},${sy(seg[3])}` }, unitLayer);
+      const [line, arrow] = unitPath(shown++);
+      line.setAttribute("d", `M${sx(seg[0])},${sy(seg[1])}L${sx(seg[2])},${sy(seg[3])}`);
       const [ax, ay] = [sx(x0), sy(y0)];
       const [ux, uy] = [(w1 / norm) * 16, (-w2 / norm) * 16]; // screen y points down
-      svg("path", { class: "bl2-unit-arrow", d: `M${ax},${ay}l${ux},${uy}m${-0.35 * ux - 0.25 * uy},${-0.35 * uy + 0.25 * ux}l${0.35 * ux + 0.25 * uy},${0.35 * uy - 0.25 * ux}l${-0.35 * ux + 0.25 * uy},${-0.35 * uy - 0.25 * ux}` }, unitLayer);
+      arrow.setAttribute("d", `M${ax},${ay}l${ux},${uy}m${-0.35 * ux - 0.25 * uy},${-0.35 * uy + 0.25 * ux}l${0.35 * ux + 0.25 * uy},${0.35 * uy - 0.25 * ux}l${-0.35 * ux + 0.25 * uy},${-0.35 * uy - 0.25 * ux}`);
+    }
+    for (const [line, arrow] of unitPaths.splice(shown)) {
+      line.remove();
+      arrow.remove();
     }
     drawPoints(sx, sy);
     overlay.dataset.box = box.join(","); // the pictured box, for tests
-    overlay.setAttribute("aria-label", `Training data (${settings.data}) over the net's output after ${s.steps} steps`
-      + (s.regionCount === null ? "" : `; ${s.regionCount} linear regions seen`));
-    overlayTitle.textContent = overlay.getAttribute("aria-label");
   }
 
   let pointsDrawnFor = "";
@@ -395,7 +450,12 @@ export async function mount(app, ctx) {
     pointsDrawnFor = key;
     pointLayer.replaceChildren();
     loadData(settings.data).then((set) => {
-      set.X.forEach(([x, y], i) => svg("circle", { class: POINT_CLASS[set.y[i]], cx: sx(x).toFixed(1), cy: sy(y).toFixed(1), r: 2.6 }, pointLayer));
+      // one path of circles per class
+      const d = ["", ""];
+      set.X.forEach(([x, y], i) => {
+        d[set.y[i]] += `M${(sx(x) - 2.6).toFixed(1)},${sy(y).toFixed(1)}a2.6,2.6 0 1,0 5.2,0a2.6,2.6 0 1,0 -5.2,0`;
+      });
+      d.forEach((path, c) => svg("path", { class: POINT_CLASS[c], d: path }, pointLayer));
       for (const [x, y, c] of settings.added) svg("circle", { class: `${POINT_CLASS[c]} bl2-added`, cx: sx(x), cy: sy(y), r: 5 }, pointLayer);
     });
   }
@@ -407,22 +467,33 @@ export async function mount(app, ctx) {
     cursor.setAttribute("cy", sy(py.value()));
   }
 
+  // axes rebuilt only when their range changes; steps end at 1, 2 or 5 x 10^k
+  let axesKey = "";
+  function roundUp(v) {
+    const p = 10 ** Math.floor(Math.log10(v));
+    return [1, 2, 5, 10].find((m) => m * p >= v) * p;
+  }
+
   function drawCharts() {
     const h = history;
     const steps = h.map((e) => e.step);
-    const maxStep = Math.max(10, steps.at(-1) ?? 0);
+    const maxStep = roundUp(Math.max(10, steps.at(-1) ?? 0));
     const sx = linear([0, maxStep], [CM.left, CHART_W - CM.right]);
     const losses = h.flatMap((e) => [e.trainLoss, e.testLoss]).filter((v) => Number.isFinite(v) && v > 0);
     const lo = Math.max(1e-4, 10 ** Math.floor(Math.log10(Math.min(...losses, 0.1))));
     const hi = Math.min(1e6, 10 ** Math.ceil(Math.log10(Math.max(...losses, 1))));
     const sl = log10([lo, hi], [CHART_H - CM.bottom, CM.top]);
-    axes(lossChart.g, sx, sl, { xLabel: "steps", yLabel: "loss (nats)", xTicks: sx.ticks(4).filter(Number.isInteger),
-      format: (v) => fmt(v, 2) });
+    const sa = linear([0, 1], [CHART_H - CM.bottom, CM.top]);
+    const key = `${maxStep}|${lo}|${hi}`;
+    if (key !== axesKey) {
+      axesKey = key;
+      axes(lossChart.g, sx, sl, { xLabel: "steps", yLabel: "loss (nats)", xTicks: sx.ticks(4).filter(Number.isInteger),
+        format: (v) => fmt(v, 2) });
+      axes(accChart.g, sx, sa, { xLabel: "steps", yLabel: "accuracy", yTicks: [0, 0.5, 1], xTicks: sx.ticks(4).filter(Number.isInteger),
+        format: (v) => fmt(v, 2) });
+    }
     lossChart.train.setAttribute("d", linePath(steps, h.map((e) => e.trainLoss), sx, sl, 0));
     lossChart.test.setAttribute("d", linePath(steps, h.map((e) => e.testLoss), sx, sl, 0));
-    const sa = linear([0, 1], [CHART_H - CM.bottom, CM.top]);
-    axes(accChart.g, sx, sa, { xLabel: "steps", yLabel: "accuracy", yTicks: [0, 0.5, 1], xTicks: sx.ticks(4).filter(Number.isInteger),
-      format: (v) => fmt(v, 2) });
     accChart.train.setAttribute("d", linePath(steps, h.map((e) => e.trainAcc), sx, sa, 0));
     accChart.test.setAttribute("d", linePath(steps, h.map((e) => e.testAcc), sx, sa, 0));
   }

@@ -1,7 +1,5 @@
-// The trainer widget (W5) without the page: a training session that steps, evaluates and
-// draws nothing. Runs in the Web Worker (trainer_worker.js), in node tests and in
-// tests/test_widgets_trainer.py. The settings and the "Copy as Python" snippet live in
-// trainer_settings.js (the page needs only those), re-exported here.
+// The trainer (W5) without the page: a session that steps and evaluates, for the worker, node
+// tests and tests/test_widgets_trainer.py. Re-exports trainer_settings.js.
 
 import { countRegions } from "./exact_regions.js";
 import { MLP, Trainer, Workspace, evaluate, forwardPass } from "./nn.js";
@@ -53,6 +51,36 @@ export class Session {
     return this.trainer.t;
   }
 
+  /** A Workspace for `n` rows kept under `name` (no megabytes of garbage per snapshot). */
+  workspace(name, n) {
+    this.workspaces ??= new Map();
+    let work = this.workspaces.get(name);
+    if (!work || work.n !== n) {
+      work = new Workspace(this.net.sizes, n);
+      this.workspaces.set(name, work);
+    }
+    return work;
+  }
+
+  /** The cell centres of a res x res grid over `bounds` (rows go up in y), kept. */
+  grid(bounds, res) {
+    const key = `${bounds.join(",")}|${res}`;
+    if (this.gridKey !== key) {
+      const [xmin, xmax, ymin, ymax] = bounds;
+      const X = new Float64Array(2 * res * res);
+      for (let r = 0; r < res; r++) {
+        const y = ymin + (ymax - ymin) * ((r + 0.5) / res);
+        for (let c = 0; c < res; c++) {
+          X[2 * (r * res + c)] = xmin + (xmax - xmin) * ((c + 0.5) / res);
+          X[2 * (r * res + c) + 1] = y;
+        }
+      }
+      this.gridKey = key;
+      this.gridX = X;
+    }
+    return this.gridX;
+  }
+
   /** Up to `count` updates, stopping early after `budgetMs` ms; returns the updates done. */
   run(count, budgetMs = Infinity) {
     const start = performance.now();
@@ -70,8 +98,8 @@ export class Session {
     this.trainer.checkFinite();
     const status = this.status();
     if (status === "diverged") return this.history.at(-1) ?? null;
-    const tr = evaluate(this.net, this.train);
-    const te = evaluate(this.net, this.test);
+    const tr = evaluate(this.net, this.train, this.workspace("train", this.train.n));
+    const te = evaluate(this.net, this.test, this.workspace("test", this.test.n));
     if (!Number.isFinite(tr.loss)) {
       // e.g. sqrt or log of a negative pre-activation: a state to show, not a number
       this.trainer.diverged = true;
@@ -99,7 +127,7 @@ export class Session {
   /** Fraction of hidden units that are off (phi' = 0) on every training point, all layers. */
   deadFraction() {
     const n = this.train.n;
-    const work = new Workspace(this.net.sizes, n);
+    const work = this.workspace("train", n);
     forwardPass(this.net.layers, this.net.flatParams, this.net.activation, this.train.X, n, work, true);
     let dead = 0;
     let units = 0;
@@ -121,17 +149,9 @@ export class Session {
    * cell (which piece each unit is on) and the number of regions the grid sees.
    */
   field(bounds, res) {
-    const [xmin, xmax, ymin, ymax] = bounds;
     const n = res * res;
-    const X = new Float64Array(2 * n);
-    for (let r = 0; r < res; r++) {
-      const y = ymin + (ymax - ymin) * ((r + 0.5) / res);
-      for (let c = 0; c < res; c++) {
-        X[2 * (r * res + c)] = xmin + (xmax - xmin) * ((c + 0.5) / res);
-        X[2 * (r * res + c) + 1] = y;
-      }
-    }
-    const work = new Workspace(this.net.sizes, n);
+    const X = this.grid(bounds, res);
+    const work = this.workspace("grid", n);
     forwardPass(this.net.layers, this.net.flatParams, this.net.activation, X, n, work, false);
     const out = work.pre.at(-1);
     const C = this.net.sizes.at(-1);

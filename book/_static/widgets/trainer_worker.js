@@ -13,26 +13,41 @@ import { pointwise } from "./nn.js";
 import { Session } from "./trainer_core.js";
 
 const BURST_MS = 12; // training time per burst: the worker answers messages in between
-const POST_MS = 50; // at most one snapshot (heatmap, readouts) per this many ms while playing: 20 per second
+const POST_MS = 50; // at most one snapshot per this many ms while playing
+// The picture (a forward pass over res x res cells) while playing: at most every FIELD_MS and
+// about 1 / FIELD_SHARE of the worker's time.
+const FIELD_MS = 50;
+const FIELD_SHARE = 10;
 
 let session = null;
 let view = null;
 let playing = false;
 let rate = 0;
+let lastField = -Infinity; // when the picture was last computed
+let fieldCost = 0; // and how long it took, ms
 
 function snapshot(extra = {}) {
   const entry = session.record();
-  const field = session.field(view.bounds, view.res);
-  const transfer = [field.prob.buffer];
-  if (field.regions) transfer.push(field.regions.buffer);
+  const now = performance.now();
+  const withField = !playing || now - lastField >= Math.max(FIELD_MS, FIELD_SHARE * fieldCost);
+  const field = withField ? session.field(view.bounds, view.res) : null;
+  if (withField) {
+    lastField = performance.now();
+    fieldCost = lastField - now;
+  }
+  const transfer = [];
+  if (field) transfer.push(field.prob.buffer);
+  if (field?.regions) transfer.push(field.regions.buffer);
   postMessage({
     type: "snapshot",
     steps: session.steps,
     status: session.status(),
     last: entry,
-    prob: field.prob,
-    regions: field.regions,
-    regionCount: field.count,
+    // false: no new picture (the page keeps the last one)
+    field: Boolean(field),
+    prob: field?.prob,
+    regions: field?.regions,
+    regionCount: field?.count,
     lines: session.firstLayer(),
     dead: session.deadFraction(),
     // the exact count takes longer: only when the picture stands still
@@ -43,9 +58,14 @@ function snapshot(extra = {}) {
   }, transfer);
 }
 
-let mark = null; // {time, steps}: start of the current one-second rate window
+let mark = null; // {time, steps}: start of the current rate window
 
 let lastPost = 0;
+
+// Bursts chained by a MessageChannel: nested setTimeout(0) waits 4 ms (a quarter of the time).
+const channel = new MessageChannel();
+channel.port1.onmessage = burst;
+const nextBurst = () => channel.port2.postMessage(null);
 
 function burst() {
   if (!playing || !session) return;
@@ -63,7 +83,7 @@ function burst() {
     lastPost = performance.now();
     snapshot();
   }
-  if (playing) setTimeout(burst, 0);
+  if (playing) nextBurst();
 }
 
 onmessage = (event) => {
@@ -77,6 +97,7 @@ onmessage = (event) => {
         { kinks: msg.kinks, negativeSlope: msg.negativeSlope ?? null });
       view = { bounds: msg.bounds, res: msg.res };
       rate = 0;
+      lastField = -Infinity;
       snapshot();
     } else if (!session) {
       return;
@@ -87,7 +108,7 @@ onmessage = (event) => {
       if (!playing) {
         playing = true;
         mark = null;
-        setTimeout(burst, 0);
+        nextBurst();
       }
     } else if (msg.type === "pause") {
       playing = false;
