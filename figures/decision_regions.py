@@ -61,7 +61,7 @@ def make_figure(result=None, resolution: int = 160):
             for c, colour in enumerate(CLASS_COLORS):
                 points = X[y == c][::2]
                 ax.scatter(points[:, 0], points[:, 1], s=2.5, color=colour, linewidths=0,
-                           label=f"class {c}")  # fmt: skip
+                           label=f"class {c}", rasterized=True)  # fmt: skip
             ax.text(0.5, 0.03, f"{result.test_acc[key]:.0%}", transform=ax.transAxes,
                     ha="center", va="bottom", fontsize=9, color=style.INK,
                     bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "alpha": 0.85,

@@ -47,6 +47,10 @@ def make_figure(result=None):
                     facecolors=pattern_colours(rs),
                     edgecolors=style.INK,
                     linewidths=0.15,
+                    # thousands of polygons: drawn as an image (flat colours, which compress
+                    # well) they keep the page light; the data points stay vectors
+                    rasterized=True,
+                    antialiased=False,
                 )
             )
             for k, marker in enumerate(("o", "s")):
