@@ -270,55 +270,27 @@ def browser_rows() -> list[dict]:
     return rows
 
 
-#: Pages opened with a widget's address: the loader opens and mounts it during the page load
-#: and scrolls to it, so Lighthouse sees the widget's start-up (and the figures around it).
-OPENED = ("piecewise.html#w-trainer", "nonlinearity.html#w-trainer")
+#: Pages opened with each widget's address: the loader opens and mounts it during the page
+#: load and scrolls to it, so Lighthouse sees the widget's start-up (and the figures around it).
+OPENED = (
+    "gallery.html#w-activations",
+    "piecewise.html#w-hinges",
+    "piecewise.html#w-unit-lines",
+    "piecewise.html#w-trainer",
+    "nonlinearity.html#w-collapse",
+    "nonlinearity.html#w-trainer",
+    "deep.html#w-depth",
+)
 
 
 def lighthouse_rows() -> list[dict]:
-    """Lighthouse (mobile) on the trainer's pages opened from their addresses, as bench_site
-    runs it on the closed pages: the median of its runs, and the lowest performance score."""
-    import json
-    import os
-    import subprocess
-    import tempfile
-
+    """Lighthouse (mobile) on every widget's page opened from its address, as bench_site
+    runs it on the closed pages."""
     sys.path.insert(0, str(ROOT / "tests"))
     sys.path.insert(0, str(ROOT / "benchmarks"))
     import bench_site
-    from site_server import serve
 
-    lighthouse = bench_site._lighthouse()
-    if lighthouse is None:
-        return []
-    flags = "--headless --no-sandbox --disable-gpu --disable-background-networking"
-    rows = []
-    with serve(SITE) as url, tempfile.TemporaryDirectory() as tmp:
-        for target in OPENED:
-            results = []
-            for _ in range(bench_site.RUNS):
-                report = Path(tmp) / "report.json"
-                subprocess.run(
-                    [str(lighthouse), url + target, "--output=json", f"--output-path={report}",
-                     "--quiet", f"--only-categories={','.join(bench_site.CATEGORIES)}",
-                     f"--chrome-flags={flags}"],
-                    env={**os.environ, "CHROME_PATH": CHROMIUM}, check=True, capture_output=True,
-                )  # fmt: skip
-                results.append(json.loads(report.read_text()))
-            scores = sorted(round(100 * r["categories"]["performance"]["score"]) for r in results)
-            results.sort(key=lambda r: r["categories"]["performance"]["score"])
-            median = results[len(results) // 2]
-            for category, minimum in bench_site.CATEGORIES.items():
-                rows.append({"name": f"{target} (widget opened): lighthouse {category}",
-                             "value": round(100 * median["categories"][category]["score"]),
-                             "unit": "", "budget": minimum, "better": "higher"})  # fmt: skip
-            rows.append({"name": f"{target} (widget opened): lowest of {len(scores)} performances",
-                         "value": scores[0], "unit": "", "budget": 90,
-                         "better": "higher"})  # fmt: skip
-            tbt = median["audits"]["total-blocking-time"]["numericValue"]
-            rows.append({"name": f"{target} (widget opened): total blocking time (median run)",
-                         "value": tbt, "unit": "ms", "budget": None})  # fmt: skip
-    return rows
+    return bench_site.lighthouse_rows(list(OPENED), suffix=" (widget opened)")
 
 
 def run() -> list[dict]:
