@@ -1,10 +1,11 @@
 """Site weight and Lighthouse scores of the built book (`make bench` prints them).
 
-Serves book/_build/html the way GitHub Pages does (gzip for text) and runs Lighthouse 12
-(mobile preset) on every page with Debian's Chromium, three times a page, and reports the
-median run (Lighthouse's own advice: its scores move a few points between runs). Lighthouse
-comes from the npm registry into the user cache folder on first use; without node/npm or
-Chromium the Lighthouse rows are skipped with a note. Build the book first (`make book`).
+Serves book/_build/html the way GitHub Pages does (under its published path, gzip for text)
+and runs Lighthouse 12 (mobile preset) on every page with Debian's Chromium, three times a
+page, and reports the median run (Lighthouse's own advice: its scores move a few points
+between runs) and the lowest performance score. Lighthouse comes from the npm registry into
+the user cache folder on first use; without node/npm or Chromium the Lighthouse rows are
+skipped with a note. Build the book first (`make book`).
 """
 
 from __future__ import annotations
@@ -65,11 +66,11 @@ def lighthouse_rows(targets: list[str], suffix: str = "") -> list[dict]:
     lighthouse = _lighthouse()
     if lighthouse is None:
         return [{"name": "lighthouse: skipped (needs npm and chromium)", "value": 0, "unit": ""}]
-    from site_server import serve
+    from site_server import serve_published
 
     flags = "--headless --no-sandbox --disable-gpu --disable-background-networking"
     rows = []
-    with serve(SITE) as url, tempfile.TemporaryDirectory() as tmp:
+    with serve_published(SITE) as url, tempfile.TemporaryDirectory() as tmp:
         for target in targets:
             results = []
             for _ in range(RUNS):

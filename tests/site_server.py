@@ -8,10 +8,13 @@ from __future__ import annotations
 import functools
 import gzip
 import http.server
+import re
+import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 COMPRESSIBLE = {".html", ".css", ".js", ".svg", ".json", ".xml", ".txt", ".map", ".md", ".ipynb"}
 
@@ -59,3 +62,27 @@ def serve(directory: Path) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def published_path(site: Path) -> str:
+    """The path the site is published under ("/bendlines/" on GitHub Pages), from its
+    canonical address."""
+    index = (site / "index.html").read_text(encoding="utf-8")
+    return urlsplit(re.search(r'<link rel="canonical" href="([^"]*/)index\.html"', index)[1]).path
+
+
+@contextmanager
+def serve_published(site: Path) -> Iterator[str]:
+    """Serve ``site`` as GitHub Pages serves a project site: under its published path, with
+    the site's 404.html for a miss anywhere on the host. Yields the site's base URL."""
+    prefix = published_path(site).strip("/")
+    if not prefix:
+        with serve(site) as url:
+            yield url
+        return
+    with tempfile.TemporaryDirectory() as host:
+        (Path(host) / prefix).parent.mkdir(parents=True, exist_ok=True)
+        (Path(host) / prefix).symlink_to(site.resolve(), target_is_directory=True)
+        (Path(host) / "404.html").symlink_to((site / "404.html").resolve())
+        with serve(Path(host)) as url:
+            yield f"{url}{prefix}/"

@@ -10,7 +10,6 @@ import base64
 import re
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from browser_support import ROOT, SITE, require_chromium_and_site
@@ -21,28 +20,18 @@ PAGES = sorted(str(p.relative_to(SITE)) for p in SITE.glob("*.html"))
 require_chromium_and_site(bool(PAGES))
 
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402
-from site_server import serve  # noqa: E402
+from site_server import published_path, serve_published  # noqa: E402
 
 #: The path the site is published under ("/bendlines/" on GitHub Pages), from its address.
-ROOT_PATH = urlsplit(
-    re.search(
-        r'<link rel="canonical" href="([^"]*/)index\.html"', (SITE / "index.html").read_text()
-    )[1]
-).path
+ROOT_PATH = published_path(SITE)
 
 
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory):
+def base_url():
     """The site served as GitHub Pages serves a project site: under its path, with the
     site's 404.html for a miss anywhere on the host (overrides the shared fixture)."""
-    host = tmp_path_factory.mktemp("pages")
-    prefix = ROOT_PATH.strip("/")
-    if prefix:
-        (host / prefix).parent.mkdir(parents=True, exist_ok=True)
-        (host / prefix).symlink_to(SITE, target_is_directory=True)
-        (host / "404.html").symlink_to(SITE / "404.html")
-    with serve(host if prefix else SITE) as url:
-        yield url + (f"{prefix}/" if prefix else "")
+    with serve_published(SITE) as url:
+        yield url
 
 
 def _full_page_screenshot(page, path: Path) -> None:

@@ -1,9 +1,12 @@
 """The API reference: every public module of ``bendlines``, found by walking the package.
 
-``book/api.md`` holds one directive, ``bendlines-api`` (in an ``{eval-rst}`` block: it writes
-reStructuredText for autodoc). It lists the package's modules
-(every module and subpackage whose name does not start with ``_``, so a module added later
-appears without an edit) and, for each, a section with autodoc's ``automodule``: the module
+``book/api.md`` and ``book/api-experiments.md`` each hold one directive, ``bendlines-api``
+(in an ``{eval-rst}`` block: it writes reStructuredText for autodoc). ``.. bendlines-api::
+bendlines`` lists the package's modules outside ``bendlines.experiments``, ``..
+bendlines-api:: bendlines.experiments`` the chapters' experiment modules (every module and
+subpackage whose name does not start with ``_``, so a module added later appears without an
+edit; two pages, because one page of everything was too heavy for a phone to lay out). For
+each module, a section with autodoc's ``automodule``: the module
 docstring, then every public class and function with its signature and its numpydoc
 docstring (read by napoleon). Types in docstrings are shown as written; the pages cross-link
 only names that the book defines, so the build needs no network (no intersphinx).
@@ -33,16 +36,34 @@ def public_modules(package: str = PACKAGE) -> list[str]:
     return sorted(names)
 
 
+#: The subpackage documented on a page of its own.
+EXPERIMENTS = f"{PACKAGE}.experiments"
+
+
+def page_modules(scope: str) -> list[str]:
+    """The modules documented by ``.. bendlines-api:: scope``: those of ``bendlines.experiments``
+    for that scope, every other public module for ``bendlines``."""
+    if scope not in (PACKAGE, EXPERIMENTS):
+        raise ValueError(f"unknown API scope {scope!r}; use {PACKAGE!r} or {EXPERIMENTS!r}")
+    inside = [n for n in public_modules() if n == EXPERIMENTS or n.startswith(EXPERIMENTS + ".")]
+    if scope == EXPERIMENTS:
+        return inside
+    return [n for n in public_modules() if n != PACKAGE and n not in inside]
+
+
 class ApiDirective(SphinxDirective):
-    """``.. bendlines-api::``: a section per public module, documented by autodoc."""
+    """``.. bendlines-api:: SCOPE``: a section per public module of SCOPE, by autodoc."""
 
     has_content = False
+    required_arguments = 1
 
     def run(self) -> list[nodes.Node]:
+        try:
+            names = page_modules(self.arguments[0])
+        except ValueError as error:
+            raise self.error(str(error)) from error
         lines = []
-        for name in public_modules():
-            if name == PACKAGE:
-                continue
+        for name in names:
             lines += [
                 f"``{name}``",
                 "-" * (len(name) + 4),

@@ -26,6 +26,9 @@
    content-named files (``_static/inline.<digest>.js``), and MathJax's ``style`` attributes
    (and any other ``style`` attribute, such as those of Sphinx's index page) become classes
    whose rules are written to ``_static/inline-styles.css``.
+8. A lighter DOM: Sphinx wraps every word of inline code in its own ``<span class="pre">``
+   (7,000 of them on the API reference alone, a third of its elements); the words go back
+   into their ``<code>`` and the stylesheet gives the ``<code>`` the spans' wrapping rules.
 6. A 404 page that works at any depth: GitHub Pages serves ``404.html`` for a miss anywhere
    (``/bendlines/chapters/old/missing.html``), so its links and assets are made absolute,
    rooted at the path of ``html_baseurl``.
@@ -55,6 +58,8 @@ _BLOCKING_SCRIPT = re.compile(  # not the theme's tiny colour-mode script: it mu
 )
 #: Sphinx wraps a field's bullet list in a paragraph (the API reference's "Returns" with
 #: several values): a list cannot sit in a <p>.
+#: A word of inline code in Sphinx's wrapper (its text is escaped: it holds no tag).
+_PRE_WORD = re.compile(r'<span class="pre">([^<]*)</span>')
 _LIST_IN_PARAGRAPH = re.compile(
     r'<p>((?:<p>(?:(?!</p>).)*</p>\s*)?<(ul|dl) class="simple">(?:(?!</\2>).)*</\2>)\s*</p>', re.S
 )
@@ -208,6 +213,7 @@ def _fix_markup(app: Sphinx, exception: Exception | None) -> None:
         fixed = _INVALID.sub(lambda m: m.group(1) or m.group(2), text)
         fixed = _DEPENDENT_INLINE.sub('<script type="module">', fixed)
         fixed = _LIST_IN_PARAGRAPH.sub(r"\1", fixed)
+        fixed = _PRE_WORD.sub(r"\1", fixed)
         if ours:
             fixed = _external_scripts(_no_inline_styles(fixed, styles), prefix, static)
             fixed = _noscript_stylesheet(fixed, prefix, static)
