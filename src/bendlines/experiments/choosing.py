@@ -108,10 +108,8 @@ def _born_settings(init: str, width: int) -> dict:
 
 def binomial_interval(p: float, n: int) -> tuple[float, float]:
     """95 % Wilson interval of a probability estimated as the fraction ``p`` of ``n`` trials."""
-    z = stats.norm.ppf(0.975)
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return centre - half, centre + half
+    ci = stats.binomtest(round(p * n), n).proportion_ci(CONFIDENCE, method="wilson")
+    return float(ci.low), float(ci.high)
 
 
 # ---- statistics -----
