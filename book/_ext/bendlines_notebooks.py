@@ -373,6 +373,8 @@ class Converter:
 
 # --- the download ------------------------------------------------------------------------------
 def _imported_modules(code: str) -> set[str]:
+    """Dotted names ``code`` imports: ``import a.b`` gives ``a.b``; ``from a import b`` gives
+    ``a`` and ``a.b`` (``b`` may be a module)."""
     # IPython magics and shell escapes are not Python: leave them out
     code = "\n".join(
         "" if line.lstrip().startswith(("%", "!")) else line for line in code.splitlines()
@@ -380,42 +382,48 @@ def _imported_modules(code: str) -> set[str]:
     try:
         tree = ast.parse(code)
     except SyntaxError:  # not Python after all: fall back to the import lines
-        return set(re.findall(r"^\s*(?:import|from)\s+(\w+)", code, re.M))
+        return set(re.findall(r"^\s*(?:import|from)\s+([\w.]+)", code, re.M))
     names = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            names.update(alias.name.split(".")[0] for alias in node.names)
+            names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            names.add(node.module.split(".")[0])
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
     return names
 
 
-def figure_scripts(code: str, figures: Path) -> list[Path]:
-    """The figure scripts ``code`` imports, and those they import in turn."""
+def _reached(code: str, locate) -> list[Path]:
+    """The source files of the modules ``code`` imports, and of those they import in turn,
+    that ``locate`` (dotted name -> ``Path`` or ``None``) finds."""
     found: dict[str, Path] = {}
     todo = [code]
     while todo:
         for name in sorted(_imported_modules(todo.pop())):
-            script = figures / f"{name}.py"
-            if name not in found and script.is_file():
-                found[name] = script
-                todo.append(script.read_text(encoding="utf-8"))
+            source = locate(name)
+            if name not in found and source is not None and source.is_file():
+                found[name] = source
+                todo.append(source.read_text(encoding="utf-8"))
     return [found[name] for name in sorted(found)]
+
+
+def figure_scripts(code: str, figures: Path) -> list[Path]:
+    """The figure scripts ``code`` imports, and those they import in turn."""
+    return _reached(code, lambda name: None if "." in name else figures / f"{name}.py")
 
 
 def experiment_modules(code: str, package: Path) -> list[str]:
     """The modules of ``bendlines.experiments`` that ``code`` imports, directly or through
     other modules of that package."""
-    pattern = re.compile(r"bendlines\.experiments(?:\s+import\s+|\.)(\w+)")
-    found: list[str] = []
-    todo = [code]
-    while todo:
-        for name in sorted(set(pattern.findall(todo.pop()))):
-            source = package / "experiments" / f"{name}.py"
-            if name not in found and source.is_file():
-                found.append(name)
-                todo.append(source.read_text(encoding="utf-8"))
-    return sorted(found)
+    prefix = "bendlines.experiments."
+
+    def locate(name: str) -> Path | None:
+        rest = name.removeprefix(prefix)
+        if rest == name or "." in rest:
+            return None
+        return package / "experiments" / f"{rest}.py"
+
+    return [source.stem for source in _reached(code, locate)]
 
 
 def stored_results(code: str, root: Path) -> list[Path]:
