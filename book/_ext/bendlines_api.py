@@ -45,10 +45,12 @@ def page_modules(scope: str) -> list[str]:
     for that scope, every other public module for ``bendlines``."""
     if scope not in (PACKAGE, EXPERIMENTS):
         raise ValueError(f"unknown API scope {scope!r}; use {PACKAGE!r} or {EXPERIMENTS!r}")
-    inside = [n for n in public_modules() if n == EXPERIMENTS or n.startswith(EXPERIMENTS + ".")]
-    if scope == EXPERIMENTS:
-        return inside
-    return [n for n in public_modules() if n != PACKAGE and n not in inside]
+    wanted = scope == EXPERIMENTS
+    return [
+        name
+        for name in public_modules()
+        if name != PACKAGE and (f"{name}.".startswith(f"{EXPERIMENTS}.")) == wanted
+    ]
 
 
 class ApiDirective(SphinxDirective):
