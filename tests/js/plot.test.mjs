@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import test from "node:test";
 
-import { fmt, heatmapPixels, linear, linePath, log10, polygonPath, ticks } from "../../book/_static/widgets/plot.js";
+import { fmt, heatmapPixels, linear, linePath, log10, niceCeil, polygonPath, ticks } from "../../book/_static/widgets/plot.js";
 
 test("linear maps the domain onto the range and back", () => {
   const s = linear([-2, 3], [0, 500]);
@@ -81,4 +81,8 @@ test("heatmapPixels fills device pixels at the device pixel ratio", () => {
   assert.deepEqual([...px.data.slice(4 * 5, 4 * 6)], [0, 0, 0, 0]); // right half: transparent
   const one = heatmapPixels(3, 2, 1, () => [1, 2, 3]);
   assert.equal(one.width * one.height, 6);
+});
+
+test("niceCeil rounds up to 1, 2 or 5 times a power of ten", () => {
+  assert.deepEqual([10, 11, 150, 1000, 1001, 4999, 0.03].map(niceCeil), [10, 20, 200, 1000, 2000, 5000, 0.05]);
 });

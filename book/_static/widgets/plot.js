@@ -35,13 +35,17 @@ export function log10(domain, range) {
   return scale;
 }
 
+/** The smallest 1, 2 or 5 times a power of ten that is at least `v` > 0 (to rounding). */
+export function niceCeil(v) {
+  const power = 10 ** Math.floor(Math.log10(v));
+  return [1, 2, 5, 10].map((m) => m * power).find((s) => s >= v * (1 - 1e-9));
+}
+
 /** "Nice" tick values (1, 2 or 5 times a power of ten apart) covering [lo, hi]. */
 export function ticks(lo, hi, count = 5) {
   if (!(Number.isFinite(lo) && Number.isFinite(hi)) || count < 1) return [];
   if (lo === hi) return [lo];
-  const raw = (hi - lo) / count;
-  const power = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw * (1 - 1e-9));
+  const step = niceCeil((hi - lo) / count);
   const first = Math.ceil(lo / step - 1e-9);
   const last = Math.floor(hi / step + 1e-9);
   const out = [];

@@ -3,7 +3,7 @@
 // (trainer_worker.js) that pauses off screen; nothing plays until Play. "Copy as Python" gives
 // a bendlines snippet for the run (tests/test_widgets_trainer.py runs it).
 
-import { axes, fmt, linear, linePath, log10, svg, svgPoint } from "./plot.js";
+import { axes, fmt, linear, linePath, log10, niceCeil, svg, svgPoint } from "./plot.js";
 import {
   BATCH_SIZES, DATASETS, LEARNING_RATES, MAX_ADDED, MAX_UNITS, OPTIMIZER_NAMES, PIECEWISE_LINEAR,
   TRAINER_INITS, pythonSnippet, roundCoord, settingsFromState, settingsToState, validSettings,
@@ -469,15 +469,11 @@ export async function mount(app, ctx) {
 
   // axes rebuilt only when their range changes; steps end at 1, 2 or 5 x 10^k
   let axesKey = "";
-  function roundUp(v) {
-    const p = 10 ** Math.floor(Math.log10(v));
-    return [1, 2, 5, 10].find((m) => m * p >= v) * p;
-  }
 
   function drawCharts() {
     const h = history;
     const steps = h.map((e) => e.step);
-    const maxStep = roundUp(Math.max(10, steps.at(-1) ?? 0));
+    const maxStep = niceCeil(Math.max(10, steps.at(-1) ?? 0));
     const sx = linear([0, maxStep], [CM.left, CHART_W - CM.right]);
     const losses = h.flatMap((e) => [e.trainLoss, e.testLoss]).filter((v) => Number.isFinite(v) && v > 0);
     const lo = Math.max(1e-4, 10 ** Math.floor(Math.log10(Math.min(...losses, 0.1))));
