@@ -127,13 +127,13 @@ bench: $(TEST_STAMP)
 # Heavy experiments are stored in results/, keyed by the code and settings that produce them:
 # this computes every missing entry on 2 processes and deletes entries of older code.
 experiments: $(STAMP)
-	nice -n 10 $(PY) -m bendlines.results --workers 2 --prune
+	nice -n 10 $(PY) -m bendlines.experiments --workers 2 --prune
 
 LOCK_OPTS := --generate-hashes --python-version 3.11 --no-header --quiet
 
 lock: $(STAMP)
 	$(BIN)/uv pip compile pyproject.toml --extra book $(LOCK_OPTS) -o requirements.lock
-	$(BIN)/uv pip compile pyproject.toml --extra test --extra dev -c requirements.lock \
+	$(BIN)/uv pip compile pyproject.toml --extra test --extra dev --extra cluster -c requirements.lock \
 		$(LOCK_OPTS) -o requirements-test.lock
 	echo "uv==$$($(BIN)/uv --version | cut -d' ' -f2)" | \
 		$(BIN)/uv pip compile - $(LOCK_OPTS) -o requirements-uv.lock

@@ -7,10 +7,23 @@ import bendlines  # noqa: F401  isort: skip
 import pytest
 from hypothesis import settings
 
+from bendlines.results import KernelMismatchError
+
 # Property tests draw the same examples on every run (reproducible CI), and keep no example
 # database: nothing is written into the working tree.
 settings.register_profile("bendlines", derandomize=True, database=None, deadline=None)
 settings.load_profile("bendlines")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_pyfunc_call(pyfuncitem):
+    """A spot check that recomputes stored entries where their bits cannot match (other BLAS or
+    numpy kernels than the reference) is skipped with the store's one-line explanation, naming
+    both kernels and what to set, instead of failing with a wall of differing numbers."""
+    try:
+        return (yield)
+    except KernelMismatchError as error:
+        pytest.skip(str(error))
 
 
 # --- the browser tests' site server, Chromium and page visits (see tests/browser_support.py);

@@ -1,4 +1,4 @@
-"""A store for heavy experiment results, keyed by the code and settings that produce them.
+"""A store for heavy experiment results, keyed by what produces them.
 
 An *experiment* is a module-level function that takes keyword settings (numbers, strings,
 booleans, lists and dicts of them) and returns a dict of numpy arrays. :func:`get` returns
@@ -6,59 +6,76 @@ its result for some settings: read from the store when an entry exists, computed
 when it does not. The entry's *key* is a SHA-256 digest of
 
 * the function's qualified name and its settings (canonical JSON),
-* the source of the function's module and of every ``bendlines`` module it uses, directly or
-  through other ``bendlines`` modules (found by following their imports),
-* the numpy version.
+* the *code* of the function's module and of every ``bendlines`` module it uses, directly or
+  through other ``bendlines`` modules (found by following their imports): the parsed syntax
+  tree without docstrings, so comments, docstrings and layout do not count
+  (:func:`normalised_code`),
+* the numpy version and the reference kernels the results are made with
+  (:data:`bendlines.blas.REFERENCE`).
 
-So an entry is never stale: editing the code or the settings changes the key, which is a miss,
-and the result is computed again. Entries are ``.npz`` files in ``results/`` at the top of the
-repository (committed with the book), each holding its key and settings beside the arrays;
-they are written whole (a temporary file, then a rename). An entry that cannot be read, or
-whose stored key does not match its name, raises :class:`CorruptEntryError` naming the file;
-``make experiments`` (``python -m bendlines.results``) replaces it.
+So an entry is never stale: editing what the code does or the settings changes the key, which
+is a miss, and the result is computed again, while a docstring or comment edit keeps every
+entry. Each entry is a ``.npz`` file holding its key, settings and the kernels that computed
+it (:func:`bendlines.blas.runtime`) beside the arrays; it is written whole (a temporary file,
+then a rename). An entry that cannot be read, or whose stored key does not match its name,
+raises :class:`CorruptEntryError` naming the file.
 
-Modules under :mod:`bendlines.experiments` list their heavy entries in a function
-``results_tasks()`` returning ``(function, settings)`` pairs; :func:`fill` computes the
-missing ones on several processes, calling ``results_tasks()`` again until nothing is missing
-(so a task list may depend on results already stored, such as a grid extended at its edge).
+Where the stored bits cannot be reproduced (this process, or the process that made an entry,
+runs other kernels than the reference), :meth:`Store.verify` raises
+:class:`KernelMismatchError` with one line naming both kernels and what to set, instead of
+comparing numbers that cannot match.
+
+:meth:`Store.fill` computes missing entries on any :mod:`concurrent.futures`-style executor
+(local processes by default, or a Dask cluster's ``Client.get_executor()``): workers return
+results and this process writes the entries, so workers need no shared file system. It can
+compute one deterministic share of them (``shard=(k, n)``), so that n machines fill one
+store whose parts merge by copying files. The chapters' task list and the command line live
+with the experiments (``python -m bendlines.experiments``).
+
+The default store is ``results/`` at the top of a checkout of the repository (committed with
+the book); outside a checkout (an installed wheel) it is the user's cache folder
+(``platformdirs``); ``BENDLINES_RESULTS`` overrides both.
 """
 
 from __future__ import annotations
 
-import argparse
+import ast
 import hashlib
 import importlib
 import io
 import json
 import os
-import pkgutil
 import sys
 import tempfile
-import time
 import types
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from functools import cache
 from pathlib import Path
 
 import numpy as np
 
+from bendlines import blas
+
 __all__ = [
     "CorruptEntryError",
+    "KernelMismatchError",
     "Store",
     "code_digest",
     "compare",
+    "default_root",
     "default_store",
     "entry_key",
-    "fill",
     "get",
+    "normalised_code",
     "peek",
     "prune",
-    "tasks",
+    "shard_of",
     "verify",
 ]
 
-ROOT = Path(__file__).resolve().parents[2]
+#: The environment variable naming the default store's folder.
+ENVIRONMENT = "BENDLINES_RESULTS"
 _META = "__meta__"
 Result = dict[str, np.ndarray]
 Task = tuple[Callable[..., Mapping], dict]
@@ -68,12 +85,16 @@ class CorruptEntryError(RuntimeError):
     """A stored entry that cannot be read or does not match its key."""
 
 
+class KernelMismatchError(RuntimeError):
+    """The stored bits cannot be reproduced here: other BLAS or numpy kernels (one line)."""
+
+
 # --- keys -----------------------------------------------------------------------------------
 def _bendlines_modules(module: types.ModuleType) -> set[types.ModuleType]:
     """``module`` and every ``bendlines`` module reachable from its globals.
 
     A package's attributes are not followed (they list whichever submodules happen to be
-    imported); its ``__init__`` source still counts.
+    imported); its ``__init__`` code still counts.
     """
     seen: dict[str, types.ModuleType] = {}
     todo = [module]
@@ -95,15 +116,54 @@ def _bendlines_modules(module: types.ModuleType) -> set[types.ModuleType]:
     return set(seen.values())
 
 
+_WITH_DOCSTRING = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+def _plain(node: object) -> object:
+    """A syntax tree as JSON-ready lists: node type and fields, leaving out empty fields (so a
+    field that a newer Python adds empty, such as ``type_params``, changes nothing)."""
+    if isinstance(node, ast.AST):
+        fields = {}
+        for name, value in ast.iter_fields(node):
+            if value is None or (isinstance(value, list) and not value):
+                continue
+            fields[name] = _plain(value)
+        return [type(node).__name__, fields]
+    if isinstance(node, list):
+        return [_plain(item) for item in node]
+    return repr(node)  # a constant: its type shows (1 and 1.0 and "1" differ)
+
+
+def normalised_code(source: str) -> str:
+    """What a module's source *does*: its syntax tree without docstrings, as canonical JSON.
+
+    Comments and layout are not in the tree; docstrings (a string as the first statement of a
+    module, class or function) are removed; line and column numbers are left out.
+    """
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
+        if isinstance(node, _WITH_DOCSTRING) and node.body:
+            first = node.body[0]
+            if (
+                isinstance(first, ast.Expr)
+                and isinstance(first.value, ast.Constant)
+                and isinstance(first.value.value, str)
+            ):
+                node.body = node.body[1:]
+    return json.dumps(_plain(tree), separators=(",", ":"))
+
+
 @cache
 def code_digest(module_name: str) -> str:
-    """SHA-256 of the source files of a module and of the ``bendlines`` modules it uses."""
+    """SHA-256 of the code (:func:`normalised_code`) of a module and of the ``bendlines``
+    modules it uses."""
     module = importlib.import_module(module_name)
     sha = hashlib.sha256()
     for mod in sorted(_bendlines_modules(module), key=lambda m: m.__name__):
         path = getattr(mod, "__file__", None)
         sha.update(mod.__name__.encode() + b"\0")
-        sha.update(Path(path).read_bytes() if path else b"<no source>")
+        code = normalised_code(Path(path).read_text(encoding="utf-8")) if path else "<no source>"
+        sha.update(code.encode() + b"\0")
     return sha.hexdigest()
 
 
@@ -129,10 +189,40 @@ def entry_key(fn: Callable, settings: Mapping) -> str:
             "settings": json.loads(_canonical(settings)),
             "code": code_digest(fn.__module__),
             "numpy": np.__version__,
+            "reference": blas.REFERENCE,
         },
         sort_keys=True,
     )
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def shard_of(key: str, shards: int) -> int:
+    """The shard (1 to ``shards``) an entry's key falls in: the same on every machine."""
+    return int(key[:16], 16) % shards + 1
+
+
+# --- kernels --------------------------------------------------------------------------------
+def _kernel_name(runtime: Mapping) -> str:
+    targets = ",".join(runtime.get("numpy_targets") or []) or "no dispatch"
+    return f"{runtime.get('blas')} {runtime.get('kernel')} with numpy's {targets} code"
+
+
+def kernel_mismatch(made_with: Mapping | None) -> str | None:
+    """One line saying why this process cannot reproduce the bits of an entry made with
+    ``made_with`` (its stored :func:`bendlines.blas.runtime`), or ``None`` when it can."""
+    here = blas.mismatch()
+    if here is not None:
+        return here
+    if made_with is None:
+        return None
+    now = blas.runtime()
+    if all(made_with.get(k) == now[k] for k in ("blas", "kernel", "numpy_targets")):
+        return None
+    return (
+        f"the entry was made with {_kernel_name(made_with)}, this process runs the reference "
+        f"{_kernel_name(now)}: recompute it with `python -m bendlines.experiments` under the "
+        "reference (bendlines sets it when imported before numpy)"
+    )
 
 
 # --- the store ------------------------------------------------------------------------------
@@ -156,12 +246,18 @@ class Store:
         short = _name(fn).removeprefix("bendlines.experiments.").replace(".", "-")
         return self.root / f"{short}-{entry_key(fn, settings)[:20]}.npz"
 
-    def peek(self, fn: Callable, **settings) -> Result | None:
-        """The stored result, or None on a miss (never computes)."""
+    def load(self, fn: Callable, **settings) -> tuple[Result, dict] | None:
+        """The stored arrays and metadata (key, function, settings, ``runtime``: the kernels
+        that computed it), or None on a miss."""
         path = self.path(fn, settings)
         if not path.exists():
             return None
         return _read(path, entry_key(fn, settings))
+
+    def peek(self, fn: Callable, **settings) -> Result | None:
+        """The stored result, or None on a miss (never computes)."""
+        found = self.load(fn, **settings)
+        return None if found is None else found[0]
 
     def get(self, fn: Callable, **settings) -> Result:
         """The stored result of ``fn(**settings)``, computed and saved on a miss."""
@@ -174,13 +270,23 @@ class Store:
         self.save(fn, settings, result)
         return result
 
-    def save(self, fn: Callable, settings: Mapping, result: Mapping) -> Path:
-        """Write an entry whole: a temporary file in the same folder, then a rename."""
+    def save(
+        self, fn: Callable, settings: Mapping, result: Mapping, runtime: Mapping | None = None
+    ) -> Path:
+        """Write an entry whole: a temporary file in the same folder, then a rename.
+
+        ``runtime`` names the kernels that computed it (default: this process's,
+        :func:`bendlines.blas.runtime`).
+        """
         result = _as_result(result, fn)
-        key = entry_key(fn, settings)
-        meta = json.dumps({"key": key, "function": _name(fn), "settings": settings})
+        meta = {
+            "key": entry_key(fn, settings),
+            "function": _name(fn),
+            "settings": settings,
+            "runtime": dict(runtime) if runtime is not None else blas.runtime(),
+        }
         buffer = io.BytesIO()
-        np.savez_compressed(buffer, **{_META: np.array(meta)}, **result)
+        np.savez_compressed(buffer, **{_META: np.array(json.dumps(meta))}, **result)
         path = self.path(fn, settings)
         self.root.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".tmp-", suffix=".npz")
@@ -193,16 +299,23 @@ class Store:
             raise
         return path
 
-    def verify(self, fn: Callable, rtol: float = 1e-6, atol: float = 1e-9, **settings) -> Result:
-        """Recompute an entry and check it against the stored one (raises AssertionError).
+    def verify(self, fn: Callable, rtol: float = 0.0, atol: float = 0.0, **settings) -> Result:
+        """Recompute an entry and check it against the stored one, bit for bit by default.
 
-        Returns the recomputed result. A missing entry is an error, not a pass.
+        Returns the recomputed result. Raises :class:`KernelMismatchError` (one line, before
+        computing) where the bits cannot match: this process or the entry's maker ran other
+        kernels than the reference. Raises AssertionError when the entry is missing (not a
+        pass) or differs.
         """
-        stored = self.peek(fn, **settings)
-        if stored is None:
+        found = self.load(fn, **settings)
+        if found is None:
             raise AssertionError(
                 f"no stored entry for {_name(fn)} {settings}: run make experiments"
             )
+        stored, meta = found
+        reason = kernel_mismatch(meta.get("runtime"))
+        if reason is not None:
+            raise KernelMismatchError(f"{_name(fn)} cannot be checked bit for bit here: {reason}")
         fresh = _as_result(fn(**settings), fn)
         if set(fresh) != set(stored):
             raise AssertionError(f"{_name(fn)}: arrays {sorted(fresh)} != stored {sorted(stored)}")
@@ -212,47 +325,93 @@ class Store:
             )
         return fresh
 
-    def fill(self, task_source: Callable[[], Iterable[Task]], workers: int = 2, log=None) -> int:
-        """Compute every missing (or corrupt) entry of ``task_source()`` on ``workers``
-        processes, calling ``task_source()`` again until nothing is missing.
+    def missing(self, tasks: Iterable[Task], shard: tuple[int, int] | None = None, log=None):
+        """The tasks without a readable entry (in shard ``(k, n)`` only, if given), once each."""
+        out: dict[Path, Task] = {}
+        for fn, settings in tasks:
+            if shard is not None and shard_of(entry_key(fn, settings), shard[1]) != shard[0]:
+                continue
+            try:
+                if self.peek(fn, **settings) is not None:
+                    continue
+            except CorruptEntryError as error:
+                if log:
+                    log(f"replacing {error}")
+            out.setdefault(self.path(fn, settings), (fn, settings))
+        return list(out.values())
+
+    def fill(
+        self,
+        task_source: Callable[[], Iterable[Task]],
+        workers: int = 2,
+        executor: Executor | None = None,
+        shard: tuple[int, int] | None = None,
+        log=None,
+    ) -> int:
+        """Compute every missing (or corrupt) entry of ``task_source()``, calling it again until
+        nothing is missing (a task list may depend on stored results, such as a grid extended
+        at its edge).
+
+        Parameters
+        ----------
+        task_source : callable
+            Returns ``(function, settings)`` pairs.
+        workers : int
+            Local processes, when no ``executor`` is given.
+        executor : concurrent.futures.Executor, optional
+            Where to compute, for instance a Dask ``Client(address).get_executor()``. Its
+            workers return results; this process writes every entry.
+        shard : (k, n), optional
+            Compute only the missing entries whose key falls in shard k of n
+            (:func:`shard_of`); n machines with k = 1..n together compute all of them.
+        log : callable, optional
+            Called with a line of progress.
 
         Returns the number of entries computed.
         """
+        if shard is not None and not (1 <= shard[0] <= shard[1]):
+            raise ValueError(f"shard must be (k, n) with 1 <= k <= n, got {shard}")
         done = 0
         while True:
-            missing = []
-            for fn, settings in task_source():
-                try:
-                    if self.peek(fn, **settings) is None:
-                        missing.append((fn, settings))
-                except CorruptEntryError as error:
-                    if log:
-                        log(f"replacing {error}")
-                    missing.append((fn, settings))
-            missing = list({self.path(fn, s): (fn, s) for fn, s in missing}.values())
+            missing = self.missing(task_source(), shard, log)
             if not missing:
                 return done
-            if log:
-                log(f"computing {len(missing)} entries on {workers} processes")
+            if executor is not None:
+                done += self._compute_all(executor, missing, done, log)
+                continue
             with ProcessPoolExecutor(max_workers=workers) as pool:
-                futures = [
-                    pool.submit(_compute_in_worker, str(self.root), fn, s) for fn, s in missing
-                ]
-                for future in futures:
-                    path = future.result()
-                    done += 1
-                    if log:
-                        log(f"  [{done}] {path.name}")
+                done += self._compute_all(pool, missing, done, log)
+
+    def _compute_all(self, executor: Executor, missing: list[Task], done: int, log) -> int:
+        if log:
+            log(f"computing {len(missing)} entries on {_describe(executor)}")
+        futures = {executor.submit(_compute, fn, s): (fn, s) for fn, s in missing}
+        warned = False
+        for count, future in enumerate(as_completed(futures), start=done + 1):
+            fn, settings = futures[future]
+            result, runtime = future.result()
+            path = self.save(fn, settings, result, runtime)
+            reason = blas.mismatch(runtime)
+            if log and reason is not None and not warned:
+                log(f"warning: the entries are not the reference's bits: {reason}")
+                warned = True
+            if log:
+                log(f"  [{count}] {path.name}")
+        return len(futures)
 
     def entries(self) -> list[Path]:
         """Stored entry files."""
         return sorted(self.root.glob("*.npz")) if self.root.is_dir() else []
 
 
-def _compute_in_worker(root: str, fn: Callable, settings: dict) -> Path:
-    store = Store(root)
-    store.compute(fn, **settings)
-    return store.path(fn, settings)
+def _describe(executor: Executor) -> str:
+    workers = getattr(executor, "_max_workers", None)
+    return f"{workers} processes" if workers else type(executor).__name__
+
+
+def _compute(fn: Callable, settings: dict) -> tuple[Result, dict]:
+    """Run in a worker: the result and the kernels that computed it (nothing written)."""
+    return _as_result(fn(**settings), fn), blas.runtime()
 
 
 def _as_result(result, fn) -> Result:
@@ -267,7 +426,7 @@ def _as_result(result, fn) -> Result:
     return out
 
 
-def _read(path: Path, key: str) -> Result:
+def _read(path: Path, key: str) -> tuple[Result, dict]:
     try:
         with np.load(path, allow_pickle=False) as archive:
             arrays = {name: archive[name] for name in archive.files}
@@ -282,13 +441,37 @@ def _read(path: Path, key: str) -> Result:
             f"{path}: the stored key does not match the code and settings; "
             "delete it or run `make experiments` to recompute it"
         )
-    return arrays
+    return arrays, meta
 
 
-# --- the default store and the repository's task list ---------------------------------------
+# --- the default store ----------------------------------------------------------------------
+def _checkout_root() -> Path | None:
+    """The top of the repository when this module runs from a checkout's ``src/``."""
+    here = Path(__file__).resolve()
+    root = here.parents[2]
+    if (root / "pyproject.toml").is_file() and here == (root / "src" / "bendlines" / here.name):
+        return root
+    return None
+
+
+def default_root() -> Path:
+    """The default store's folder: ``BENDLINES_RESULTS`` if set; else ``results/`` at the top
+    of a checkout; else (an installed package) ``results`` in the user's cache folder, never
+    inside the installation."""
+    chosen = os.environ.get(ENVIRONMENT)
+    if chosen:
+        return Path(chosen)
+    root = _checkout_root()
+    if root is not None:
+        return root / "results"
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("bendlines")) / "results"
+
+
 def default_store() -> Store:
-    """The repository's store: ``results/`` at the top (``BENDLINES_RESULTS`` overrides)."""
-    return Store(os.environ.get("BENDLINES_RESULTS") or ROOT / "results")
+    """The store at :func:`default_root`."""
+    return Store(default_root())
 
 
 def get(fn: Callable, **settings) -> Result:
@@ -306,33 +489,16 @@ def verify(fn: Callable, **kwargs) -> Result:
     return default_store().verify(fn, **kwargs)
 
 
-def tasks() -> list[Task]:
-    """Every ``(function, settings)`` pair listed by ``results_tasks()`` in the modules of
-    :mod:`bendlines.experiments`."""
-    import bendlines.experiments as package
-
-    out: list[Task] = []
-    for info in pkgutil.iter_modules(package.__path__):
-        module = importlib.import_module(f"{package.__name__}.{info.name}")
-        if callable(getattr(module, "results_tasks", None)):
-            out.extend(module.results_tasks())
-    return out
-
-
-def fill(workers: int = 2, store: Store | None = None, log=None) -> int:
-    """Fill a store (default: the repository's) with every task of :func:`tasks`."""
-    return (store or default_store()).fill(tasks, workers=workers, log=log)
-
-
+# --- whole-store operations over a task list ------------------------------------------------
 def _prefix(path: Path) -> str:
     return path.name.rsplit("-", 1)[0]
 
 
-def prune(store: Store | None = None) -> list[Path]:
-    """Delete entries of the task functions that no current task names (results of older code
+def prune(tasks: Iterable[Task], store: Store | None = None) -> list[Path]:
+    """Delete entries of the functions in ``tasks`` that no task names (results of older code
     or settings); entries of other functions are left alone. Returns the deleted files."""
     store = store or default_store()
-    keep = {store.path(fn, settings) for fn, settings in tasks()}
+    keep = {store.path(fn, settings) for fn, settings in tasks}
     prefixes = {_prefix(path) for path in keep}
     gone = [p for p in store.entries() if _prefix(p) in prefixes and p not in keep]
     for path in gone:
@@ -340,59 +506,44 @@ def prune(store: Store | None = None) -> list[Path]:
     return gone
 
 
-def compare(reference: str | os.PathLike, store: Store | None = None, rtol: float = 1e-5,
-            atol: float = 1e-6) -> list[str]:  # fmt: skip
+def compare(
+    reference: str | os.PathLike, tasks: Iterable[Task], store: Store | None = None
+) -> list[str]:
     """Compare every task's entry in ``store`` with the entry of the same name under
-    ``reference`` (for instance a fresh recomputation against the committed ``results/``).
+    ``reference`` (for instance a recomputation elsewhere against the committed ``results/``),
+    bit for bit.
 
     Returns
     -------
     list of str
-        One line per entry that is missing on either side or differs.
+        One line per entry that is missing on either side or differs; where the two entries
+        were made with different kernels, one line saying so (their bits cannot match).
     """
     store = store or default_store()
     other = Store(reference)
     problems = []
-    for fn, settings in tasks():
-        mine, theirs = store.peek(fn, **settings), other.peek(fn, **settings)
+    kernels: dict[tuple[str, str], int] = {}
+    for fn, settings in tasks:
+        mine, theirs = store.load(fn, **settings), other.load(fn, **settings)
         name = store.path(fn, settings).name
         if mine is None or theirs is None:
             problems.append(f"{name}: missing in {store.root if mine is None else other.root}")
             continue
-        for key in sorted(set(mine) | set(theirs)):
-            a, b = mine.get(key), theirs.get(key)
+        made = tuple(_kernel_name(side[1].get("runtime") or {}) for side in (mine, theirs))
+        if made[0] != made[1]:
+            kernels[made] = kernels.get(made, 0) + 1
+            continue
+        for key in sorted(set(mine[0]) | set(theirs[0])):
+            a, b = mine[0].get(key), theirs[0].get(key)
             if a is None or b is None or a.shape != b.shape:
                 problems.append(f"{name}[{key}]: present or shaped differently")
-            elif not np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=True):
+            elif not np.array_equal(a, b, equal_nan=a.dtype.kind in "fc"):
                 problems.append(f"{name}[{key}]: differs")
+    for (here, there), count in kernels.items():
+        problems.insert(
+            0,
+            f"{count} entries were made with {here} in {store.root} but with {there} in "
+            f"{other.root}, so their bits cannot match: make both under the reference "
+            f"({blas.CORETYPE}={blas.REFERENCE['kernel']}, set by importing bendlines first)",
+        )
     return problems
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Fill the repository's store (``results/``, or ``BENDLINES_RESULTS``) with every task."""
-    parser = argparse.ArgumentParser(prog="python -m bendlines.results", description=main.__doc__)
-    parser.add_argument("--workers", type=int, default=2, help="processes (default 2)")
-    parser.add_argument("--prune", action="store_true", help="delete entries no task names")
-    parser.add_argument(
-        "--compare", metavar="DIR", help="then compare every entry with the store in DIR"
-    )
-    args = parser.parse_args(argv)
-    if args.workers < 1:
-        parser.error("--workers must be at least 1")
-    if args.compare and not Path(args.compare).is_dir():
-        parser.error(f"--compare: {args.compare} is not a folder")
-    start = time.perf_counter()
-    n = fill(workers=args.workers, log=lambda text: print(text, flush=True))
-    print(f"computed {n} entries in {time.perf_counter() - start:.1f} s", flush=True)
-    if args.prune:
-        for path in prune():
-            print(f"removed stale {path.name}")
-    if args.compare:
-        problems = compare(args.compare)
-        print("\n".join(problems) or f"every entry matches {args.compare}")
-        return 1 if problems else 0
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
