@@ -21,7 +21,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
 ROOT = Path(__file__).resolve().parents[1]
-BENCHES = ("bench_mlp", "bench_regions", "bench_activations", "bench_widgets")
+BENCHES = ("bench_mlp", "bench_regions", "bench_activations", "bench_widgets", "bench_store")
 SITE_BENCH = "bench_site"
 
 

@@ -526,3 +526,14 @@ def test_fill_on_a_dask_cluster_equals_the_serial_fill_bit_for_bit(tmp_path):
     _same(cluster_store, serial)
     for fn, settings in listed:
         assert cluster_store.load(fn, **settings)[1]["runtime"] == blas.runtime()
+
+
+def test_the_spot_checks_report_a_kernel_mismatch_as_a_skip_with_its_one_line():
+    import conftest
+
+    call = conftest.pytest_pyfunc_call(None)
+    next(call)
+    line = "numpy runs the openblas kernel SkylakeX, the stored results Haswell: set ..."
+    with pytest.raises(pytest.skip.Exception, match="SkylakeX") as skipped:
+        call.throw(KernelMismatchError(line))
+    assert skipped.value.msg == line

@@ -25,7 +25,7 @@ runs other kernels than the reference), :meth:`Store.verify` raises
 :class:`KernelMismatchError` with one line naming both kernels and what to set, instead of
 comparing numbers that cannot match.
 
-:meth:`Store.fill` computes missing entries on any :mod:`concurrent.futures`-style executor
+:meth:`Store.fill` computes missing entries on any ``concurrent.futures``-style executor
 (local processes by default, or a Dask cluster's ``Client.get_executor()``): workers return
 results and this process writes the entries, so workers need no shared file system. It can
 compute one deterministic share of them (``shard=(k, n)``), so that n machines fill one
@@ -67,6 +67,7 @@ __all__ = [
     "default_store",
     "entry_key",
     "get",
+    "kernel_mismatch",
     "normalised_code",
     "peek",
     "prune",
