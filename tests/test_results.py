@@ -504,7 +504,7 @@ def test_shards_partition_the_tasks_and_merge_by_copying_files(tmp_path):
     assert merged.fill(lambda: listed, workers=1) == 0
 
 
-def test_fill_on_a_dask_cluster_equals_the_serial_fill_bit_for_bit(tmp_path):
+def test_fill_on_a_dask_cluster_equals_the_serial_fill_bit_for_bit(tmp_path, monkeypatch):
     from distributed import Client, LocalCluster
 
     from bendlines.experiments import sign_runs
@@ -522,8 +522,14 @@ def test_fill_on_a_dask_cluster_equals_the_serial_fill_bit_for_bit(tmp_path):
     ):
         computed = cluster_store.fill(lambda: listed, executor=client.get_executor())
         assert len(client.scheduler_info()["workers"]) == 2
+        # the command line's --scheduler: the same entries, through the scheduler's address
+        by_address = tmp_path / "by_address"
+        argv = ["--scheduler", cluster.scheduler_address, "--store", str(by_address)]
+        monkeypatch.setattr(sweeps, "tasks", lambda: listed)
+        assert sweeps.main(argv) == 0
     assert computed == 3
     _same(cluster_store, serial)
+    _same(Store(by_address), serial)
     for fn, settings in listed:
         assert cluster_store.load(fn, **settings)[1]["runtime"] == blas.runtime()
 
