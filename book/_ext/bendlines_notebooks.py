@@ -34,6 +34,7 @@ from pathlib import Path
 
 import nbformat
 from bendlines_cache import cache_path
+from bendlines_freshness import Stamp, digest, files_under
 from bendlines_imports import chapter_code, figure_scripts, stored_results
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
@@ -697,6 +698,12 @@ def _write_downloads(app: Sphinx, exception: Exception | None) -> None:
     chapters = [d for d in sorted(app.env.found_docs) if _is_notebook(app, d)]
     if not chapters:
         return
+    outputs = [Path(app.outdir) / DOWNLOADS / f"{d}.zip" for d in chapters]
+    outputs += [Path(app.outdir) / "_sources" / f"{d}.ipynb" for d in chapters]
+    current = digest(download_inputs(root), root)
+    stamp = Stamp(app.doctreedir, "downloads")
+    if stamp.fresh(current, outputs):
+        return
     dependencies = importlib.metadata.distribution("bendlines").requires or []
     requirements = pinned_requirements(root / "requirements.lock", dependencies)
     with tempfile.TemporaryDirectory() as scratch:
@@ -707,6 +714,26 @@ def _write_downloads(app: Sphinx, exception: Exception | None) -> None:
             notebook = files[f"{folder}/{folder}.ipynb"]
             _write_if_changed(Path(app.outdir) / "_sources" / f"{docname}.ipynb", notebook)
             _write_if_changed(Path(app.outdir) / DOWNLOADS / f"{docname}.zip", zip_bytes(files))
+    stamp.record(current)
+
+
+def download_inputs(root: Path) -> list[Path]:
+    """Every file a chapter download is made from: the book's sources and build glue (the
+    text, numbering and citations), the package and its metadata (the wheel), the figure
+    scripts, the stored results, the pins and the licences. The executed outputs come from
+    the execution cache, which changes only when these do."""
+    book = root / "book"
+    return [
+        *files_under(book, "*.md"),
+        *files_under(book / "_ext"),
+        book / "conf.py",
+        book / "references.bib",
+        *files_under(root / "src" / "bendlines"),
+        *files_under(root / "figures", "*.py"),
+        *files_under(root / "results"),
+        *(root / name for name in ("requirements.lock", "pyproject.toml", "README.md")),
+        *(root / name for name in ("LICENSE", "LICENSE-CONTENT.md")),
+    ]
 
 
 def setup(app: Sphinx) -> dict[str, object]:
