@@ -54,6 +54,7 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from bendlines import blas
 
@@ -88,6 +89,13 @@ class CorruptEntryError(RuntimeError):
 
 class KernelMismatchError(RuntimeError):
     """The stored bits cannot be reproduced here: other BLAS or numpy kernels (one line)."""
+
+
+def _run(fn: Callable, settings: Mapping) -> Result:
+    """``fn(**settings)`` on one BLAS thread: a threaded BLAS splits sums differently, so the
+    bits would depend on the machine's core count and the environment."""
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _as_result(fn(**settings), fn)
 
 
 # --- keys -----------------------------------------------------------------------------------
@@ -266,8 +274,9 @@ class Store:
         return found if found is not None else self.compute(fn, **settings)
 
     def compute(self, fn: Callable, **settings) -> Result:
-        """Compute ``fn(**settings)``, save it (replacing any entry) and return it."""
-        result = _as_result(fn(**settings), fn)
+        """Compute ``fn(**settings)`` (on one BLAS thread), save it (replacing any entry) and
+        return it."""
+        result = _run(fn, settings)
         self.save(fn, settings, result)
         return result
 
@@ -301,7 +310,8 @@ class Store:
         return path
 
     def verify(self, fn: Callable, rtol: float = 0.0, atol: float = 0.0, **settings) -> Result:
-        """Recompute an entry and check it against the stored one, bit for bit by default.
+        """Recompute an entry (on one BLAS thread, as every entry is made) and check it against
+        the stored one, bit for bit by default.
 
         Returns the recomputed result. Raises :class:`KernelMismatchError` (one line, before
         computing) where the bits cannot match: this process or the entry's maker ran other
@@ -317,7 +327,7 @@ class Store:
         reason = kernel_mismatch(meta.get("runtime"))
         if reason is not None:
             raise KernelMismatchError(f"{_name(fn)} cannot be checked bit for bit here: {reason}")
-        fresh = _as_result(fn(**settings), fn)
+        fresh = _run(fn, settings)
         if set(fresh) != set(stored):
             raise AssertionError(f"{_name(fn)}: arrays {sorted(fresh)} != stored {sorted(stored)}")
         for name in fresh:
@@ -412,7 +422,7 @@ def _describe(executor: Executor) -> str:
 
 def _compute(fn: Callable, settings: dict) -> tuple[Result, dict]:
     """Run in a worker: the result and the kernels that computed it (nothing written)."""
-    return _as_result(fn(**settings), fn), blas.runtime()
+    return _run(fn, settings), blas.runtime()
 
 
 def _as_result(result, fn) -> Result:
