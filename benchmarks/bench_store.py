@@ -24,7 +24,7 @@ import bendlines  # noqa: E402, F401  (first: the reference kernels, before nump
 from bendlines.experiments.sign_runs import sign_run  # noqa: E402
 from bendlines.results import Store  # noqa: E402
 
-TASKS = [(sign_run, {"steps": 400, "lr": 0.01, "seed": seed}) for seed in range(8)]
+TASKS = [(sign_run, {"steps": 2000, "lr": 0.01, "seed": seed}) for seed in range(8)]
 SPEEDUP_BUDGET = 1.5  # two processes on two cores, with the driver writing every entry
 
 
