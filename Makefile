@@ -18,6 +18,11 @@ JOBS    ?= 2
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export OMP_NUM_THREADS ?= 1
 export OPENBLAS_NUM_THREADS ?= 1
+# The reference OpenBLAS kernel and numpy code level the stored results were made with
+# (src/bendlines/blas.py), for every command below, on an x86-64 CPU with AVX2 where nothing
+# chose a kernel already: a value set in the environment is kept.
+REFERENCE_KERNELS := $(shell $(PYTHON) src/bendlines/blas.py 2>/dev/null)
+$(foreach setting,$(REFERENCE_KERNELS),$(eval export $(setting)))
 
 .PHONY: help install install-test book pdf test lint unit js browser-deps validator workflows serve figures bench experiments linkcheck lock clean distclean
 

@@ -19,6 +19,9 @@ os.environ["PYTHONPATH"] = os.pathsep.join(
 # Keep numpy's thread pool small and equal on every machine: the book's nets are tiny.
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+# The reference OpenBLAS kernel and numpy code level the stored results were made with, asked
+# for before anything loads numpy; the chapters' kernels inherit this environment.
+import bendlines  # noqa: E402, F401  (its import selects them: bendlines.blas)
 
 project = "Bending Lines"
 author = "The Bending Lines authors"

@@ -2,10 +2,12 @@
 
 1. A missing, half-created or corrupt jupyter-cache is cleared and created afresh before
    any (possibly parallel) reader touches it, so ``-j`` builds do not race on creating it.
-2. MyST-NB's cache hashes only cell sources, so each chapter is also keyed by the code it
-   runs: ``src/bendlines``, the lock file and the figure scripts it imports. When any of
-   them changes, the chapter's cache record is dropped and it re-executes; when nothing
-   changed, nothing executes.
+2. MyST-NB's cache hashes only cell sources, so each chapter is also keyed by everything it
+   reads: every file of ``src/bendlines`` (modules and data files such as the gallery's cost
+   table), the lock file, and the figure scripts it imports (every name of a multi-name
+   import, found by the AST walk the downloads use), with those they import. When any of them
+   changes, the chapter's cache record is dropped and it re-executes; when nothing changed,
+   nothing executes.
 """
 
 from __future__ import annotations
@@ -13,22 +15,19 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import shutil
 import sqlite3
 from pathlib import Path
 
+from bendlines_imports import chapter_code, figure_scripts
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parents[2]
-FIGURES = ROOT / "figures"
 PACKAGE = ROOT / "src" / "bendlines"
-LOCK = ROOT / "requirements.lock"
 DIGESTS = "bendlines-dependencies.json"
-_IMPORT = re.compile(r"^\s*(?:from|import)\s+([A-Za-z_]\w*)", re.MULTILINE)
 
 
 # --- a safe cache ---------------------------------------------------------------------------
@@ -77,16 +76,26 @@ def _is_notebook(text: str) -> bool:
     return "```{code-cell}" in text
 
 
-def dependencies(source: Path) -> list[Path]:
+def package_files(package: Path = PACKAGE) -> list[Path]:
+    """Every file of the package a chapter may read: modules and data, not bytecode."""
+    return sorted(
+        path
+        for path in package.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"
+    )
+
+
+def dependencies(source: Path, root: Path = ROOT) -> list[Path]:
     """Files whose edits must re-execute the chapter at ``source``.
 
-    Every chapter runs the package, so all of ``src/bendlines`` counts, and so does the
-    lock file; of the figure scripts, those the chapter imports by name.
+    Every chapter runs the package, so all of ``src/bendlines`` counts (its data files too),
+    and so does the lock file; of the figure scripts, those the chapter's code cells import,
+    directly or through other figure scripts.
     """
-    text = source.read_text(encoding="utf-8")
-    scripts = {p.stem: p for p in FIGURES.glob("*.py")}
-    imported = sorted({scripts[name] for name in _IMPORT.findall(text) if name in scripts})
-    return [*sorted(PACKAGE.rglob("*.py")), LOCK, *imported]
+    code = chapter_code(source.read_text(encoding="utf-8"))
+    package = root / "src" / "bendlines"
+    lock = root / "requirements.lock"
+    return [*package_files(package), lock, *figure_scripts(code, root / "figures")]
 
 
 def _digest(paths: list[Path]) -> str:

@@ -20,7 +20,6 @@ The archives are byte-for-byte reproducible and rewritten only when their conten
 
 from __future__ import annotations
 
-import ast
 import importlib.metadata
 import io
 import json
@@ -35,6 +34,7 @@ from pathlib import Path
 
 import nbformat
 from bendlines_cache import cache_path
+from bendlines_imports import chapter_code, figure_scripts, stored_results
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 
@@ -372,68 +372,6 @@ class Converter:
 
 
 # --- the download ------------------------------------------------------------------------------
-def _imported_modules(code: str) -> set[str]:
-    """Dotted names ``code`` imports: ``import a.b`` gives ``a.b``; ``from a import b`` gives
-    ``a`` and ``a.b`` (``b`` may be a module)."""
-    # IPython magics and shell escapes are not Python: leave them out
-    code = "\n".join(
-        "" if line.lstrip().startswith(("%", "!")) else line for line in code.splitlines()
-    )
-    try:
-        tree = ast.parse(code)
-    except SyntaxError:  # not Python after all: fall back to the import lines
-        return set(re.findall(r"^\s*(?:import|from)\s+([\w.]+)", code, re.M))
-    names = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            names.add(node.module)
-            names.update(f"{node.module}.{alias.name}" for alias in node.names)
-    return names
-
-
-def _reached(code: str, locate) -> list[Path]:
-    """The source files of the modules ``code`` imports, and of those they import in turn,
-    that ``locate`` (dotted name -> ``Path`` or ``None``) finds."""
-    found: dict[str, Path] = {}
-    todo = [code]
-    while todo:
-        for name in sorted(_imported_modules(todo.pop())):
-            source = locate(name)
-            if name not in found and source is not None and source.is_file():
-                found[name] = source
-                todo.append(source.read_text(encoding="utf-8"))
-    return [found[name] for name in sorted(found)]
-
-
-def figure_scripts(code: str, figures: Path) -> list[Path]:
-    """The figure scripts ``code`` imports, and those they import in turn."""
-    return _reached(code, lambda name: None if "." in name else figures / f"{name}.py")
-
-
-def experiment_modules(code: str, package: Path) -> list[str]:
-    """The modules of ``bendlines.experiments`` that ``code`` imports, directly or through
-    other modules of that package."""
-    prefix = "bendlines.experiments."
-
-    def locate(name: str) -> Path | None:
-        rest = name.removeprefix(prefix)
-        if rest == name or "." in rest:
-            return None
-        return package / "experiments" / f"{rest}.py"
-
-    return [source.stem for source in _reached(code, locate)]
-
-
-def stored_results(code: str, root: Path) -> list[Path]:
-    """The results-store entries (``results/MODULE-FUNCTION-KEY.npz``) of the experiment
-    modules ``code`` reaches: what the chapter reads instead of recomputing."""
-    modules = experiment_modules(code, root / "src" / "bendlines")
-    store = root / "results"
-    return sorted(p for m in modules for p in store.glob(f"{m}-*.npz"))
-
-
 SETUP_MARKDOWN = """\
 # {title}
 
@@ -515,6 +453,13 @@ if not wheels or not (here / "requirements.txt").is_file():
 pip = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
 subprocess.run([*pip, "--require-hashes", "-r", str(here / "requirements.txt")], check=True)
 subprocess.run([*pip, "--no-deps", "--force-reinstall", str(wheels[-1])], check=True)
+# Importing bendlines before numpy asks for the OpenBLAS kernel and numpy code level the book's
+# stored results were made with (a kernel set in the environment is kept), so the numbers
+# below come out bit for bit as on the site; if numpy was loaded first, it says so.
+import bendlines.blas  # noqa: E402
+
+if (why := bendlines.blas.mismatch()) is not None:
+    print("Numbers may differ from the site's in the last digits:", why)
 # Figure and table numbers and citations, for the markdown the code prints.
 # The stored results of the chapter's heavy experiments, shipped in this folder (read, not
 # recomputed; an entry the code no longer matches is computed and written here).
@@ -723,11 +668,7 @@ def _write_if_changed(path: Path, data: bytes) -> None:
 def chapter_files(app: Sphinx, docname: str, wheel: Path, requirements: str) -> dict[str, bytes]:
     """Everything the download of one chapter holds, by archive name."""
     root = Path(app.srcdir).parent
-    from myst_nb.core.read import read_myst_markdown_notebook
-
-    source = Path(app.env.doc2path(docname)).read_text(encoding="utf-8")
-    cells = read_myst_markdown_notebook(source).cells
-    code = "\n".join(c.source for c in cells if c.cell_type == "code")
+    code = chapter_code(Path(app.env.doc2path(docname)).read_text(encoding="utf-8"))
     scripts = figure_scripts(code, root / "figures")
     local = {f"figures/{s.name}": s.name for s in scripts}
     notebook, book = plain_notebook(app, docname, local)
@@ -740,7 +681,7 @@ def chapter_files(app: Sphinx, docname: str, wheel: Path, requirements: str) -> 
     }
     for script in scripts:
         files[f"{folder}/{script.name}"] = script.read_bytes()
-    reached = "\n".join([code, *(s.read_text(encoding="utf-8") for s in scripts)])
+    reached = [*code, *(s.read_text(encoding="utf-8") for s in scripts)]
     for entry in stored_results(reached, root):
         files[f"{folder}/results/{entry.name}"] = entry.read_bytes()
     for licence in ("LICENSE", "LICENSE-CONTENT.md"):

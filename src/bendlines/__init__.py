@@ -15,6 +15,15 @@ experiments  the experiments each chapter runs
 style        one plotting style for every figure
 numbers      very large and very small numbers in powers of ten, for the prose
 render       deterministic figure files and the figure-script command line
+blas         the reference OpenBLAS and numpy kernels, chosen before numpy loads
+
+Importing ``bendlines`` before numpy selects the kernels the stored results were made with
+(:func:`bendlines.blas.select_reference`), so they recompute bit for bit on any x86-64 CPU
+with AVX2; a kernel already chosen in the environment is kept.
 """
+
+from bendlines import blas as _blas
+
+_blas.select_reference()
 
 __version__ = "0.1.0"

@@ -1,10 +1,11 @@
 """Reference numbers for the gallery: evaluation cost, library defaults, GELU approximations.
 
-The cost of each activation is measured by :func:`activation_cost` (run by ``make bench``,
-``benchmarks/bench_activations.py``, which stores the table in
-``src/bendlines/experiments/activation_cost.json``); the gallery reads the stored table with
-:func:`stored_cost`, because timings depend on the machine and must not change the book from
-one build to the next.
+The cost of each activation is measured by :func:`activation_cost` (``make bench`` runs
+``benchmarks/bench_activations.py``, which writes this machine's table to
+``benchmarks/_build/``, and with ``--update-book`` to
+``src/bendlines/experiments/activation_cost.json``); the gallery reads that committed table
+with :func:`stored_cost`, because timings depend on the machine and must not change the book
+from one build to the next.
 """
 
 from __future__ import annotations

@@ -1,0 +1,104 @@
+"""What a chapter's code imports: one AST walk for the execution cache and the downloads.
+
+A chapter's code cells are read with MyST-NB's own reader; each cell is parsed with
+:mod:`ast`, so every name of ``import a, b`` and of ``from a import b, c`` counts. The walk
+follows the figure scripts and experiment modules it finds into their own imports.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+__all__ = [
+    "chapter_code",
+    "experiment_modules",
+    "figure_scripts",
+    "imported_modules",
+    "reached",
+    "stored_results",
+]
+
+Code = str | Iterable[str]
+_IMPORT_LINE = re.compile(r"^\s*(?:import|from)\s+([\w.]+(?:\s*,\s*[\w.]+)*)", re.M)
+
+
+def chapter_code(text: str) -> list[str]:
+    """The sources of the code cells of a MyST notebook's text (empty for a plain page)."""
+    from myst_nb.core.read import read_myst_markdown_notebook
+
+    if "```{code-cell}" not in text:
+        return []
+    cells = read_myst_markdown_notebook(text).cells
+    return [cell.source for cell in cells if cell.cell_type == "code"]
+
+
+def _python_lines(code: str) -> str:
+    """``code`` without IPython magics and shell escapes, which are not Python."""
+    return "\n".join(
+        "" if line.lstrip().startswith(("%", "!")) else line for line in code.splitlines()
+    )
+
+
+def imported_modules(code: Code) -> set[str]:
+    """Dotted names ``code`` (one source, or several cells) imports: ``import a.b, c`` gives
+    ``a.b`` and ``c``; ``from a import b, c`` gives ``a``, ``a.b`` and ``a.c`` (``b`` may be a
+    module). A cell that is not Python after all counts by its import lines."""
+    names: set[str] = set()
+    for source in [code] if isinstance(code, str) else code:
+        try:
+            tree = ast.parse(_python_lines(source))
+        except SyntaxError:
+            for group in _IMPORT_LINE.findall(source):
+                names.update(name.strip() for name in group.split(","))
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names.add(node.module)
+                names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def reached(code: Code, locate: Callable[[str], Path | None]) -> list[Path]:
+    """The source files of the modules ``code`` imports, and of those they import in turn,
+    that ``locate`` (dotted name -> ``Path`` or ``None``) finds."""
+    found: dict[str, Path] = {}
+    todo: list[Code] = [code]
+    while todo:
+        for name in sorted(imported_modules(todo.pop())):
+            source = locate(name)
+            if name not in found and source is not None and source.is_file():
+                found[name] = source
+                todo.append(source.read_text(encoding="utf-8"))
+    return [found[name] for name in sorted(found)]
+
+
+def figure_scripts(code: Code, figures: Path) -> list[Path]:
+    """The figure scripts ``code`` imports, and those they import in turn."""
+    return reached(code, lambda name: None if "." in name else figures / f"{name}.py")
+
+
+def experiment_modules(code: Code, package: Path) -> list[str]:
+    """The modules of ``bendlines.experiments`` that ``code`` imports, directly or through
+    other modules of that package."""
+    prefix = "bendlines.experiments."
+
+    def locate(name: str) -> Path | None:
+        rest = name.removeprefix(prefix)
+        if rest == name or "." in rest:
+            return None
+        return package / "experiments" / f"{rest}.py"
+
+    return [source.stem for source in reached(code, locate)]
+
+
+def stored_results(code: Code, root: Path) -> list[Path]:
+    """The results-store entries (``results/MODULE-FUNCTION-KEY.npz``) of the experiment
+    modules ``code`` reaches: what the chapter reads instead of recomputing."""
+    modules = experiment_modules(code, root / "src" / "bendlines")
+    store = root / "results"
+    return sorted(p for m in modules for p in store.glob(f"{m}-*.npz"))
