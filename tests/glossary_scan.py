@@ -20,8 +20,12 @@ space, a line break, a hyphen or nothing. Overlapping matches go to the longest 
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "book" / "_ext"))
+from bendlines_order import toctrees  # noqa: E402
 
 #: Directives whose body is not prose.
 SKIP_DIRECTIVES = {
@@ -251,15 +255,9 @@ def parse_glossary(text: str) -> list[Entry]:
 
 
 def reading_order(index_text: str) -> list[str]:
-    """Pages of every ``{toctree}`` of the home page, in order, without options."""
-    pages = []
-    for block in re.finditer(
-        r"^(`{3,}|:{3,})\{toctree\}[^\n]*\n(.*?)^\1\s*$", index_text, re.S | re.M
-    ):
-        for line in block.group(2).splitlines():
-            if line.strip() and not _OPTION.match(line):
-                pages.append(line.strip())
-    return pages
+    """Pages of every ``{toctree}`` of the home page, in order, without options (the
+    book's one toctree reader, ``book/_ext/bendlines_order.py``)."""
+    return [page for tree in toctrees(index_text) for page in tree.pages]
 
 
 def chapters(index_text: str) -> list[str]:

@@ -64,13 +64,17 @@ def directive_options(body: str) -> tuple[dict[str, str], list[str]]:
         options = {str(k): "" if v is None else str(v) for k, v in parsed.items()}
         return options, lines[end + 1 :]
     rest = 0
-    for rest, line in enumerate([*lines, ""]):  # noqa: B007 (the index is what we keep)
-        stripped = line.strip()
-        if not (stripped.startswith(":") and stripped.count(":") >= 2):
-            break
-        key, _, value = stripped[1:].partition(":")
+    while rest < len(lines) and _is_option(lines[rest]):
+        key, _, value = lines[rest].strip()[1:].partition(":")
         options[key.strip()] = value.strip()
+        rest += 1
     return options, lines[rest:]
+
+
+def _is_option(line: str) -> bool:
+    """``:key: value`` (a field list line), as opposed to content."""
+    stripped = line.strip()
+    return stripped.startswith(":") and ":" in stripped[1:]
 
 
 def toctrees(text: str) -> list[Toctree]:

@@ -30,7 +30,6 @@ from bendlines_print import (
     Chapter,
     FrontMatter,
     chapter,
-    chapter_anchor,
     print_document,
 )
 from sphinx.application import Sphinx
@@ -70,7 +69,7 @@ def front_matter(root: Path, version: str, date: datetime.date) -> FrontMatter:
         for a in cff["authors"]
     )
     licences = cff["license"] if isinstance(cff["license"], list) else [cff["license"]]
-    where = cff.get("doi") and f"https://doi.org/{cff['doi']}" or cff["repository-code"]
+    where = f"https://doi.org/{cff['doi']}" if cff.get("doi") else cff["repository-code"]
     citation = (
         f"{authors} ({date.year}). {cff['title']} (version {version}) "
         f"[{cff.get('type', 'software')}]. {where}"

@@ -7,6 +7,7 @@ PDF:
 - every ``id`` is prefixed with its page (``primer--summary``) and every link to a page of the
   book becomes a link to that prefixed anchor; links elsewhere point at the published site;
 - each page is one chapter, on its own named CSS page, whose running head is its title;
+- a section's id moves to its heading, so that a link lands on the heading;
 - the solutions (``<details>``) are open, images load eagerly, the "#" heading links go, and
   each interactive figure says where it lives on the site (there is no script in the print);
 - the title page shows the title, subtitle, version, date, licences and how to cite, and the
@@ -103,6 +104,9 @@ def chapter(site: Path, page: str, part: str | None, pages: set[str], base_url: 
         raise ValueError(f"{page}.html has no <article class='bd-article'> to print")
     for link in article.select("a.headerlink"):
         link.decompose()
+    for glyphs in soup.select("svg.mjx-glyphs"):  # the typeset math's shared glyph shapes
+        if glyphs.find_parent("article") is None:
+            article.append(glyphs.extract())
     for widget in article.select("[data-widget]"):
         status = widget.select_one(".bl-widget-status")
         if status is not None:
@@ -131,6 +135,12 @@ def chapter(site: Path, page: str, part: str | None, pages: set[str], base_url: 
             element["open"] = ""
         if element.name == "img":
             element["loading"] = "eager"
+    for section in article.find_all("section", id=True):
+        # a link to a section lands on its heading (the section's box may begin a page
+        # earlier, when the heading is kept with what follows it)
+        title = section.find(["h1", "h2", "h3", "h4", "h5", "h6"], recursive=False)
+        if title is not None and not title.has_attr("id"):
+            title["id"] = section.attrs.pop("id")
     heading = article.find("h1")
     if heading is None:
         raise ValueError(f"{page}.html has no title (h1) to print")
@@ -138,9 +148,9 @@ def chapter(site: Path, page: str, part: str | None, pages: set[str], base_url: 
     top = heading.find_parent("section")
     sections = []
     for section in top.find_all("section", recursive=False) if top else []:
-        sub = section.find(["h2"], recursive=False)
-        if sub is not None and section.has_attr("id"):
-            sections.append((section["id"], _heading_text(sub)))
+        sub = section.find("h2", recursive=False)
+        if sub is not None and sub.has_attr("id"):
+            sections.append((sub["id"], _heading_text(sub)))
     markup = "".join(str(child) for child in article.children)
     return Chapter(page, part, title, sections, markup)
 
@@ -158,7 +168,11 @@ def print_css(chapters: list[Chapter]) -> str:
         ".pdf-title-page { page: title-page; }",
         ".pdf-contents { page: contents; break-before: page; }",
         ".pdf-chapter { break-before: page; }",
-        ".pdf-chapter > section:first-child { margin-top: 0; }",
+        # the theme's print style hides each article's title (it prints its own page header
+        # and page-local contents instead, which this document leaves out)
+        ".bd-main .bd-content .pdf-chapter .bd-article h1:first-of-type { display: block;"
+        " font-size: 24pt; margin: 0 0 8mm; }",
+        ".bd-main .bd-content { margin-left: 0; }",
         "html, body { background: #fff !important; color: #000; }",
         "body { font-size: 10.5pt; }",
         ".pdf-title-page { text-align: center; padding-top: 45mm; }",
@@ -180,7 +194,7 @@ def print_css(chapters: list[Chapter]) -> str:
         ".pdf-contents .pdf-toc-page { flex: 0 0 auto; font-variant-numeric: tabular-nums; }",
         "a { color: #0645ad; }",
         "figure, table, .math, mjx-container[display='true'] { break-inside: avoid; }",
-        "h1, h2, h3, h4 { break-after: avoid; }",
+        "h1, h2, h3, h4, h5, h6 { break-after: avoid; break-inside: avoid; }",
         "img { max-width: 100%; }",
         "details > summary { list-style: none; font-weight: 600; }",
         "details > summary::-webkit-details-marker { display: none; }",
