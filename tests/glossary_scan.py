@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "book" / "_ext"))
-from bendlines_order import toctrees  # noqa: E402
+from bendlines_order import toctrees
 
 #: Directives whose body is not prose.
 SKIP_DIRECTIVES = {

@@ -11,11 +11,9 @@ them. ``tests/test_pdf.py`` checks that the two agree on the built book.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
-#: The MyST extensions the book enables (book/conf.py) that change how blocks parse.
-_MYST_EXTENSIONS = frozenset({"colon_fence", "dollarmath", "amsmath", "deflist", "substitution"})
+from bendlines_myst import directive_blocks, directive_options
 
 
 @dataclass(frozen=True)
@@ -24,57 +22,6 @@ class Toctree:
 
     caption: str | None
     pages: tuple[str, ...]
-
-
-@cache
-def myst_parser(extensions: frozenset[str] = _MYST_EXTENSIONS):
-    """The markdown-it parser MyST itself uses, with the book's extensions."""
-    from markdown_it.renderer import RendererHTML
-    from myst_parser.config.main import MdParserConfig
-    from myst_parser.parsers.mdit import create_md_parser
-
-    return create_md_parser(MdParserConfig(enable_extensions=set(extensions)), RendererHTML)
-
-
-def directive_blocks(text: str, name: str) -> list[tuple[str, str]]:
-    """The ``(argument, body)`` of every ``{name}`` directive in MyST ``text``, fenced with
-    backticks, tildes or colons, at any depth."""
-    blocks = []
-    for token in myst_parser().parse(text):
-        if token.type not in {"fence", "colon_fence"}:
-            continue
-        head, _, argument = token.info.strip().partition(" ")
-        if head == f"{{{name}}}":
-            blocks.append((argument.strip(), token.content))
-    return blocks
-
-
-def directive_options(body: str) -> tuple[dict[str, str], list[str]]:
-    """Split a directive body into its options (``:key: value`` lines or a ``---`` YAML
-    block at the top) and the remaining content lines."""
-    import yaml
-
-    lines = body.splitlines()
-    options: dict[str, str] = {}
-    if lines and lines[0].strip() == "---":
-        end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
-        if end is None:
-            raise ValueError("a directive's YAML option block has no closing ---")
-        parsed = yaml.safe_load("\n".join(lines[1:end])) or {}
-        options = {str(k): "" if v is None else str(v) for k, v in parsed.items()}
-        return options, lines[end + 1 :]
-    rest = 0
-    while rest < len(lines) and _is_option(lines[rest]):
-        key, _, value = lines[rest].strip()[1:].partition(":")
-        options[key.strip()] = value.strip()
-        rest += 1
-    return options, lines[rest:]
-
-
-def _is_option(line: str) -> bool:
-    """``:key: value`` (a field list line), as opposed to content."""
-    stripped = line.strip()
-    return stripped.startswith(":") and ":" in stripped[1:]
 
 
 def toctrees(text: str) -> list[Toctree]:
