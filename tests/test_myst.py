@@ -127,7 +127,9 @@ def test_an_unknown_glued_value_is_an_error(converter):
 
 def test_printed_tables_and_citations_become_plain():
     book = {"numbers": {"tab-x": "Table 3"}, "cite": {"smith2020": ["Smith (2020)", "Smith, 2020"]}}
-    printed = ":::{table} Results\n:name: tab-x\n\n| a |\n|---|\n| 1 |\n:::\nAs {cite:t}`smith2020`."
+    printed = (
+        ":::{table} Results\n:name: tab-x\n\n| a |\n|---|\n| 1 |\n:::\nAs {cite:t}`smith2020`."
+    )
     plain = plain_markdown(printed, book)
     assert plain.startswith("**Table 3.** Results\n\n| a |")
     assert plain.endswith("As Smith (2020).")
