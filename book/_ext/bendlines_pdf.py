@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import logging
 import os
 import shutil
 from pathlib import Path
@@ -34,9 +35,9 @@ from bendlines_print import (
 )
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
-from sphinx.util import logging
+from sphinx.util import logging as sphinx_logging
 
-logger = logging.getLogger(__name__)
+logger = sphinx_logging.getLogger(__name__)
 
 PDF_NAME = "bending-lines.pdf"
 #: The print document lives in the site's folder while it prints (its links are relative).
@@ -153,6 +154,9 @@ def _finish(
     """Bookmarks and document information; then the file is replaced whole."""
     from pypdf import PdfReader, PdfWriter
 
+    # Chromium's trailer counts fewer objects than the file holds; pypdf repairs that and
+    # says so on its logger (not a Sphinx warning): the repair is expected, the note is noise.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
     writer.add_outline_item("Contents", 1)
     for item in chapters:
