@@ -240,24 +240,24 @@ def test_no_page_local_contents(pdf, contents):
             assert "Contents" not in _lines(text)[:8], number
 
 
-def test_every_figure_is_there(pdf):
-    """Each figure's caption number is in the text, and there are at least as many drawn
-    pictures (SVG figures become vector forms) as figures."""
+def test_every_figure_and_table_is_there_with_its_number(pdf):
+    """Each figure's and table's caption number (as on the site) is in the text, and there
+    are at least as many drawn pictures (SVG figures become vector forms) as figures."""
     reader, texts = pdf
     text = " ".join(texts)
-    numbers = [
-        " ".join(span.get_text().split())
-        for name in ORDER
-        for span in _page(name).select("figure .caption-number")
-    ]
-    assert len(numbers) >= 20
-    for number in numbers:
+    figures, tables = [], []
+    for name in ORDER:
+        figures += [_text(s) for s in _page(name).select("figure .caption-number")]
+        tables += [_text(s) for s in _page(name).select("table caption .caption-number")]
+    assert len(figures) >= 20 and len(tables) >= 5
+    assert len(set(figures)) == len(figures) and len(set(tables)) == len(tables)
+    for number in figures + tables:
         assert re.search(rf"{number}\b", text), number
     pictures = 0
     for page in reader.pages:
         resources = page.get("/Resources") or {}
         pictures += len(resources.get("/XObject") or {})
-    assert pictures >= len(numbers)
+    assert pictures >= len(figures)
 
 
 def test_text_is_extractable(pdf):
