@@ -43,6 +43,8 @@ PDF_NAME = "bending-lines.pdf"
 #: The print document lives in the site's folder while it prints (its links are relative).
 _PRINT_PAGE = "_print-book.html"
 _MAX_PRINTS = 4
+#: As root in a container (CI) Chromium's sandbox is unavailable, and /dev/shm may be small.
+_CHROMIUM_ARGS = ["--no-sandbox", "--disable-dev-shm-usage"]
 
 
 def chromium_path() -> str | None:
@@ -127,7 +129,7 @@ def print_pdf(site: Path, chapters: list[Chapter], front: FrontMatter, out: Path
     numbers: dict[str, int] | None = None
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+            browser = playwright.chromium.launch(executable_path=executable, args=_CHROMIUM_ARGS)
             page = browser.new_page(color_scheme="light")
             for _ in range(_MAX_PRINTS):
                 html = print_document(site, chapters[0].page, chapters, front, numbers)
