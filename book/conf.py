@@ -49,6 +49,7 @@ extensions = [
     "bendlines_pdf",
     "bendlines_widgets",
     "bendlines_api",
+    "bendlines_stable_config",
 ]
 
 exclude_patterns = ["_build", "**.ipynb_checkpoints", "README.md", "_ext"]

@@ -28,6 +28,7 @@ import zipfile
 from pathlib import Path
 
 import nbformat
+from bendlines_freshness import Stamp, digest, files_under
 from bendlines_imports import chapter_code, figure_scripts, stored_results
 from bendlines_myst import directive_blocks
 from bendlines_plain_notebook import plain_notebook
@@ -148,6 +149,12 @@ def write_downloads(app: Sphinx, exception: Exception | None) -> None:
     chapters = [d for d in sorted(app.env.found_docs) if is_notebook(app, d)]
     if not chapters:
         return
+    outputs = [Path(app.outdir) / DOWNLOADS / f"{d}.zip" for d in chapters]
+    outputs += [Path(app.outdir) / "_sources" / f"{d}.ipynb" for d in chapters]
+    current = digest(download_inputs(root), root)
+    stamp = Stamp(app.doctreedir, "downloads")
+    if stamp.fresh(current, outputs):
+        return
     dependencies = importlib.metadata.distribution("bendlines").requires or []
     requirements = pinned_requirements(root / "requirements.lock", dependencies)
     with tempfile.TemporaryDirectory() as scratch:
@@ -158,3 +165,23 @@ def write_downloads(app: Sphinx, exception: Exception | None) -> None:
             notebook = files[f"{folder}/{folder}.ipynb"]
             write_if_changed(Path(app.outdir) / "_sources" / f"{docname}.ipynb", notebook)
             write_if_changed(Path(app.outdir) / DOWNLOADS / f"{docname}.zip", zip_bytes(files))
+    stamp.record(current)
+
+
+def download_inputs(root: Path) -> list[Path]:
+    """Every file a chapter download is made from: the book's sources and build glue (the
+    text, numbering and citations), the package and its metadata (the wheel), the figure
+    scripts, the stored results, the pins and the licences. The executed outputs come from
+    the execution cache, which changes only when these do."""
+    book = root / "book"
+    return [
+        *files_under(book, "*.md"),
+        *files_under(book / "_ext"),
+        book / "conf.py",
+        book / "references.bib",
+        *files_under(root / "src" / "bendlines"),
+        *files_under(root / "figures", "*.py"),
+        *files_under(root / "results"),
+        *(root / name for name in ("requirements.lock", "pyproject.toml", "README.md")),
+        *(root / name for name in ("LICENSE", "LICENSE-CONTENT.md")),
+    ]

@@ -13,19 +13,22 @@ zips), and once the pages are written this extension prints the book into the si
 
 The page numbers run on from the title page (which shows none), each chapter's pages carry its
 title as running head, and links between pages of the book jump inside the PDF. The file is
-written whole or not at all. Printing needs Chromium (``/usr/bin/chromium``) and the test tools
+written whole or not at all, and printed again only when what it is printed from changed
+(``bendlines_freshness``). Printing needs Chromium (``/usr/bin/chromium``) and the test tools
 (Playwright and pypdf, which ``make pdf`` installs).
 """
 
 from __future__ import annotations
 
 import datetime
+import hashlib
 import io
 import logging
 import os
 import shutil
 from pathlib import Path
 
+from bendlines_freshness import Stamp, digest, files_under
 from bendlines_order import toctree_parts
 from bendlines_print import (
     Chapter,
@@ -198,6 +201,20 @@ def _offer_pdf(app: Sphinx, pagename, templatename, context, doctree) -> None:
             )
 
 
+def print_inputs(app: Sphinx) -> list[Path]:
+    """Every file the PDF is printed from: the built pages of the book, their stylesheets,
+    fonts and images, CITATION.cff and this printing code."""
+    site = Path(app.outdir)
+    pages = [page for part in toctree_parts(app.env) for page in part.pages]
+    return [
+        *(site / f"{page}.html" for page in pages),
+        *files_under(site / "_static"),
+        *files_under(site / "_images"),
+        Path(app.srcdir).parent / "CITATION.cff",
+        *files_under(Path(__file__).parent, "*.py"),
+    ]
+
+
 def _print_book(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html" or not app.config.bendlines_pdf:
         return
@@ -205,8 +222,14 @@ def _print_book(app: Sphinx, exception: Exception | None) -> None:
 
     out = Path(app.outdir) / PDF_NAME
     front = front_matter(Path(app.srcdir).parent, bendlines.__version__, _release_date())
+    facts = repr(front).encode()  # (the title page's date changes with the day)
+    current = hashlib.sha256(digest(print_inputs(app), Path("/")).encode() + facts).hexdigest()
+    stamp = Stamp(app.doctreedir, "pdf")
+    if stamp.fresh(current, [out]):
+        return
     logger.info("printing the book into %s", out)
     print_pdf(Path(app.outdir), book_chapters(app), front, out)
+    stamp.record(current)
 
 
 def setup(app: Sphinx) -> dict[str, object]:
