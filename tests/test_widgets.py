@@ -152,7 +152,7 @@ def test_activation_data_matches_the_registry():
     assert list(entries) == activations.names()
     for name, entry in entries.items():
         act = activations.get(name)
-        assert entry["latex"] == act.latex and entry["note"] == act.note
+        assert entry["latex"] == act.latex and entry["cite"] == act.cite
         assert entry["properties"]["kinks"] == list(act.properties.kinks)
         assert [p["name"] for p in entry["params"]] == list(act.params)
         for p in entry["params"]:
@@ -164,6 +164,39 @@ def test_activation_data_matches_the_registry():
                 assert props["kinks"] == list(got.kinks)
     json.dumps(data, allow_nan=False)  # infinities are written as strings, never as NaN/Infinity
     assert entries["relu"]["properties"]["range"] == [0.0, "inf"]
+
+
+def test_the_explorer_lists_the_galleries_properties_and_no_zero_centred_flag():
+    entry = next(e for e in bw.activation_data()["entries"] if e["name"] == "gelu")
+    # the gallery's table: output range, monotonic, smooth, mean output (integrated by the
+    # widget), bounded; kinks and singularities mark the plot
+    assert set(entry["properties"]) == {"range", "monotonic", "smooth", "bounded", "kinks",
+                                        "singularities"}  # fmt: skip
+
+
+def test_notes_read_like_the_book_no_raw_keys_or_plain_text_formulas():
+    entries = {e["name"]: e for e in bw.activation_data()["entries"]}
+    assert entries["gelu"]["note"].endswith(
+        "z Φ(z); it is the default in transformers such as BERT and GPT."
+    )
+    assert entries["gelu"]["cite_text"] == "Hendrycks and Gimpel, 2016"
+    assert "(Ramachandran et al., 2017)" in entries["silu"]["note"]
+    assert "5 × 10⁻⁴" in entries["gelu_tanh"]["note"]
+    assert "2 σ(2x) − 1" in entries["tanh"]["note"] and "(−1, 1)" in entries["tanh"]["note"]
+    keys = set(bw.cite_labels())
+    for entry in entries.values():
+        words = set(entry["note"].replace("(", " ").replace(")", " ").split())
+        assert not words & keys, entry["name"]
+        assert not words & {"Phi", "phi", "sigma", "alpha", "beta", "lambda", ">=", "<="}
+        assert entry["cite_text"] and entry["cite"] not in entry["cite_text"]
+
+
+def test_reader_text_keeps_hyphens_and_unknown_parentheses():
+    labels = {"smith2020": ("Smith", "2020")}
+    assert bw.reader_text("non-monotonic (smith2020) (other)", labels) == (
+        "non-monotonic (Smith, 2020) (other)"
+    )
+    assert bw.reader_text("to -1, then x - 1 and 1e-3", labels) == "to −1, then x − 1 and 1 × 10⁻³"
 
 
 def test_param_grid_fits_each_allowed_set():

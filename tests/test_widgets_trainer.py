@@ -17,6 +17,7 @@ import pytest
 import widget_node
 
 from bendlines import data, regions
+from bendlines.experiments import deep
 from bendlines.mlp import MLP
 from bendlines.training import train
 
@@ -206,10 +207,26 @@ def test_depth_profile_equals_backward_pass(activation, init, depth, width):
     assert_close(js["actStd"], [a.std(axis=0).mean() for a in post[:-1]], 1e-10)
     assert js["dead"] == [float(np.mean(np.all(d == 0, axis=0))) for d in slopes]
     assert js["loss"] == pytest.approx(net.loss_value(X, y), rel=1e-10)
-    grad_ratio = js["gradNorm"][0] / js["gradNorm"][-1]
-    act_ratio = js["actStd"][-1] / js["actStd"][0]
-    vanishing = grad_ratio < 1e-6 or act_ratio < 1e-6
-    assert js["status"] == ("vanishing" if vanishing else "ok")
+    # the backward signal, as the deep chapter measures it (signal_profiles "backward")
+    deltas = deep._backward_signals(
+        net, net.hidden(X)[0], np.zeros((len(y), 10)) + _dout(net, X, y)
+    )
+    backward = [np.sqrt(np.mean(d * d)) for d in deltas[:-1]]
+    assert_close(js["backward"], backward, 1e-10)
+    # the chapter's rule: the backward signal changes more than 10 times from last to first
+    b_ratio = backward[0] / backward[-1]
+    expected = "exploding" if b_ratio > 10 else ("vanishing" if b_ratio < 0.1 else "ok")
+    assert js["status"] == expected
+    assert js["forwardShrinks"] == (js["actStd"][-1] / js["actStd"][0] < 0.1)
+
+
+def _dout(net, X, y):
+    """dL/dz of the output layer for the mean cross-entropy loss: (softmax - onehot) / n."""
+    z = net.hidden(X)[0][-1]
+    p = np.exp(z - z.max(axis=1, keepdims=True))
+    p /= p.sum(axis=1, keepdims=True)
+    p[np.arange(len(y)), y] -= 1.0
+    return p / len(y)
 
 
 def test_depth_sigmoid_50_layers_vanishes_and_relu_he_does_not():
@@ -222,6 +239,7 @@ def test_depth_sigmoid_50_layers_vanishes_and_relu_he_does_not():
                      "activation": activation, "X": X.tolist(), "y": y.tolist()})  # fmt: skip
         out[activation] = js
     assert out["sigmoid"]["status"] == "vanishing"
+    assert out["sigmoid"]["severe"]
     assert out["relu"]["status"] == "ok"
 
 

@@ -194,13 +194,13 @@ def _num(value: float) -> float | str:
 
 
 def _properties(props) -> dict[str, Any]:
+    """The properties the gallery's table lists (range, monotonic, smooth, bounded; the mean
+    output the widget integrates itself), and the kinks and singularities it marks."""
     return {
         "range": [_num(props.range[0]), _num(props.range[1])],
         "monotonic": props.monotonic,
         "smooth": props.smooth,
-        "zero_centred": props.zero_centred,
         "bounded": props.bounded,
-        "domain": props.domain,
         "kinks": [_num(k) for k in props.kinks],
         "singularities": [_num(s) for s in props.singularities],
     }
@@ -225,11 +225,59 @@ def param_grid(check: Callable[[float], bool], default: float) -> list[float]:
     return sorted(v for v in grid | {float(default)} if check(v))
 
 
+BIBLIOGRAPHY = Path(__file__).resolve().parents[1] / "references.bib"
+
+#: Plain-text mathematics in the registry's notes, as a reader sees it in the book.
+_GREEK = {"Phi": "Φ", "phi": "φ", "sigma": "σ", "alpha": "α", "beta": "β", "lambda": "λ"}
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def cite_labels(bib: Path = BIBLIOGRAPHY) -> dict[str, tuple[str, str]]:
+    """(authors, year) per bibliography key, as the book cites it: ("Nair and Hinton",
+    "2010"), ("Clevert et al.", "2016"), with the 2019a/2019b letters of the book's style."""
+    import pybtex.database
+    import pybtex.plugin
+    from bendlines_bibstyle import year_labels
+
+    entries = list(pybtex.database.parse_file(str(bib)).entries.values())
+    plain = pybtex.plugin.find_plugin("pybtex.style.formatting", "plain")()
+    years = year_labels(plain.sort(entries))
+    out = {}
+    for entry in entries:
+        people = entry.persons.get("author") or entry.persons.get("editor") or []
+        names = [" ".join(p.last_names).replace("{", "").replace("}", "") for p in people]
+        if len(names) > 2:
+            who = f"{names[0]} et al."
+        else:
+            who = " and ".join(names) or entry.fields.get("title", entry.key)
+        out[entry.key] = (who, years.get(entry.key, entry.fields.get("year", "n.d.")))
+    return out
+
+
+def reader_text(note: str, labels: dict[str, tuple[str, str]]) -> str:
+    """A registry note as the book writes it: a cited key "(key)" as "(Authors, year)", Greek
+    names as letters, >= and <= as relations, a true minus sign and "5e-4" as 5 × 10⁻⁴."""
+    import re
+
+    def cite(m: re.Match) -> str:
+        return f"({labels[m[1]][0]}, {labels[m[1]][1]})" if m[1] in labels else m[0]
+
+    text = re.sub(r"\((\w+)\)", cite, note)
+    text = re.sub(r"\b(" + "|".join(_GREEK) + r")\b", lambda m: _GREEK[m[1]], text)
+    text = text.replace(" >= ", " ≥ ").replace(" <= ", " ≤ ")
+    text = re.sub(
+        r"\b(\d+)e(-?\d+)\b", lambda m: f"{m[1]} × 10{m[2].translate(_SUPERSCRIPT)}", text
+    )
+    text = re.sub(r"(?<![\w)])-(?=\w)", "−", text)  # a sign, not a hyphen
+    return text.replace(" - ", " − ")
+
+
 def activation_data() -> dict[str, Any]:
     """The activation registry for the explorer: names, formulas, notes, parameters (with the
     slider grid) and properties at every grid value."""
     from bendlines import activations
 
+    labels = cite_labels()
     entries = []
     for name in activations.names():
         act = activations.get(name)
@@ -254,7 +302,8 @@ def activation_data() -> dict[str, Any]:
                 "latex": act.latex,
                 "latex_grad": act.latex_grad,
                 "cite": act.cite,
-                "note": act.note,
+                "cite_text": "{}, {}".format(*labels[act.cite]),
+                "note": reader_text(act.note, labels),
                 "counterexample": act.counterexample,
                 "params": params,
                 "properties": _properties(act.properties),

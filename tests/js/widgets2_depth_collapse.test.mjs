@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { applyLayers, product, pushSegment, rank, singularValues, straightness, COLLAPSE_ACTIVATIONS } from "../../book/_static/widgets/collapse_math.js";
-import { depthSizes, drawWeights, profile, runSliced, runToEnd } from "../../book/_static/widgets/depth_math.js";
+import { depthSizes, drawWeights, profile, runSliced, runToEnd, verdict } from "../../book/_static/widgets/depth_math.js";
 import { BASIC_ACTIVATIONS } from "../../book/_static/widgets/nn.js";
 import { PCG64 } from "../../book/_static/widgets/pcg64.js";
 
@@ -36,6 +36,29 @@ test("sigmoid gradients vanish through 30 layers, ReLU with He init keeps them",
   assert.equal(relu.status, "ok");
   assert.ok(sig.gradNorm[0] < 1e-6 * sig.gradNorm.at(-1));
   assert.ok(relu.dead.every((f) => f >= 0 && f <= 1));
+});
+
+test("the chapter's rule: sigmoid with Xavier weights vanishes at depth 4 already", () => {
+  const { X, y } = inputs(32, 40, 1);
+  const sizes = depthSizes(4, 32);
+  const sig = runToEnd(profile(sizes, runToEnd(drawWeights(sizes, { init: "xavier", seed: 0 })), BASIC_ACTIVATIONS.sigmoid, X, y, 32));
+  assert.equal(sig.status, "vanishing");
+  assert.equal(sig.severe, false);
+  assert.ok(sig.backward[0] < sig.backward.at(-1) / 10);
+});
+
+test("the verdict: a backward signal changed more than 10 times vanishes or explodes, a million times is severe", () => {
+  assert.equal(verdict([1, 0.5], [1, 1]).status, "ok");
+  assert.equal(verdict([0.09, 1], [1, 1]).status, "vanishing"); // first 11 times smaller
+  assert.equal(verdict([0.11, 1], [1, 1]).status, "ok");
+  assert.equal(verdict([11, 1], [1, 1]).status, "exploding");
+  assert.equal(verdict([1e-7, 1], [1, 1]).severe, true);
+  assert.equal(verdict([1e-5, 1], [1, 1]).severe, false);
+  assert.equal(verdict([0, 1], [1, 1]).status, "vanishing"); // nothing flows back
+  // the forward spread is reported, not judged
+  const alike = verdict([1, 1], [1, 0.05]);
+  assert.equal(alike.status, "ok");
+  assert.equal(alike.forwardShrinks, true);
 });
 
 test("ReLU with a gain of 3 explodes and huge gains overflow without NaN", () => {

@@ -16,6 +16,9 @@ const X_RANGE = [-6, 6];
 const SLOPE_RANGE = [-8, 8];
 const MAX_DEPTH = 100;
 
+// The book's bibliography page, two folders up from this module (_static/widgets/).
+const BIBLIOGRAPHY = new URL("../../bibliography.html", import.meta.url).href;
+
 const num = (v) => (typeof v === "number" ? v : { inf: Infinity, "-inf": -Infinity, nan: NaN }[v]);
 const yesNo = (b) => (b ? "yes" : "no");
 
@@ -113,11 +116,13 @@ export async function mount(app, ctx) {
     value: readout(dl, "φ(z)"),
     grad: readout(dl, "φ′(z)"),
     range: readout(dl, "Output range"),
-    props: readout(dl, "Properties"),
+    monotonic: readout(dl, "Monotonic"),
+    smooth: readout(dl, "Smooth"),
+    mean: readout(dl, "Mean output E[φ(z)], z standard normal"),
+    bounded: readout(dl, "Bounded"),
     kinks: readout(dl, "Kinks"),
     slope: readout(dl, "max |φ′| on [−8, 8]"),
-    power: readout(dl, "(max |φ′|)^L"),
-    mean: readout(dl, "E[φ(Z)], Z ~ N(0, 1)"),
+    power: readout(dl, "(max |φ′|)ᴸ"),
   };
   app.append(controls, plot, legend, note, dl);
 
@@ -178,12 +183,13 @@ export async function mount(app, ctx) {
       }
       summary = summaries.get(key);
       drawCurves(kinks);
-      note.textContent = `${entry.note} (source: ${entry.cite})`;
+      const source = el("a", "", entry.cite_text);
+      source.href = BIBLIOGRAPHY;
+      note.replaceChildren(`${entry.note} (`, source, ")");
       out.range.textContent = interval(props.range);
-      out.props.textContent =
-        `monotonic: ${yesNo(props.monotonic)}; smooth: ${yesNo(props.smooth)}; ` +
-        `zero-centred: ${yesNo(props.zero_centred)}; bounded: ${yesNo(props.bounded)}; ` +
-        `defined for: ${props.domain}`;
+      out.monotonic.textContent = yesNo(props.monotonic);
+      out.smooth.textContent = yesNo(props.smooth);
+      out.bounded.textContent = yesNo(props.bounded);
       out.kinks.textContent = kinks.length ? kinks.map((k) => fmt(k, 3)).join(", ") : "none";
       out.slope.textContent = fmt(summary.slope, 4);
       out.mean.textContent = Number.isNaN(summary.mean)

@@ -21,11 +21,13 @@ const M = { left: 52, right: 10, top: 22, bottom: 34 };
 const WIDTHS = [8, 16, 32, 64]; // 64 units: each layer's slice of work stays a few ms
 const INITS = { xavier: "Xavier (variance 2/(n_in + n_out))", he: "He (variance 2/n_in)", lecun: "LeCun (variance 1/n_in)" };
 const STATUS = {
-  ok: "Signals and gradients keep their size through the layers.",
-  vanishing: "Vanishing: the gradient (or the signal) shrinks by more than a million times on its way through the layers.",
-  exploding: "Exploding: the gradient (or the signal) grows by more than a million times through the layers.",
-  overflow: "Overflow: some values grew past the largest number a computer stores (about 10^308); they are left out.",
+  ok: "Healthy by the chapter's rule: the gradient (the backward signal ∂L/∂z) changes by less than 10 times between the last and the first hidden layer.",
+  vanishing: "Vanishing, by the chapter's rule: the gradient (the backward signal ∂L/∂z) of the first hidden layer is more than 10 times smaller than the last's.",
+  exploding: "Exploding: the gradient (the backward signal ∂L/∂z) of the first hidden layer is more than 10 times larger than the last's.",
+  overflow: "Overflow: some values grew past the largest number a computer stores (about 10³⁰⁸); they are left out.",
 };
+const SEVERE = " Severe: more than a million times.";
+const FORWARD = " The forward spread shrinks by more than 10 times: different inputs look more and more alike.";
 
 export async function mount(app, ctx) {
   app.classList.add("bl2-app"); // layout and paint stay inside the widget
@@ -100,7 +102,8 @@ export async function mount(app, ctx) {
     "Solid: this net. Dotted: the chapter's net (10 hidden layers of 64 units, same activation and initialisation) where the chapter has it. "
     + `Inputs: the first ${n} MNIST-1D training signals; one backward pass of the cross-entropy loss, no training.`);
   const { stateLine, dl, outs } = statusAndReadouts({
-    ratio: "First layer's gradient ÷ last layer's",
+    backward: "Backward signal ∂L/∂z: first hidden layer ÷ last",
+    ratio: "Weight gradient: first layer ÷ output layer",
     spread: "Spread: first → last hidden layer",
     dead: "Dead units (φ′ = 0 on every input)",
   });
@@ -164,6 +167,9 @@ export async function mount(app, ctx) {
     deadPlot.curve.setAttribute("d", "");
     deadPlot.ref.setAttribute("d", "");
 
+    const b0 = result.backward[0];
+    const b1 = result.backward.at(-1);
+    outs.backward.textContent = b0 !== null && b1 !== null && b1 > 0 ? fmt(b0 / b1, 3) : "not defined (a signal overflowed or is zero)";
     const first = result.gradNorm[0];
     const last = result.gradNorm.at(-1);
     outs.ratio.textContent = first !== null && last !== null && last > 0 ? fmt(first / last, 3) : "not defined (a gradient overflowed or is zero)";
@@ -172,8 +178,9 @@ export async function mount(app, ctx) {
     outs.spread.textContent = `${a0 === null ? "overflow" : fmt(a0, 3)} → ${a1 === null ? "overflow" : fmt(a1, 3)}`;
     const meanDead = result.dead.reduce((a, b) => a + b, 0) / Math.max(1, result.dead.length);
     outs.dead.textContent = `${fmt(100 * meanDead, 3)}% on average, ${fmt(100 * Math.max(...result.dead, 0), 3)}% at most`;
-    stateLine.textContent = STATUS[result.status] ?? "";
-    gradPlot.plot.setAttribute("aria-label", `Gradient size per layer for ${state.depth} ${state.act} layers: first ÷ last = ${outs.ratio.textContent}. ${STATUS[result.status]}`);
+    const status = (STATUS[result.status] ?? "") + (result.severe ? SEVERE : "") + (result.forwardShrinks ? FORWARD : "");
+    stateLine.textContent = status;
+    gradPlot.plot.setAttribute("aria-label", `Gradient size per layer for ${state.depth} ${state.act} layers: first ÷ output layer = ${outs.ratio.textContent}. ${status}`);
     gradPlot.title.textContent = gradPlot.plot.getAttribute("aria-label");
   }
 

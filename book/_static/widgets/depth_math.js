@@ -59,16 +59,42 @@ function frobenius(a, start, stop) {
   return Math.sqrt(s);
 }
 
+/** The chapter's rule: a signal vanishes (explodes) when it drops (grows) by more than this
+ * factor between the first and the last hidden layer (deep.md, "We call a signal vanishing"). */
+export const SIGNAL_FACTOR = 10;
+/** Beyond this factor the widget also calls the change severe. */
+export const SEVERE_FACTOR = 1e6;
+
+/**
+ * The verdict on a net's gradients by the chapter's rule. `backward[l]` is the backward signal
+ * of hidden layer l (root mean square of dL/dz): it vanishes when the first hidden layer's is
+ * more than SIGNAL_FACTOR times smaller than the last's, and explodes when it is more than
+ * SIGNAL_FACTOR times larger. `spread[l]` is the forward spread; its change is returned as
+ * `forwardRatio` (last over first) and `forwardShrinks` (more than SIGNAL_FACTOR times smaller)
+ * but does not set the status: a deep ReLU net's inputs grow alike while its gradients keep
+ * their size. Returns `{status: "ok" | "vanishing" | "exploding", severe, backwardRatio,
+ * forwardRatio, forwardShrinks}`, `severe` true when the backward ratio passes SEVERE_FACTOR.
+ */
+export function verdict(backward, spread) {
+  const ratio = (a, b) => (a > 0 && b > 0 ? a / b : a > 0 ? Infinity : 0);
+  const backwardRatio = backward.length ? ratio(backward[0], backward.at(-1)) : 1;
+  const forwardRatio = spread.length ? ratio(spread.at(-1), spread[0]) : 1;
+  let status = "ok";
+  if (backwardRatio > SIGNAL_FACTOR) status = "exploding";
+  else if (backwardRatio < 1 / SIGNAL_FACTOR) status = "vanishing";
+  const severe = backwardRatio > SEVERE_FACTOR || backwardRatio < 1 / SEVERE_FACTOR;
+  return { status, severe, backwardRatio, forwardRatio, forwardShrinks: forwardRatio < 1 / SIGNAL_FACTOR };
+}
+
 /**
  * Forward and backward pass of the net on inputs X (n rows) with labels y, one layer per
- * `next()`. Returns `{actStd, dead, gradNorm, loss, status}`:
- * actStd[l] and dead[l] for each hidden layer (the spread: each unit's standard deviation
- * across the inputs, averaged over the units, as bendlines.experiments.deep measures it; the
- * fraction of units with phi' = 0 on every input), gradNorm[l] for each weight matrix
- * (Frobenius norm of dL/dW, the last one the output layer's), and a status: "ok",
- * "exploding" (the first layer's gradient over 1e6 times the last's, or the last hidden
- * layer's spread over 1e6 times the first's), "vanishing" (either ratio under 1e-6) or
- * "overflow" (a value stopped being finite; those entries are reported as null).
+ * `next()`. Returns `{actStd, dead, backward, gradNorm, loss, status, severe, overflowAt}`:
+ * actStd[l], dead[l] and backward[l] for each hidden layer (the spread: each unit's standard
+ * deviation across the inputs, averaged over the units, as bendlines.experiments.deep measures
+ * it; the fraction of units with phi' = 0 on every input; the backward signal, root mean
+ * square of dL/dz), gradNorm[l] for each weight matrix (Frobenius norm of dL/dW, the last one
+ * the output layer's), and the status of `verdict` (the chapter's rule), or "overflow" when a
+ * value stopped being finite (those entries are reported as null).
  */
 export function* profile(sizes, flat, activation, X, y, n) {
   const layers = layerViews(sizes);
@@ -103,6 +129,7 @@ export function* profile(sizes, flat, activation, X, y, n) {
   const loss = crossEntropyLoss(pre[L - 1], y, n, C, dZ);
   const grad = new Float64Array(flat.length);
   const gradNorm = new Array(L).fill(null);
+  const backward = new Array(L - 1).fill(null);
   for (let l = L - 1; l >= 0; l--) {
     const Aprev = l === 0 ? X : post[l - 1];
     const next = l > 0 ? new Float64Array(n * layers[l].fanIn) : null;
@@ -110,20 +137,18 @@ export function* profile(sizes, flat, activation, X, y, n) {
     const { fanIn, fanOut, w } = layers[l];
     const g = frobenius(grad, w, w + fanIn * fanOut);
     gradNorm[l] = Number.isFinite(g) ? g : null;
+    if (next) {
+      const b = frobenius(next, 0, next.length) / Math.sqrt(next.length);
+      backward[l - 1] = Number.isFinite(b) ? b : null;
+    }
     dZ = next;
     yield;
   }
-  let status = "ok";
-  if (overflowAt !== null || !Number.isFinite(loss) || gradNorm.some((g) => g === null)) status = "overflow";
-  else if (!(gradNorm[L - 1] > 0) || !(gradNorm[0] > 0)) status = "vanishing"; // nothing flows back
-  else {
-    const gradRatio = gradNorm[0] / gradNorm[L - 1];
-    const a0 = actStd.length ? actStd[0] : 1;
-    const actRatio = a0 > 0 ? actStd[actStd.length - 1] / a0 : 1;
-    if (gradRatio > 1e6 || actRatio > 1e6) status = "exploding";
-    else if (gradRatio < 1e-6 || actRatio < 1e-6) status = "vanishing";
-  }
-  return { actStd, dead, gradNorm, loss: Number.isFinite(loss) ? loss : null, status, overflowAt };
+  const overflow = overflowAt !== null || !Number.isFinite(loss) || [...gradNorm, ...backward].some((g) => g === null);
+  const { status, severe, forwardShrinks } = overflow
+    ? { status: "overflow", severe: false, forwardShrinks: false }
+    : verdict(backward, actStd);
+  return { actStd, dead, backward, gradNorm, loss: Number.isFinite(loss) ? loss : null, status, severe, forwardShrinks, overflowAt };
 }
 
 /** Run a generator to its end and return its value (tests, small nets). */
