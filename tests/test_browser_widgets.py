@@ -29,7 +29,7 @@ WIDGETS = {
     "unit-lines": "piecewise.html",
     "activations": "gallery.html",
 }
-MODULES = {"hinges": "hinges.js", "unit-lines": "unit-lines.js", "activations": "activations.js"}
+MODULES = {kind: f"kinds/{kind}.js" for kind in ("hinges", "unit-lines", "activations")}
 
 require_chromium_and_site((SITE / "piecewise.html").is_file())
 
@@ -59,7 +59,7 @@ def test_a_widget_loads_its_module_only_when_opened_cleanly_and_offline(visit, b
 
 
 def test_pages_without_widgets_load_no_widget_code(visit):
-    v = visit("bibliography.html")  # nonlinearity.html holds W5 and W6 (i15)
+    v = visit("bibliography.html")  # nonlinearity.html holds the trainer and collapse widgets
     assert not [u for u in v.requests if "/widgets/" in u]
 
 

@@ -54,7 +54,7 @@ def test_config_rejects_bad_input_clearly(kind, text, message):
 
 def test_every_kind_has_a_module_and_a_description():
     for kind, spec in bw.KINDS.items():
-        assert (WIDGETS / f"{kind}.js").is_file(), kind
+        assert (WIDGETS / "kinds" / f"{kind}.js").is_file(), kind
         assert len(spec.about) > 80 and spec.title
         assert set(spec.data) <= set(bw.DATA)
 
@@ -199,6 +199,12 @@ def test_reader_text_keeps_hyphens_and_unknown_parentheses():
     assert bw.reader_text("to -1, then x - 1 and 1e-3", labels) == "to −1, then x − 1 and 1 × 10⁻³"
 
 
+def test_piecewise_linear_is_read_from_the_registrys_functions():
+    entries = {e["name"]: e["piecewise_linear"] for e in bw.activation_data()["entries"]}
+    linear = {name for name, flag in entries.items() if flag}
+    assert linear == {"identity", "relu", "leaky_relu", "prelu", "relu6", "hard_sigmoid", "step"}
+
+
 def test_param_grid_fits_each_allowed_set():
     assert bw.param_grid(lambda v: True, 0.01)[:3] == [-1.0, -0.95, -0.9]
     assert 0.01 in bw.param_grid(lambda v: True, 0.01)
@@ -263,19 +269,20 @@ def test_without_the_module_rule_the_class_would_be_purged(tmp_path):
 
 
 # --- budgets ---------------------------------------------------------------------------------
-_IMPORT = re.compile(r"""(?:^|\n)\s*import\s+(?:[^'"]*?\s+from\s+)?["'](\./[^"']+)["']""")
+_IMPORT = re.compile(r"""(?:^|\n)\s*import\s+(?:[^'"]*?\s+from\s+)?["'](\.\.?/[^"']+)["']""")
 
 
 def module_graph(kind: str) -> list[Path]:
     """A widget's module and every module it imports, statically, in turn (the loader and its
     state module are shared by every widget and counted once, with each)."""
-    todo, seen = [WIDGETS / f"{kind}.js", WIDGETS / "loader.js"], []
+    todo, seen = [WIDGETS / "kinds" / f"{kind}.js", WIDGETS / "loader.js"], []
     while todo:
         path = todo.pop()
         if path in seen:
             continue
         seen.append(path)
-        todo.extend(WIDGETS / spec for spec in _IMPORT.findall(path.read_text(encoding="utf-8")))
+        specs = _IMPORT.findall(path.read_text(encoding="utf-8"))
+        todo.extend((path.parent / spec).resolve() for spec in specs)
     return sorted(seen)
 
 
@@ -289,14 +296,16 @@ def widget_size(kind: str) -> int:
 @pytest.mark.parametrize("kind", list(bw.KINDS))
 def test_each_widget_stays_under_30_kb_gzipped(kind):
     graph = module_graph(kind)
-    assert WIDGETS / f"{kind}.js" in graph and WIDGETS / "plot.js" in graph
+    assert WIDGETS / "kinds" / f"{kind}.js" in graph
+    assert WIDGETS / "lib" / "toolkit" / "plot.js" in graph
     assert widget_size(kind) < 30 * 1024, (kind, widget_size(kind))
 
 
 def test_the_module_graph_follows_imports():
-    names = {p.name for p in module_graph("activations")}
-    assert {"activations.js", "activation_functions.js", "plot.js", "ui.js", "state.js"} <= names
-    assert "hinge_math.js" not in names
+    names = {p.relative_to(WIDGETS).as_posix() for p in module_graph("activations")}
+    assert {"kinds/activations.js", "lib/maths/activations.js", "lib/toolkit/plot.js",
+            "lib/toolkit/ui.js", "lib/state/hash.js"} <= names  # fmt: skip
+    assert "lib/maths/hinges.js" not in names
 
 
 def test_module_scripts_get_no_defer():

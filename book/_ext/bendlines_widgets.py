@@ -15,7 +15,7 @@ HTML builders emit a collapsed ``<details data-widget="KIND">`` ("Explore this f
 body says in words what the widget does, so a reader without JavaScript learns what the figure
 above shows; other builders (LaTeX, text, ...) emit nothing, and the static figure stays the
 print version. Only pages holding a widget get the loader script and the widget stylesheet;
-the loader imports a kind's module (``_static/widgets/KIND.js``) the first time its widget is
+the loader imports a kind's module (``_static/widgets/kinds/KIND.js``) the first time its widget is
 opened. The data the widgets need (activation registry metadata, the 1-D targets) is written
 as JSON from the Python package on every HTML build into ``_static/widgets/data/NAME.json``,
 so the numbers a widget shows come from the same code as the book's.
@@ -25,6 +25,7 @@ See /README.md ("How to add a widget") for the contract a widget module follows.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import os
@@ -139,7 +140,6 @@ KINDS: dict[str, Kind] = {
         {"name": Option(str, _activation_names)},
         ("activations",),
     ),
-    # ---- W4-W6 (i15): trainer, depth, collapse ----
     "trainer": Kind(
         "train a network and watch its regions move",
         "A trainer: pick one of the book's data sets (xor, circles, moons, spiral), any "
@@ -181,7 +181,7 @@ KINDS: dict[str, Kind] = {
         },
     ),
 }
-"""Every widget kind; a kind's module is ``_static/widgets/KIND.js``."""
+"""Every widget kind; a kind's module is ``_static/widgets/kinds/KIND.js``."""
 
 
 # --- data written from the package --------------------------------------------------------------
@@ -272,9 +272,23 @@ def reader_text(note: str, labels: dict[str, tuple[str, str]]) -> str:
     return text.replace(" - ", " − ")
 
 
+def piecewise_linear(act, kinks) -> bool:
+    """Whether ``act`` is linear between its kinks (its slope constant on every piece), so that
+    a net of it cuts the plane into linear regions: checked on each piece of [-8, 8]."""
+    import numpy as np
+
+    edges = [-8.0, *sorted(k for k in kinks if -8.0 < k < 8.0), 8.0]
+    for lo, hi in itertools.pairwise(edges):
+        slopes = np.asarray(act.grad(np.linspace(lo, hi, 41)[1:-1]), dtype=float)
+        if not (np.all(np.isfinite(slopes)) and np.ptp(slopes) <= 1e-12 * (1 + abs(slopes[0]))):
+            return False
+    return True
+
+
 def activation_data() -> dict[str, Any]:
-    """The activation registry for the explorer: names, formulas, notes, parameters (with the
-    slider grid) and properties at every grid value."""
+    """The activation registry for the explorer and the trainer: names, formulas, notes,
+    parameters (with the slider grid), properties at every grid value, and whether each
+    function is piecewise linear at its default parameters."""
     from bendlines import activations
 
     labels = cite_labels()
@@ -307,6 +321,7 @@ def activation_data() -> dict[str, Any]:
                 "counterexample": act.counterexample,
                 "params": params,
                 "properties": _properties(act.properties),
+                "piecewise_linear": piecewise_linear(act, act.properties.kinks),
             }
         )
     return {"entries": entries}
@@ -330,7 +345,7 @@ def target_data() -> dict[str, Any]:
 
 
 #: The trainer's data sets: ``data.load(name, **TRAINER_DATA_PARAMS)``, the same call its
-#: "Copy as Python" snippet makes (trainer_core.js DATA_PARAMS must match; a test checks).
+#: "Copy as Python" snippet makes (each data set's JSON carries them as ``params``).
 TRAINER_DATA_PARAMS = {"n_train": 200, "n_test": 200, "seed": 0}
 
 

@@ -4,8 +4,8 @@
 import assert from "node:assert/strict";
 import test from "node:test";
 
-import { countRegions, layerRegions, linearRegions } from "../../book/_static/widgets/exact_regions.js";
-import { explain } from "../../book/_static/widgets/regions_math.js";
+import { countRegions, layerRegions, linearRegions } from "../../book/_static/widgets/lib/maths/exact_regions.js";
+import { explain } from "../../book/_static/widgets/lib/maths/arrangement.js";
 
 const BOX = [-1, 1, -1, 1];
 

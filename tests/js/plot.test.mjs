@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import test from "node:test";
 
-import { fmt, heatmapPixels, linear, linePath, log10, niceCeil, polygonPath, ticks } from "../../book/_static/widgets/plot.js";
+import { fmt, heatmapPixels, linear, linePath, log10, niceCeil, polygonPath, ticks } from "../../book/_static/widgets/lib/toolkit/plot.js";
 
 test("linear maps the domain onto the range and back", () => {
   const s = linear([-2, 3], [0, 500]);

@@ -6,7 +6,7 @@
 // scrolls to it once mounted. (The element's id is "bl-widget-KIND", not "w-KIND", so the
 // browser does not jump there first and watch it grow.)
 
-import { formatHash, parseHash } from "./state.js";
+import { formatHash, parseHash } from "./lib/state/hash.js";
 
 const KIND = /^[a-z][a-z0-9-]{0,31}$/;
 
@@ -60,7 +60,7 @@ async function start(root) {
   try {
     if (!KIND.test(kind)) throw new Error(`unknown widget ${kind}`);
     const t0 = performance.now();
-    const module = await import(`./${kind}.js`);
+    const module = await import(`./kinds/${kind}.js`);
     const app = document.createElement("div");
     app.className = "bl-widget-app";
     body.append(app);

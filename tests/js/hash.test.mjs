@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import test from "node:test";
 
-import { formatHash, parseHash, readNumber, readNumbers } from "../../book/_static/widgets/state.js";
+import { formatHash, parseHash, readNumber, readNumbers } from "../../book/_static/widgets/lib/state/hash.js";
 
 test("a formatted state parses back", () => {
   const hash = formatHash("hinges", { target: "sin", n: 10, k: "0.5,1.25" });

@@ -1,13 +1,13 @@
-// W6, the collapse of linear layers (chapter 1, "lines stay lines"): 2 to 5 layers of 2x2
+// The collapse of linear layers (chapter 1, "lines stay lines"): 2 to 5 layers of 2x2
 // weights. The reader drags each layer's two basis arrows (where the layer sends (1, 0) and
 // (0, 1)) or moves the sliders, and switches the activation. The right panel pushes a grid and
 // three straight lines through the layers; the readouts give the product matrix W1 W2 ... Wk,
 // its rank and how far the pushed lines bend. The math is collapse_math.js.
 
-import { COLLAPSE_ACTIVATIONS, applyLayers, product, pushSegment, rank, singularValues, straightness } from "./collapse_math.js";
-import { drag, fmt, linear, svg } from "./plot.js";
-import { readNumber, readNumbers } from "./state.js";
-import { button, el, readout, select, slider } from "./ui.js";
+import { COLLAPSE_ACTIVATIONS, applyLayers, product, pushSegment, rank, singularValues, straightness } from "../lib/maths/collapse.js";
+import { drag, fmt, linear, svg } from "../lib/toolkit/plot.js";
+import { readNumber, readNumbers } from "../lib/state/hash.js";
+import { button, el, readout, select, slider } from "../lib/toolkit/ui.js";
 
 const RANGE = 2; // arrows live in [-2, 2]^2
 const STEP = 0.05;
@@ -28,13 +28,13 @@ const LINES = [
 ];
 
 // class names written out in full: the stylesheet purge keeps only names it finds in the code
-const ARROW_CLASS = ["bl2-arrow-1", "bl2-arrow-2"];
-const HANDLE_CLASS = ["bl-handle bl2-handle-1", "bl-handle bl2-handle-2"];
+const ARROW_CLASS = ["bl-arrow-1", "bl-arrow-2"];
+const HANDLE_CLASS = ["bl-handle bl-handle-1", "bl-handle bl-handle-2"];
 const snap = (v) => Math.max(-RANGE, Math.min(RANGE, Math.round(v / STEP) * STEP));
 const round2 = (v) => Number(v.toFixed(2));
 
 export async function mount(app, ctx) {
-  app.classList.add("bl2-app"); // layout and paint stay inside the widget
+  app.classList.add("bl-app"); // layout and paint stay inside the widget
   const state = {
     k: ctx.config.layers ?? 3,
     act: Object.hasOwn(COLLAPSE_ACTIVATIONS, ctx.config.activation ?? "") ? ctx.config.activation : "identity",
@@ -115,27 +115,27 @@ export async function mount(app, ctx) {
   sliderBox.append(...sliders.map((x) => x.root));
 
   // --- pictures ---
-  const row = el("div", "bl2-row");
-  const layerRow = el("div", "bl2-row");
-  const outPanel = el("div", "bl2-panel");
+  const row = el("div", "bl-row");
+  const layerRow = el("div", "bl-row");
+  const outPanel = el("div", "bl-panel");
   const out = svg("svg", { class: "bl-plot", viewBox: `0 0 ${OUT_SIZE} ${OUT_SIZE}`, role: "img" });
   const outTitle = svg("title", {}, out);
-  svg("rect", { class: "bl2-frame", x: 0.5, y: 0.5, width: OUT_SIZE - 1, height: OUT_SIZE - 1 }, out);
+  svg("rect", { class: "bl-frame", x: 0.5, y: 0.5, width: OUT_SIZE - 1, height: OUT_SIZE - 1 }, out);
   const gridLayer = svg("g", {}, out);
   const lineLayer = svg("g", {}, out);
-  outPanel.append(out, el("p", "bl2-caption", "Output: the grid and three straight lines after all layers"));
+  outPanel.append(out, el("p", "bl-caption", "Output: the grid and three straight lines after all layers"));
   row.append(layerRow, outPanel);
   const legend = el("p", "bl-note",
     "Each small square is one layer: drag the orange and blue arrow tips (or use the sliders of the layer being edited). "
     + "With the identity activation the whole stack is the single matrix below, and every line stays a line.");
-  const dl = el("dl", "bl-readouts bl2-readouts");
+  const dl = el("dl", "bl-readouts bl-readouts-wide");
   const outs = {
     product: readout(dl, "Product W₁W₂⋯Wₖ"),
     rank: readout(dl, "Rank of the product"),
     bend: readout(dl, "Largest bend of a pushed line"),
     verdict: readout(dl, "What this shows"),
   };
-  outs.product.classList.add("bl2-matrix");
+  outs.product.classList.add("bl-matrix");
   app.append(controls, sliderBox, row, legend, dl);
 
   const sl = linear([-RANGE - 0.3, RANGE + 0.3], [0, LAYER_SIZE]);
@@ -150,11 +150,11 @@ export async function mount(app, ctx) {
       const option = el("option", "", `Layer ${l + 1}`);
       option.value = String(l + 1);
       selPick.input.append(option);
-      const box = el("div", "bl2-panel bl2-layer");
+      const box = el("div", "bl-panel bl-layer");
       const pic = svg("svg", { class: "bl-plot", viewBox: `0 0 ${LAYER_SIZE} ${LAYER_SIZE}`, role: "img" });
       const title = svg("title", {}, pic);
-      svg("rect", { class: "bl2-frame", x: 0.5, y: 0.5, width: LAYER_SIZE - 1, height: LAYER_SIZE - 1 }, pic);
-      svg("path", { class: "bl2-grid", d: `M${sl(-RANGE)},${slY(0)}H${sl(RANGE)}M${sl(0)},${slY(-RANGE)}V${slY(RANGE)}` }, pic);
+      svg("rect", { class: "bl-frame", x: 0.5, y: 0.5, width: LAYER_SIZE - 1, height: LAYER_SIZE - 1 }, pic);
+      svg("path", { class: "bl-grid", d: `M${sl(-RANGE)},${slY(0)}H${sl(RANGE)}M${sl(0)},${slY(-RANGE)}V${slY(RANGE)}` }, pic);
       const arrows = ARROW_CLASS.map((cls) => svg("line", { class: cls, x1: sl(0), y1: slY(0) }, pic));
       const handles = HANDLE_CLASS.map((cls) => svg("circle", { class: cls, r: 7 }, pic));
       // invisible, finger-sized zones over the tips take the drags
@@ -169,7 +169,7 @@ export async function mount(app, ctx) {
         };
         drag(h, pic, { onStart: move, onMove: move });
       });
-      box.append(pic, el("p", "bl2-caption", `Layer ${l + 1}`));
+      box.append(pic, el("p", "bl-caption", `Layer ${l + 1}`));
       layerRow.append(box);
       layerViews.push({ box, pic, title, arrows, handles, zones });
     }
@@ -185,7 +185,7 @@ export async function mount(app, ctx) {
     const weights = state.w.slice(0, state.k);
     const phi = COLLAPSE_ACTIVATIONS[state.act];
     layerViews.forEach((v, l) => {
-      v.box.classList.toggle("bl2-current", l === state.sel);
+      v.box.classList.toggle("bl-current", l === state.sel);
       weights[l].forEach(([x, y], i) => {
         v.arrows[i].setAttribute("x2", sl(x));
         v.arrows[i].setAttribute("y2", slY(y));
@@ -213,9 +213,9 @@ export async function mount(app, ctx) {
     const sy = linear([-extent, extent], [OUT_SIZE, 0]);
     const path = (curve) => curve.map(([x, y], i) => `${i ? "L" : "M"}${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join("");
     gridLayer.replaceChildren();
-    for (const curve of gridCurves) svg("path", { class: "bl2-grid", d: path(curve) }, gridLayer);
+    for (const curve of gridCurves) svg("path", { class: "bl-grid", d: path(curve) }, gridLayer);
     lineLayer.replaceChildren();
-    curves.forEach((curve, i) => svg("path", { class: `bl2-line ${LINES[i].cls}`, d: path(curve) }, lineLayer));
+    curves.forEach((curve, i) => svg("path", { class: `bl-line ${LINES[i].cls}`, d: path(curve) }, lineLayer));
 
     const P = product(weights);
     const r = rank(P);

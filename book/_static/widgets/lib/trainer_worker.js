@@ -8,9 +8,9 @@
 // Messages out: {type: "snapshot", ...} (see `snapshot`; `last` is the newest evaluation, the
 // page keeps the curve) and {type: "error", message}.
 
-import { bind } from "./activation_functions.js";
-import { pointwise } from "./nn.js";
-import { Session } from "./trainer_core.js";
+import { bind } from "./maths/activations.js";
+import { pointwise } from "./maths/layers.js";
+import { Session } from "./maths/trainer.js";
 
 const BURST_MS = 12; // training time per burst: the worker answers messages in between
 const POST_MS = 50; // at most one snapshot per this many ms while playing

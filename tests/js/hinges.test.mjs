@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import test from "node:test";
 
-import { hingeSum, interpolant, interpolationBound, maxError, maxErrorOfSum, snap, uniformKnots } from "../../book/_static/widgets/hinge_math.js";
+import { hingeSum, interpolant, interpolationBound, maxError, maxErrorOfSum, snap, uniformKnots } from "../../book/_static/widgets/lib/maths/hinges.js";
 
 test("the interpolant of |x| on -1, 0, 1 is -1 relu(x + 1) + 2 relu(x)", () => {
   const g = interpolant([-1, 0, 1], [1, 0, 1]);

@@ -2,8 +2,9 @@
 // optimisers on a quadratic, numpy's generator on known draws, full batches draw nothing).
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { PCG64 } from "../../book/_static/widgets/pcg64.js";
-import { BASIC_ACTIVATIONS, MLP, Trainer, Workspace, backwardPass, crossEntropyLoss, forwardPass, makeOptimizer } from "../../book/_static/widgets/nn.js";
+import { PCG64 } from "../../book/_static/widgets/lib/maths/pcg64.js";
+import { BASIC_ACTIVATIONS, Workspace, backwardPass, crossEntropyLoss, forwardPass } from "../../book/_static/widgets/lib/maths/layers.js";
+import { MLP, Trainer, makeOptimizer } from "../../book/_static/widgets/lib/maths/nn.js";
 
 function lossOf(net, X, y, n) {
   const work = new Workspace(net.sizes, n);

@@ -1,12 +1,14 @@
 // Parity driver for tests/test_widgets_trainer.py: reads one JSON task on stdin, runs the
 // widget math on it and prints the result as JSON (Python compares with bendlines).
 import { readFileSync } from "node:fs";
-import { PCG64 } from "../../book/_static/widgets/pcg64.js";
-import { applyLayers, product, rank, straightness, pushSegment, COLLAPSE_ACTIVATIONS } from "../../book/_static/widgets/collapse_math.js";
-import { drawWeights, profile, runToEnd } from "../../book/_static/widgets/depth_math.js";
-import { countRegions, linearRegions } from "../../book/_static/widgets/exact_regions.js";
-import { Session, pythonSnippet, validSettings } from "../../book/_static/widgets/trainer_core.js";
-import { BASIC_ACTIVATIONS, MLP, Trainer, gridPatterns, train } from "../../book/_static/widgets/nn.js";
+import { PCG64 } from "../../book/_static/widgets/lib/maths/pcg64.js";
+import { applyLayers, product, rank, straightness, pushSegment, COLLAPSE_ACTIVATIONS } from "../../book/_static/widgets/lib/maths/collapse.js";
+import { drawWeights, profile, runToEnd } from "../../book/_static/widgets/lib/maths/depth.js";
+import { countRegions, linearRegions } from "../../book/_static/widgets/lib/maths/exact_regions.js";
+import { Session } from "../../book/_static/widgets/lib/maths/trainer.js";
+import { pythonSnippet, validSettings } from "../../book/_static/widgets/lib/state/trainer.js";
+import { BASIC_ACTIVATIONS } from "../../book/_static/widgets/lib/maths/layers.js";
+import { MLP, Trainer, gridPatterns, train } from "../../book/_static/widgets/lib/maths/nn.js";
 
 const task = JSON.parse(readFileSync(0, "utf8"));
 const f64 = (a) => Float64Array.from(a);
@@ -58,7 +60,7 @@ function run(t) {
       for (const chunk of t.chunks) done += session.run(chunk);
       const last = session.record();
       return { steps: done, loss: last.trainLoss, testAcc: last.testAcc, status: session.status(),
-        snippet: pythonSnippet(settings, session.steps), settings };
+        snippet: pythonSnippet(settings, session.steps, t.data_params), settings };
     }
     case "exact": {
       const net = MLP.fromFlat(t.sizes, t.flat, act("relu"));

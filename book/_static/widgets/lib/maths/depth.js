@@ -1,4 +1,4 @@
-// Gradients through depth (W4): per-layer gradient sizes, activation spread and dead units of
+// Gradients through depth: per-layer gradient sizes, activation spread and dead units of
 // a deep net at initialisation, as bendlines.experiments.choosing.gradient_profiles measures
 // them (one cross-entropy backward pass on a batch of inputs).
 //
@@ -9,7 +9,7 @@
 // Random weights: numpy's PCG64 stream (pcg64.js), uniform draws for Xavier as numpy draws
 // them, Box-Muller normals for He and LeCun (documented in pcg64.js; not numpy's normals).
 
-import { affineLayer, backwardLayer, crossEntropyLoss, deadFraction, initWeights, layerViews, nParams } from "./nn.js";
+import { affineLayer, backwardLayer, crossEntropyLoss, deadFraction, frobenius, initWeights, layerViews, nParams } from "./layers.js";
 import { PCG64 } from "./pcg64.js";
 
 /** The initialisations of the widget and the bendlines scheme each one scales. */
@@ -51,12 +51,6 @@ function spread(A, n, width) {
     total += Math.sqrt(ss / n);
   }
   return total / width;
-}
-
-function frobenius(a, start, stop) {
-  let s = 0;
-  for (let i = start; i < stop; i++) s += a[i] * a[i];
-  return Math.sqrt(s);
 }
 
 /** The chapter's rule: a signal vanishes (explodes) when it drops (grows) by more than this

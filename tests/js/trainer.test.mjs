@@ -1,9 +1,11 @@
 // node --test: the trainer's settings (hash state checked field by field) and its session.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { BASIC_ACTIVATIONS, MLP, gridPatterns } from "../../book/_static/widgets/nn.js";
-import { PCG64 } from "../../book/_static/widgets/pcg64.js";
-import { DEFAULTS, Session, pythonSnippet, settingsFromState, settingsToState, validSettings } from "../../book/_static/widgets/trainer_core.js";
+import { BASIC_ACTIVATIONS } from "../../book/_static/widgets/lib/maths/layers.js";
+import { MLP, gridPatterns } from "../../book/_static/widgets/lib/maths/nn.js";
+import { PCG64 } from "../../book/_static/widgets/lib/maths/pcg64.js";
+import { Session } from "../../book/_static/widgets/lib/maths/trainer.js";
+import { DEFAULTS, pythonSnippet, settingsFromState, settingsToState, validSettings } from "../../book/_static/widgets/lib/state/trainer.js";
 
 const NAMES = ["identity", "relu", "tanh", "sigmoid"];
 
@@ -78,21 +80,15 @@ test("sigmoid with huge weights stops as diverged, not NaN", () => {
 
 test("the snippet names the same data, net and training", () => {
   const s = validSettings({ data: "circles", activation: "tanh", layers: [], init: "xavier", lr: 0.03, batch: 25, seed: 7 }, NAMES);
-  const text = pythonSnippet(s, 123);
+  const text = pythonSnippet(s, 123, { n_train: 200, n_test: 200, seed: 0 });
   assert.match(text, /data\.load\("circles", n_train=200, n_test=200, seed=0\)/);
   assert.match(text, /MLP\(\[2, 2\], activation="tanh", init="xavier", seed=7\)/);
   assert.match(text, /optimizer="adam", lr=0\.03,\n\s+batch_size=25, steps=123, seed=7/);
   assert.doesNotMatch(text, /import numpy/);
 });
 
-test("the page's seed bound is the generator's", async () => {
-  const settings = await import("../../book/_static/widgets/trainer_settings.js");
-  const pcg = await import("../../book/_static/widgets/pcg64.js");
-  assert.equal(settings.MAX_SEED, pcg.MAX_SEED);
-});
-
 test("an activation undefined for negative inputs gives the diverged state at once", async () => {
-  const { pointwise } = await import("../../book/_static/widgets/nn.js");
+  const { pointwise } = await import("../../book/_static/widgets/lib/maths/layers.js");
   const sqrt = pointwise("sqrt", Math.sqrt, (x) => 1 / (2 * Math.sqrt(x)));
   const { X, y } = toyData(30, 4);
   const settings = validSettings({ activation: "sqrt", layers: [4] }, [...NAMES, "sqrt"]);

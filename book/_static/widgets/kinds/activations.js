@@ -1,13 +1,13 @@
-// W3, the activation explorer (gallery): any registry entry, its parameter, a probe point.
+// The activation explorer (gallery): any registry entry, its parameter, a probe point.
 // Shows phi and phi' with kinks marked, the registry's properties, the largest slope and its
 // power for a depth L (the vanishing-gradient argument), and E[phi(Z)] for Z ~ N(0, 1).
 // The math is activation_functions.js (checked against bendlines.activations); the names,
 // parameters, grids and properties come from data/activations.json, written by the build.
 
-import { bind, maxAbsSlope, normalMean } from "./activation_functions.js";
-import { axes, drag, fmt, linear, linePath, svg } from "./plot.js";
-import { readNumber } from "./state.js";
-import { el, numberField, parseNumber, readout, select, slider } from "./ui.js";
+import { bind, maxAbsSlope, normalMean } from "../lib/maths/activations.js";
+import { axes, drag, fmt, linear, linePath, svg } from "../lib/toolkit/plot.js";
+import { readNumber } from "../lib/state/hash.js";
+import { el, numberField, parseNumber, readout, select, slider } from "../lib/toolkit/ui.js";
 
 const W = 360;
 const H = 250;

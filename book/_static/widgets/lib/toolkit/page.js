@@ -1,4 +1,4 @@
-// Small helpers shared by the trainer, depth and collapse widgets (W4-W6).
+// Small helpers shared by the trainer, depth and collapse widgets: reduced motion, visibility, a status line with readouts.
 
 import { el, readout } from "./ui.js";
 
@@ -31,9 +31,9 @@ export function watchVisibility(el, onChange) {
  * `labels` ({key: label}, in order): {stateLine, dl, outs}.
  */
 export function statusAndReadouts(labels) {
-  const stateLine = el("p", "bl-note bl2-state");
+  const stateLine = el("p", "bl-note bl-state");
   stateLine.setAttribute("role", "status");
-  const dl = el("dl", "bl-readouts bl2-readouts");
+  const dl = el("dl", "bl-readouts bl-readouts-wide");
   const outs = Object.fromEntries(Object.entries(labels).map(([key, label]) => [key, readout(dl, label)]));
   return { stateLine, dl, outs };
 }

@@ -1,14 +1,13 @@
-// The trainer widget's settings (W5): their allowed values, checked field by field from
+// The trainer widget's settings: their allowed values, checked field by field from
 // untrusted input and the URL hash, and the "Copy as Python" snippet that reproduces a run
 // with bendlines. No training code: this is all the page itself loads (the training runs in
-// trainer_worker.js).
+// trainer_worker.js). The data sets' load parameters and which activations are piecewise
+// linear come from the JSON the build writes (bendlines_widgets.py DATA), not from here.
 
-/** The largest seed: 2**53, as pcg64.js accepts (a node test checks they agree). */
-export const MAX_SEED = 2 ** 53;
+import { MAX_SEED } from "../maths/pcg64.js";
 
-/** The book's 2-D data sets, as the build exports them (data.load(name, **DATA_PARAMS)). */
+/** The book's 2-D data sets, as the build exports them (data/trainer_NAME.json). */
 export const DATASETS = ["xor", "circles", "moons", "spiral"];
-export const DATA_PARAMS = { n_train: 200, n_test: 200, seed: 0 };
 /** Initialisations numpy draws from uniform distributions: the widget reproduces them exactly. */
 export const TRAINER_INITS = ["he_uniform", "xavier"];
 export const OPTIMIZER_NAMES = ["adam", "sgd", "momentum"];
@@ -17,8 +16,6 @@ export const BATCH_SIZES = [1, 5, 10, 25, 50, 100, "all"];
 export const MAX_LAYERS = 3;
 export const MAX_UNITS = 16;
 export const MAX_ADDED = 60;
-/** Activations whose pieces are linear: their nets cut the plane into linear regions. */
-export const PIECEWISE_LINEAR = ["identity", "relu", "leaky_relu", "prelu", "relu6", "hard_sigmoid", "step"];
 
 export const DEFAULTS = Object.freeze({
   data: "spiral",
@@ -125,18 +122,19 @@ function pyFloat(v) {
 
 /**
  * A Python snippet that rebuilds the session with bendlines and trains it for `steps` updates;
- * it prints the training loss the widget shows after the same number of steps.
+ * it prints the training loss the widget shows after the same number of steps. `dataParams` is
+ * the data set's load parameters as the build exported them (`params` of trainer_NAME.json);
  * `activationCall` is the Python expression of the activation (a name or activations.get(...)).
  */
-export function pythonSnippet(settings, steps, activationCall = JSON.stringify(settings.activation)) {
+export function pythonSnippet(settings, steps, dataParams, activationCall = JSON.stringify(settings.activation)) {
   const lines = [
     ...(settings.added.length ? ["import numpy as np", ""] : []),
     activationCall.startsWith("activations.") ? "from bendlines import activations, data" : "from bendlines import data",
     "from bendlines.mlp import MLP",
     "from bendlines.training import train",
     "",
-    `(X, y), (X_test, y_test) = data.load("${settings.data}", n_train=${DATA_PARAMS.n_train}, `
-      + `n_test=${DATA_PARAMS.n_test}, seed=${DATA_PARAMS.seed})`,
+    `(X, y), (X_test, y_test) = data.load("${settings.data}", n_train=${dataParams.n_train}, `
+      + `n_test=${dataParams.n_test}, seed=${dataParams.seed})`,
   ];
   if (settings.added.length) {
     const pts = settings.added.map((p) => `[${pyFloat(p[0])}, ${pyFloat(p[1])}]`).join(", ");

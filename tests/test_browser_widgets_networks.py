@@ -1,4 +1,4 @@
-"""The trainer, depth and collapse widgets (W4-W6) in headless Chromium: clean and offline,
+"""The trainer, depth and collapse widgets in headless Chromium: clean and offline,
 keyboard and drag, no long tasks, nothing plays by itself, pauses when hidden, clear states at
 extreme settings, axe with the widgets open, a phone's width, and a copied Python snippet that
 reproduces the trainer's loss.
@@ -206,7 +206,7 @@ def test_points_added_by_keyboard_go_into_the_data_and_the_snippet(visit):
     add.focus()
     v.page.keyboard.press("Enter")
     v.page.wait_for_timeout(300)
-    assert root.locator("circle.bl2-added").count() == 1
+    assert root.locator("circle.bl-added").count() == 1
     assert "points you added" in root.locator("pre code").text_content()
     assert "pts=" in v.page.evaluate("location.hash")
 
@@ -232,7 +232,7 @@ def test_a_copied_snippet_reproduces_the_trainers_loss(visit):
     assert history.steps[-1] == 201
     assert shown == pytest.approx(history.train_loss[-1], rel=1e-6)
     # the exact region count the paused widget shows is the package's, on the same net
-    box = [float(b) for b in root.locator("svg.bl2-overlay").get_attribute("data-box").split(",")]
+    box = [float(b) for b in root.locator("svg.bl-overlay").get_attribute("data-box").split(",")]
     v.page.wait_for_selector("dd[data-exact]")
     exact = int(root.locator("dd[data-exact]").get_attribute("data-exact"))
     assert exact == regions.count_regions(namespace["net"], box)
@@ -259,7 +259,7 @@ def test_extreme_trainer_settings_give_a_clear_state_never_nan(visit):
     root.get_by_label("Activation", exact=True).select_option("sqrt")
     v.page.wait_for_function(
         "e => e.textContent.startsWith('Diverged')",
-        arg=root.locator(".bl2-state").element_handle(),
+        arg=root.locator(".bl-state").element_handle(),
         timeout=20_000,
     )
     root.get_by_role("button", name="100 steps").click()
@@ -273,7 +273,7 @@ def test_extreme_trainer_settings_give_a_clear_state_never_nan(visit):
 def test_depth_50_sigmoid_vanishes_and_big_gains_overflow_clearly(visit):
     v = visit("deep.html")
     root = v.open("depth")
-    state = root.locator(".bl2-state")
+    state = root.locator(".bl-state")
     depth = root.get_by_label("Hidden layers", exact=True)
 
     def to_fifty():  # 50 sigmoid layers, computed in slices
@@ -368,8 +368,8 @@ def test_touch_targets_are_at_least_24_px(visit, path):
     for kind in [k for k, p in WIDGETS if p == path]:
         v.open(kind)
     small = v.page.evaluate(
-        "() => [...document.querySelectorAll('.bl2-app input, .bl2-app select,"
-        " .bl2-app button, .bl2-app .bl-handle-zone')]"
+        "() => [...document.querySelectorAll('.bl-app input, .bl-app select,"
+        " .bl-app button, .bl-app .bl-handle-zone')]"
         ".map(e => [e.id || e.textContent || e.className.baseVal, e.getBoundingClientRect()])"
         ".filter(([, r]) => r.width < 24 || r.height < 24).map(([n, r]) => [n, r.width, r.height])"
     )

@@ -1,13 +1,13 @@
-// W2, the unit-lines explorer (chapter 2): each hidden unit of a 2-input ReLU layer is a line
+// The unit-lines explorer (chapter 2): each hidden unit of a 2-input ReLU layer is a line
 // with an arrow (its weight vector) pointing into the side where it is on. The exact regions
 // (exact_regions.js, a port of bendlines.regions) are filled by how many units are on, and
 // their count stands next to 1 + n + n(n - 1)/2, with the reasons when the two differ.
 
-import { layerRegions } from "./exact_regions.js";
-import { arrangementCount, explain } from "./regions_math.js";
-import { axes, drag, fmt, linear, polygonPath, svg } from "./plot.js";
-import { readNumbers } from "./state.js";
-import { button, el, readout, select, slider } from "./ui.js";
+import { layerRegions } from "../lib/maths/exact_regions.js";
+import { arrangementCount, explain } from "../lib/maths/arrangement.js";
+import { axes, drag, fmt, linear, polygonPath, svg } from "../lib/toolkit/plot.js";
+import { readNumbers } from "../lib/state/hash.js";
+import { button, el, readout, select, slider } from "../lib/toolkit/ui.js";
 
 const S = 300;
 const M = { left: 34, right: 10, top: 10, bottom: 30 };

@@ -1,11 +1,10 @@
-// The trainer (W5) without the page: a session that steps and evaluates, for the worker, node
-// tests and tests/test_widgets_trainer.py. Re-exports trainer_settings.js.
+// The trainer without the page: a session that steps and evaluates, for the worker, node
+// tests and tests/test_widgets_trainer.py. Its settings live in ../state/trainer.js.
 
 import { countRegions } from "./exact_regions.js";
-import { MLP, Trainer, Workspace, evaluate, forwardPass } from "./nn.js";
-import { netSizes } from "./trainer_settings.js";
-
-export * from "./trainer_settings.js";
+import { Workspace, forwardPass } from "./layers.js";
+import { MLP, Trainer, evaluate, patternIds } from "./nn.js";
+import { netSizes } from "../state/trainer.js";
 
 /** `{X, y, n}` typed arrays from exported rows, with the reader's added points appended. */
 export function makeData(X, y, added = []) {
@@ -162,44 +161,7 @@ export class Session {
     }
     let regions = null;
     let count = null;
-    if (this.kinks) {
-      regions = new Int32Array(n);
-      const ids = new Map();
-      const hidden = this.net.sizes.slice(1, -1);
-      const kinks = this.kinks;
-      const base = kinks.length + 1;
-      // a pattern is a number in base (kinks + 1), one digit per unit; chunks of units whose
-      // digits fit exactly in a double are joined into a string only when there are several
-      const perChunk = Math.max(1, Math.floor(52 / Math.log2(base)));
-      for (let i = 0; i < n; i++) {
-        let key = 0;
-        let text = "";
-        let digits = 0;
-        for (let l = 0; l < hidden.length; l++) {
-          const Z = work.pre[l];
-          const width = hidden[l];
-          for (let k = 0; k < width; k++) {
-            const z = Z[i * width + k];
-            let piece = 0;
-            for (let q = 0; q < kinks.length; q++) if (z > kinks[q]) piece += 1;
-            key = key * base + piece;
-            if (++digits === perChunk) {
-              text += `${key},`;
-              key = 0;
-              digits = 0;
-            }
-          }
-        }
-        const full = text === "" ? key : `${text}${key}`;
-        let id = ids.get(full);
-        if (id === undefined) {
-          id = ids.size;
-          ids.set(full, id);
-        }
-        regions[i] = id;
-      }
-      count = ids.size;
-    }
+    if (this.kinks) ({ labels: regions, count } = patternIds(work.pre, this.net.sizes.slice(1, -1), n, this.kinks));
     return { prob, regions, count };
   }
 

@@ -1,10 +1,10 @@
-// node --test: W4's depth profile and W6's collapse on their own.
+// node --test: the depth profile and the collapse of linear layers on their own.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { applyLayers, product, pushSegment, rank, singularValues, straightness, COLLAPSE_ACTIVATIONS } from "../../book/_static/widgets/collapse_math.js";
-import { depthSizes, drawWeights, profile, runSliced, runToEnd, verdict } from "../../book/_static/widgets/depth_math.js";
-import { BASIC_ACTIVATIONS } from "../../book/_static/widgets/nn.js";
-import { PCG64 } from "../../book/_static/widgets/pcg64.js";
+import { applyLayers, product, pushSegment, rank, singularValues, straightness, COLLAPSE_ACTIVATIONS } from "../../book/_static/widgets/lib/maths/collapse.js";
+import { depthSizes, drawWeights, profile, runSliced, runToEnd, verdict } from "../../book/_static/widgets/lib/maths/depth.js";
+import { BASIC_ACTIVATIONS } from "../../book/_static/widgets/lib/maths/layers.js";
+import { PCG64 } from "../../book/_static/widgets/lib/maths/pcg64.js";
 
 function inputs(n, d, seed) {
   const rng = new PCG64(seed);

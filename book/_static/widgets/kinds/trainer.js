@@ -1,16 +1,16 @@
-// W5, the trainer: a small net learns a 2-D data set while the reader watches its output,
+// The trainer: a small net learns a 2-D data set while the reader watches its output,
 // linear regions, first-layer units, curves and dead units. Training runs in a Web Worker
 // (trainer_worker.js) that pauses off screen; nothing plays until Play. "Copy as Python" gives
 // a bendlines snippet for the run (tests/test_widgets_trainer.py runs it).
 
-import { axes, fmt, linear, linePath, log10, niceCeil, svg, svgPoint } from "./plot.js";
+import { axes, fmt, linear, linePath, log10, niceCeil, svg, svgPoint } from "../lib/toolkit/plot.js";
 import {
-  BATCH_SIZES, DATASETS, LEARNING_RATES, MAX_ADDED, MAX_UNITS, OPTIMIZER_NAMES, PIECEWISE_LINEAR,
+  BATCH_SIZES, DATASETS, LEARNING_RATES, MAX_ADDED, MAX_UNITS, OPTIMIZER_NAMES,
   TRAINER_INITS, pythonSnippet, roundCoord, settingsFromState, settingsToState, validSettings,
-  MAX_SEED,
-} from "./trainer_settings.js";
-import { button, el, numberField, parseNumber, select, slider } from "./ui.js";
-import { reducedMotion, statusAndReadouts, watchVisibility } from "./widget2_shared.js";
+} from "../lib/state/trainer.js";
+import { MAX_SEED } from "../lib/maths/pcg64.js";
+import { button, el, numberField, parseNumber, select, slider } from "../lib/toolkit/ui.js";
+import { reducedMotion, statusAndReadouts, watchVisibility } from "../lib/toolkit/page.js";
 
 const RES = 80; // cells per side of the heatmap and region grid
 const VIEW = 300; // overlay viewBox size
@@ -21,7 +21,7 @@ const COLORS = [[230, 159, 0], [0, 114, 178]]; // class 0 orange, class 1 blue (
 const INIT_TEXT = { he_uniform: "He (uniform)", xavier: "Xavier (uniform)" };
 const OPT_TEXT = { adam: "Adam", sgd: "SGD", momentum: "SGD with momentum" };
 // class names written out in full: the stylesheet purge keeps only names it finds in the code
-const POINT_CLASS = ["bl2-point-0", "bl2-point-1"];
+const POINT_CLASS = ["bl-point-0", "bl-point-1"];
 const STATUS_TEXT = {
   training: "",
   diverging: "Diverging: the training loss is more than ten times where it started. Try a smaller learning rate.",
@@ -69,7 +69,7 @@ function kinksOf(entry) {
 }
 
 export async function mount(app, ctx) {
-  app.classList.add("bl2-app"); // layout and paint stay inside the widget
+  app.classList.add("bl-app"); // layout and paint stay inside the widget
   const { entries } = await ctx.data("activations");
   const names = entries.map((e) => e.name); // counterexamples too: they show why they fail
   const byName = new Map(entries.map((e) => [e.name, e]));
@@ -79,6 +79,7 @@ export async function mount(app, ctx) {
   let problem = ctx.hashProblem || fromHash.problem;
   const dataCache = new Map();
   let box = [-1.5, 1.5, -1.5, 1.5];
+  let dataParams = null; // data.load's parameters of the current data set (from its JSON)
   let newClass = 1;
   let snapshot = null; // the newest message from the worker
   let picture = null; // the newest with a picture
@@ -120,7 +121,7 @@ export async function mount(app, ctx) {
     parse: (t) => parseNumber(t, 0, MAX_SEED, "the seed", true), onChange: (v) => change({ seed: v }) });
   controls.append(dataPick.root, actPick.root, depthPick.root, initPick.root, optPick.root, lrPick.root, batchPick.root, seedField.root);
 
-  const buttons = el("div", "bl2-buttons");
+  const buttons = el("div", "bl-buttons");
   const stepButton = button("Step", () => send({ type: "step", count: 1 }));
   const step100 = button("100 steps", () => send({ type: "step", count: 100 }));
   const playButton = button("Play", () => setPlaying(!wantPlay));
@@ -143,23 +144,23 @@ export async function mount(app, ctx) {
   addBox.append(addControls, el("p", "bl-note", "Or click on the picture to add a point of the chosen class there. Changing the data set removes added points."));
 
   // --- pictures ---
-  const row = el("div", "bl2-row");
-  const stagePanel = el("div", "bl2-panel");
-  const stage = el("div", "bl2-stage");
-  const canvas = el("canvas", "bl2-canvas");
+  const row = el("div", "bl-row");
+  const stagePanel = el("div", "bl-panel");
+  const stage = el("div", "bl-stage");
+  const canvas = el("canvas", "bl-canvas");
   canvas.width = RES;
   canvas.height = RES;
   canvas.setAttribute("aria-hidden", "true");
-  const overlay = svg("svg", { class: "bl2-overlay", viewBox: `0 0 ${VIEW} ${VIEW}`, role: "img" });
+  const overlay = svg("svg", { class: "bl-overlay", viewBox: `0 0 ${VIEW} ${VIEW}`, role: "img" });
   const overlayTitle = svg("title", {}, overlay);
   const unitLayer = svg("g", {}, overlay);
-  const cursor = svg("circle", { class: "bl2-cursor", r: 6 }, overlay);
+  const cursor = svg("circle", { class: "bl-cursor", r: 6 }, overlay);
   // the data points sit in their own (rarely changing) layer, under the unit lines
   const pointsSvg = svg("svg", { viewBox: `0 0 ${VIEW} ${VIEW}`, "aria-hidden": "true" });
   const pointLayer = svg("g", {}, pointsSvg);
   stage.append(canvas, pointsSvg, overlay);
-  stagePanel.append(stage, el("p", "bl2-caption", "Heatmap: the net's probability of blue. Dark cells: boundaries between linear regions. Black lines with arrows: first-layer units (arrow towards the side where the unit is on)."));
-  const chartPanel = el("div", "bl2-panel");
+  stagePanel.append(stage, el("p", "bl-caption", "Heatmap: the net's probability of blue. Dark cells: boundaries between linear regions. Black lines with arrows: first-layer units (arrow towards the side where the unit is on)."));
+  const chartPanel = el("div", "bl-panel");
   const makeChart = (label) => {
     const plot = svg("svg", { class: "bl-plot", viewBox: `0 0 ${CHART_W} ${CHART_H}`, role: "img", "aria-label": label });
     svg("title", {}, plot).textContent = label;
@@ -184,17 +185,17 @@ export async function mount(app, ctx) {
   });
   const snippetBox = el("details", "bl-fieldset");
   snippetBox.append(el("summary", "", "Python for this run (Copy as Python copies it)"));
-  const snippetPre = el("pre", "bl2-snippet");
+  const snippetPre = el("pre", "bl-snippet");
   const snippetCode = el("code");
   snippetPre.append(snippetCode);
   snippetBox.append(snippetPre);
   snippetBox.addEventListener("toggle", () => {
-    if (snippetBox.open && snapshot) snippetCode.textContent = pythonSnippet(settings, snapshot.steps);
+    if (snippetBox.open && snapshot) snippetCode.textContent = pythonSnippet(settings, snapshot.steps, dataParams);
   });
   app.append(controls, unitsBox, buttons, row, stateLine, dl, addBox, snippetBox);
 
   // --- the worker ---
-  const worker = new Worker(new URL("./trainer_worker.js", import.meta.url), { type: "module" });
+  const worker = new Worker(new URL("../lib/trainer_worker.js", import.meta.url), { type: "module" });
   worker.onmessage = (event) => {
     const msg = event.data;
     if (msg.type === "error") {
@@ -242,6 +243,7 @@ export async function mount(app, ctx) {
   async function restart() {
     setPlaying(false);
     const set = await loadData(settings.data);
+    dataParams = set.params;
     box = squareBox(set.X);
     for (const s of [px, py]) {
       s.input.min = String(box[s === px ? 0 : 2]);
@@ -252,7 +254,7 @@ export async function mount(app, ctx) {
     send({
       type: "init", settings, activation: { name: settings.activation, params },
       train: { X: set.X, y: set.y }, test: { X: set.X_test, y: set.y_test },
-      kinks: PIECEWISE_LINEAR.includes(settings.activation) ? kinksOf(entry) : null, bounds: box, res: RES,
+      kinks: entry.piecewise_linear ? kinksOf(entry) : null, bounds: box, res: RES,
       negativeSlope: settings.activation === "relu" ? 0 : ["leaky_relu", "prelu"].includes(settings.activation)
         ? params.negative_slope : null,
     });
@@ -289,7 +291,7 @@ export async function mount(app, ctx) {
 
   async function copySnippet() {
     setPlaying(false);
-    if (snapshot) snippetCode.textContent = pythonSnippet(settings, snapshot.steps);
+    if (snapshot) snippetCode.textContent = pythonSnippet(settings, snapshot.steps, dataParams);
     const text = snippetCode.textContent;
     try {
       await navigator.clipboard.writeText(text);
@@ -378,7 +380,7 @@ export async function mount(app, ctx) {
     overlay.setAttribute("aria-label", label);
     overlayTitle.textContent = label;
     // the snippet only when it can be read
-    if (!s.playing || snippetBox.open) snippetCode.textContent = pythonSnippet(settings, s.steps);
+    if (!s.playing || snippetBox.open) snippetCode.textContent = pythonSnippet(settings, s.steps, dataParams);
   }
 
   const context = canvas.getContext("2d");
@@ -408,7 +410,7 @@ export async function mount(app, ctx) {
   const unitPaths = [];
   function unitPath(k) {
     while (unitPaths.length <= k) {
-      unitPaths.push([svg("path", { class: "bl2-unit" }, unitLayer), svg("path", { class: "bl2-unit-arrow" }, unitLayer)]);
+      unitPaths.push([svg("path", { class: "bl-unit" }, unitLayer), svg("path", { class: "bl-unit-arrow" }, unitLayer)]);
     }
     return unitPaths[k];
   }
@@ -456,7 +458,7 @@ export async function mount(app, ctx) {
         d[set.y[i]] += `M${(sx(x) - 2.6).toFixed(1)},${sy(y).toFixed(1)}a2.6,2.6 0 1,0 5.2,0a2.6,2.6 0 1,0 -5.2,0`;
       });
       d.forEach((path, c) => svg("path", { class: POINT_CLASS[c], d: path }, pointLayer));
-      for (const [x, y, c] of settings.added) svg("circle", { class: `${POINT_CLASS[c]} bl2-added`, cx: sx(x), cy: sy(y), r: 5 }, pointLayer);
+      for (const [x, y, c] of settings.added) svg("circle", { class: `${POINT_CLASS[c]} bl-added`, cx: sx(x), cy: sy(y), r: 5 }, pointLayer);
     });
   }
 

@@ -1,4 +1,4 @@
-// W4, gradients through depth (the vanishing-gradients figure): a deep net at initialisation
+// Gradients through depth (the vanishing-gradients figure): a deep net at initialisation
 // on MNIST-1D inputs. The reader picks the activation, the initialisation (Xavier, He, LeCun)
 // and a gain on its spread, the depth (1 to 50), the width and the seed; the plots show each
 // layer's gradient size (log scale), the spread of each layer's activations and the fraction
@@ -6,14 +6,14 @@
 // depth_math.js (checked against bendlines' backward pass); it runs in slices of a few
 // milliseconds, so the page never stalls, even at depth 50.
 
-import { bind } from "./activation_functions.js";
-import { depthSizes, drawWeights, profile, runSliced } from "./depth_math.js";
-import { pointwise } from "./nn.js";
-import { MAX_SEED } from "./pcg64.js";
-import { axes, fmt, linear, linePath, log10, svg } from "./plot.js";
-import { readNumber } from "./state.js";
-import { el, numberField, parseNumber, select, slider } from "./ui.js";
-import { statusAndReadouts } from "./widget2_shared.js";
+import { bind } from "../lib/maths/activations.js";
+import { depthSizes, drawWeights, profile, runSliced } from "../lib/maths/depth.js";
+import { pointwise } from "../lib/maths/layers.js";
+import { MAX_SEED } from "../lib/maths/pcg64.js";
+import { axes, fmt, linear, linePath, log10, svg } from "../lib/toolkit/plot.js";
+import { readNumber } from "../lib/state/hash.js";
+import { el, numberField, parseNumber, select, slider } from "../lib/toolkit/ui.js";
+import { statusAndReadouts } from "../lib/toolkit/page.js";
 
 const W = 320;
 const H = 200;
@@ -30,7 +30,7 @@ const SEVERE = " Severe: more than a million times.";
 const FORWARD = " The forward spread shrinks by more than 10 times: different inputs look more and more alike.";
 
 export async function mount(app, ctx) {
-  app.classList.add("bl2-app"); // layout and paint stay inside the widget
+  app.classList.add("bl-app"); // layout and paint stay inside the widget
   const [{ entries }, inputs] = await Promise.all([ctx.data("activations"), ctx.data("depth")]);
   const usable = entries.filter((e) => !e.counterexample);
   const byName = new Map(usable.map((e) => [e.name, e]));
@@ -81,14 +81,14 @@ export async function mount(app, ctx) {
   controls.append(actPick.root, initPick.root, gainSlider.root, depthSlider.root, widthPick.root, seedField.root);
 
   // --- plots ---
-  const row = el("div", "bl2-row");
+  const row = el("div", "bl-row");
   const makePlot = (label) => {
-    const box = el("div", "bl2-panel");
+    const box = el("div", "bl-panel");
     const plot = svg("svg", { class: "bl-plot", viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": label });
     const title = svg("title", {}, plot);
     title.textContent = label;
     const g = svg("g", {}, plot);
-    const ref = svg("path", { class: "bl2-ref" }, plot);
+    const ref = svg("path", { class: "bl-ref" }, plot);
     const bars = svg("g", {}, plot);
     const curve = svg("path", { class: "bl-curve bl-blue" }, plot);
     box.append(plot);
@@ -162,7 +162,7 @@ export async function mount(app, ctx) {
     deadPlot.bars.replaceChildren();
     const bw = Math.max(1, (sx(1.5) - sx(0.5)) * 0.8);
     result.dead.forEach((f, i) => {
-      if (f > 0) svg("rect", { class: "bl2-bar", x: sx(i + 1) - bw / 2, y: sy(f), width: bw, height: sy(0) - sy(f) }, deadPlot.bars);
+      if (f > 0) svg("rect", { class: "bl-bar", x: sx(i + 1) - bw / 2, y: sy(f), width: bw, height: sy(0) - sy(f) }, deadPlot.bars);
     });
     deadPlot.curve.setAttribute("d", "");
     deadPlot.ref.setAttribute("d", "");

@@ -1,5 +1,5 @@
 // Bending Lines widgets: the line arrangement of a one-hidden-layer ReLU net in a box, for the
-// unit-lines explorer (W2): the general-position count and why a layer's exact count
+// unit-lines explorer: the general-position count and why a layer's exact count
 // (exact_regions.js) differs from it. Checked against the package (tests/test_widgets_regions.py).
 
 import { Rational } from "./rational.js";

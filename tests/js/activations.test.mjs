@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import test from "node:test";
 
-import { bind, erf, erfc, FUNCTIONS, maxAbsSlope, normalMean } from "../../book/_static/widgets/activation_functions.js";
+import { bind, erf, erfc, FUNCTIONS, maxAbsSlope, normalMean } from "../../book/_static/widgets/lib/maths/activations.js";
 
 const near = (a, b, rel = 1e-14) => assert.ok(Math.abs(a - b) <= rel * Math.abs(b), `${a} vs ${b}`);
 

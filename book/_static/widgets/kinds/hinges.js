@@ -1,12 +1,12 @@
-// W1, the hinge builder (chapter 2): a sum of ReLU hinges, each thin, their sum thick and the
+// The hinge builder (chapter 2): a sum of ReLU hinges, each thin, their sum thick and the
 // target dashed. Add, remove and drag hinges (or use the sliders); "Snap" puts n evenly spaced
 // hinges on the target, the interpolant of bendlines.approx.hinge_interpolant. Readouts: the
 // kinks, max |error| and the bound h^2/8 max|f''|; an inset shows the error against n.
 
-import { hingeSum, interpolationBound, maxErrorOfSum, snap, TARGETS } from "./hinge_math.js";
-import { axes, drag, fmt, linear, linePath, log10, svg } from "./plot.js";
-import { readNumber, readNumbers } from "./state.js";
-import { button, el, readout, select, slider } from "./ui.js";
+import { hingeSum, interpolationBound, maxErrorOfSum, snap, TARGETS } from "../lib/maths/hinges.js";
+import { axes, drag, fmt, linear, linePath, log10, svg } from "../lib/toolkit/plot.js";
+import { readNumber, readNumbers } from "../lib/state/hash.js";
+import { button, el, readout, select, slider } from "../lib/toolkit/ui.js";
 
 const W = 360;
 const H = 250;
