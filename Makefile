@@ -65,6 +65,7 @@ test: $(TEST_STAMP) lint unit js book workflows browser-deps validator pdf
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check src tests figures benchmarks book/conf.py book/_ext
 	$(BIN)/ruff format --check src tests figures benchmarks book/conf.py book/_ext
+	$(PY) tests/biome.py lint --error-on-warnings
 
 unit: $(TEST_STAMP)
 	$(PY) -m pytest -q --ignore=tests/test_site.py --ignore=tests/test_downloads.py \

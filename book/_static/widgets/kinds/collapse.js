@@ -178,7 +178,9 @@ export async function mount(app, ctx) {
 
   function syncSliders() {
     selPick.input.value = String(state.sel + 1);
-    entryLabels.forEach(([, r, c], i) => sliders[i].set(state.w[state.sel][r][c]));
+    entryLabels.forEach(([, r, c], i) => {
+      sliders[i].set(state.w[state.sel][r][c]);
+    });
   }
 
   function update(save = true) {
@@ -215,7 +217,9 @@ export async function mount(app, ctx) {
     gridLayer.replaceChildren();
     for (const curve of gridCurves) svg("path", { class: "bl-grid", d: path(curve) }, gridLayer);
     lineLayer.replaceChildren();
-    curves.forEach((curve, i) => svg("path", { class: `bl-line ${LINES[i].cls}`, d: path(curve) }, lineLayer));
+    curves.forEach((curve, i) => {
+      svg("path", { class: `bl-line ${LINES[i].cls}`, d: path(curve) }, lineLayer);
+    });
 
     const P = product(weights);
     const r = rank(P);

@@ -184,7 +184,7 @@ export async function mount(app, ctx) {
     const old = which;
     which = select({
       label: "Hinge",
-      options: model.hinges.map((h, i) => [String(i), `${i + 1} of ${model.hinges.length}`]),
+      options: model.hinges.map((_, i) => [String(i), `${i + 1} of ${model.hinges.length}`]),
       value: String(selected),
       onChange(v) {
         selected = Number(v);
@@ -336,7 +336,7 @@ export async function mount(app, ctx) {
       delete out.bound.dataset.value;
     } else {
       const bound = interpolationBound(t.max_abs_f2, (lim.hi - lim.lo) / m);
-      out.bound.textContent = `${fmt(bound, 4)} for n = ${m} evenly spaced hinges` + (snapped ? "" : " (yours are not: snap to compare)");
+      out.bound.textContent = `${fmt(bound, 4)} for n = ${m} evenly spaced hinges${snapped ? "" : " (yours are not: snap to compare)"}`;
       out.bound.dataset.value = String(bound);
     }
     const label = `Sum of ${m} hinges against ${target}; largest error ${fmt(err, 3)}`;

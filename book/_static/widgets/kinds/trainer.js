@@ -76,7 +76,7 @@ export async function mount(app, ctx) {
   const fromHash = settingsFromState(ctx.state, names);
   const base = validSettings({ data: ctx.config.data, activation: ctx.config.activation }, names);
   let settings = Object.keys(ctx.state).length ? fromHash.settings : base;
-  let problem = ctx.hashProblem || fromHash.problem;
+  const problem = ctx.hashProblem || fromHash.problem;
   const dataCache = new Map();
   let box = [-1.5, 1.5, -1.5, 1.5];
   let dataParams = null; // data.load's parameters of the current data set (from its JSON)
@@ -457,7 +457,9 @@ export async function mount(app, ctx) {
       set.X.forEach(([x, y], i) => {
         d[set.y[i]] += `M${(sx(x) - 2.6).toFixed(1)},${sy(y).toFixed(1)}a2.6,2.6 0 1,0 5.2,0a2.6,2.6 0 1,0 -5.2,0`;
       });
-      d.forEach((path, c) => svg("path", { class: POINT_CLASS[c], d: path }, pointLayer));
+      d.forEach((path, c) => {
+        svg("path", { class: POINT_CLASS[c], d: path }, pointLayer);
+      });
       for (const [x, y, c] of settings.added) svg("circle", { class: `${POINT_CLASS[c]} bl-added`, cx: sx(x), cy: sy(y), r: 5 }, pointLayer);
     });
   }

@@ -86,7 +86,7 @@ function burst() {
   if (playing) nextBurst();
 }
 
-onmessage = (event) => {
+globalThis.onmessage = (event) => {
   const msg = event.data;
   try {
     if (msg.type === "init") {

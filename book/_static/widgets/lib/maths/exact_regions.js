@@ -25,10 +25,16 @@ class Exact {
     Object.assign(this, { hidden, flat, box: box.map((l) => l.map(R)), slope: R(slope), n: 0, c: {} });
   }
 
+  /** The value cached under `key`, made by `make()` the first time. */
+  memo(key, make) {
+    if (!(key in this.c)) this.c[key] = make();
+    return this.c[key];
+  }
+
   /** Layer l's input map [A row x, A row y, c] on a pattern prefix. */
   map(l, masks) {
     if (!l) return [[ONE, ZERO], [ZERO, ONE], [ZERO, ZERO]];
-    return (this.c[`m${l}:${id(masks, l)}`] ??= [0, 1, 2].map((r) =>
+    return this.memo(`m${l}:${id(masks, l)}`, () => [0, 1, 2].map((r) =>
       Array.from(masks[l - 1], (on, k) => this.line({ cell: { layer: l - 1, masks }, unit: k })[r].mul(on ? ONE : this.slope))));
   }
 
@@ -36,7 +42,7 @@ class Exact {
     if (box !== undefined) return this.box[box];
     const { layer, masks } = cell;
     const { fanIn, fanOut, w, b } = this.hidden[layer];
-    return (this.c[`l${layer}:${unit}:${id(masks, layer)}`] ??= this.map(layer, masks).map((row, r) =>
+    return this.memo(`l${layer}:${unit}:${id(masks, layer)}`, () => this.map(layer, masks).map((row, r) =>
       dot(row, Array.from({ length: fanIn }, (_, j) => R(this.flat[w + j * fanOut + unit])), r === 2 ? R(this.flat[b + unit]) : ZERO)));
   }
 

@@ -2,8 +2,6 @@
 // initialisation, forward and backward passes, losses and per-layer measures. Shared by
 // the trainer (nn.js) and the depth explorer (depth.js), which needs nothing else.
 
-import { PCG64 } from "./pcg64.js";
-
 // ------------------------------------------------------------------ activations (interface)
 
 /** ReLU in one loop (the same values as the registry's max(z, 0) and z > 0): the common case. */

@@ -35,8 +35,10 @@ export class MLP {
     net.flatParams = new Float64Array(nParams(sizes));
     params.forEach(([W, b], l) => {
       const { fanOut, w, b: bo } = net.layers[l];
-      W.forEach((row, j) => row.forEach((v, k) => (net.flatParams[w + j * fanOut + k] = v)));
-      b.forEach((v, k) => (net.flatParams[bo + k] = v));
+      W.forEach((row, j) => {
+        net.flatParams.set(row, w + j * fanOut);
+      });
+      net.flatParams.set(b, bo);
     });
     return net;
   }

@@ -152,5 +152,5 @@ export function pythonSnippet(settings, steps, dataParams, activationCall = JSON
     'print(f"after {history.steps[-1]} steps: training loss {history.train_loss[-1]:.6f}, "',
     '      f"test accuracy {history.test_acc[-1]:.1%} ({history.status})")',
   );
-  return lines.join("\n") + "\n";
+  return `${lines.join("\n")}\n`;
 }
