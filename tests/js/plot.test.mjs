@@ -62,8 +62,8 @@ test("fmt never shows NaN and uses a true minus sign", () => {
   assert.equal(fmt(-Infinity), "−∞");
   assert.equal(fmt(-0.5), "−0.5");
   assert.equal(fmt(0.123456, 3), "0.123");
-  assert.equal(fmt(1234567, 3), "1.23 × 10^6");
-  assert.equal(fmt(-2.5e-7, 2), "−2.5 × 10^−7");
+  assert.equal(fmt(1234567, 3), "1.23 × 10⁶");
+  assert.equal(fmt(-2.5e-7, 2), "−2.5 × 10⁻⁷");
   assert.equal(fmt(0), "0");
 });
 

@@ -3,6 +3,8 @@
 // heatmap on a canvas, a drag helper (pointer capture, touch-action: none) and number
 // formatting that never shows NaN.
 
+import { superscript } from "./format.js";
+
 export const SVG_NS = "http://www.w3.org/2000/svg";
 
 /** A linear map from `domain` [d0, d1] to `range` [r0, r1], with .invert and .ticks. */
@@ -122,8 +124,8 @@ export function axes(g, sx, sy, { xLabel = "", yLabel = "", xTicks, yTicks, form
   }
 }
 
-/** A number for a readout: `digits` significant digits, a true minus sign, and words instead
- * of NaN or infinities. Never returns "NaN". */
+/** A number for a readout: `digits` significant digits, a true minus sign, exponents as
+ * superscripts (4.31 × 10⁻⁷), and words instead of NaN or infinities. Never returns "NaN". */
 export function fmt(value, digits = 3) {
   if (typeof value !== "number" || Number.isNaN(value)) return "undefined";
   if (value === Infinity) return "∞";
@@ -133,7 +135,7 @@ export function fmt(value, digits = 3) {
   let text;
   if (abs >= 1e5 || abs < 1e-4) {
     const [m, e] = value.toExponential(digits - 1).split("e");
-    text = `${Number(m)} × 10^${Number(e)}`;
+    text = `${Number(m)} × 10${superscript(Number(e))}`;
   } else {
     text = String(Number(value.toPrecision(digits)));
   }

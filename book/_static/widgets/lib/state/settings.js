@@ -1,0 +1,87 @@
+// A widget's settings as one table: for each setting its type, range or choices and default,
+// the key it has in the address hash ("#w-KIND?key=value&...", see hash.js) and the key it has
+// in the chapter's `:config:`. Reading and writing the hash go through this table for every
+// kind, so a value is checked the same way wherever it comes from.
+//
+// A setting: {type, default, key?, config?, min?, max?, choices?, maxLength?, check?}
+//   type       "int" | "number" | "choice" | "numbers" (a comma-separated list of numbers)
+//   default    a value, or a function of the settings read before it (table order)
+//   key        its name in the hash (default: the setting's name)
+//   config     its name in the chapter's :config: (default: none)
+//   check      an extra test (value, settings read so far) => boolean
+
+import { readNumber, readNumbers } from "./hash.js";
+
+function parseText(spec, text) {
+  switch (spec.type) {
+    case "int":
+    case "number":
+      return readNumber(text, spec.min, spec.max);
+    case "numbers":
+      return readNumbers(text, spec.min, spec.max, spec.maxLength ?? 64);
+    case "choice":
+      return typeof spec.choices[0] === "number" ? readNumber(text, -Infinity, Infinity) : text;
+    default:
+      throw new Error(`unknown setting type ${spec.type}`);
+  }
+}
+
+/** `value` if it is allowed for `spec` (given the settings read so far), else undefined. */
+export function checkValue(spec, value, settings = {}) {
+  let ok;
+  switch (spec.type) {
+    case "int":
+      ok = Number.isInteger(value) && value >= spec.min && value <= spec.max;
+      break;
+    case "number":
+      ok = typeof value === "number" && Number.isFinite(value) && value >= spec.min && value <= spec.max;
+      break;
+    case "numbers":
+      ok = Array.isArray(value) && value.length <= (spec.maxLength ?? 64)
+        && value.every((v) => typeof v === "number" && Number.isFinite(v) && v >= spec.min && v <= spec.max);
+      break;
+    case "choice":
+      ok = spec.choices.includes(value);
+      break;
+    default:
+      throw new Error(`unknown setting type ${spec.type}`);
+  }
+  return ok && (spec.check?.(value, settings) ?? true) ? value : undefined;
+}
+
+/**
+ * The settings of a widget: each one's default, then the chapter's `config` value, then the
+ * hash `state` value (strings), each kept only when the table allows it. Returns
+ * `{settings, problem}`; `problem` is true when the hash held a value or key the table refuses.
+ */
+export function readSettings(table, { config = {}, state = {} } = {}) {
+  const settings = {};
+  let problem = false;
+  for (const [name, spec] of Object.entries(table)) {
+    const fallback = typeof spec.default === "function" ? spec.default(settings) : spec.default;
+    settings[name] = Array.isArray(fallback) ? fallback.slice() : fallback;
+    if (spec.config !== undefined && config[spec.config] !== undefined) {
+      const value = checkValue(spec, config[spec.config], settings);
+      if (value !== undefined) settings[name] = value;
+    }
+    const text = state[spec.key ?? name];
+    if (text !== undefined) {
+      const value = checkValue(spec, parseText(spec, text), settings);
+      if (value === undefined) problem = true;
+      else settings[name] = value;
+    }
+  }
+  const keys = new Set(Object.entries(table).map(([name, spec]) => spec.key ?? name));
+  if (Object.keys(state).some((key) => !keys.has(key))) problem = true;
+  return { settings, problem };
+}
+
+/** The hash state (strings) that records `settings`: the inverse of readSettings. */
+export function writeSettings(table, settings) {
+  return Object.fromEntries(
+    Object.entries(table).map(([name, spec]) => {
+      const value = settings[name];
+      return [spec.key ?? name, Array.isArray(value) ? value.join(",") : String(value)];
+    }),
+  );
+}
