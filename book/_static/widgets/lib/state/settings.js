@@ -5,7 +5,8 @@
 //
 // A setting: {type, default, key?, config?, min?, max?, choices?, maxLength?, check?}
 //   type       "int" | "number" | "choice" | "numbers" (a comma-separated list of numbers)
-//   default    a value, or a function of the settings read before it (table order)
+//   default    a value, or a function of the settings read before it (table order); a setting
+//              whose default is undefined (and that nothing set) is left out of the hash
 //   key        its name in the hash (default: the setting's name)
 //   config     its name in the chapter's :config: (default: none)
 //   check      an extra test (value, settings read so far) => boolean
@@ -79,9 +80,11 @@ export function readSettings(table, { config = {}, state = {} } = {}) {
 /** The hash state (strings) that records `settings`: the inverse of readSettings. */
 export function writeSettings(table, settings) {
   return Object.fromEntries(
-    Object.entries(table).map(([name, spec]) => {
-      const value = settings[name];
-      return [spec.key ?? name, Array.isArray(value) ? value.join(",") : String(value)];
-    }),
+    Object.entries(table)
+      .filter(([name]) => settings[name] !== undefined)
+      .map(([name, spec]) => {
+        const value = settings[name];
+        return [spec.key ?? name, Array.isArray(value) ? value.join(",") : String(value)];
+      }),
   );
 }
