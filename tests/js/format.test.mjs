@@ -1,7 +1,7 @@
 // node --test: numbers for readers, exponents as superscripts and SI step counts.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { powerOfTen, siCount, superscript } from "../../book/_static/widgets/lib/toolkit/format.js";
+import { logTick, powerOfTen, siCount, superscript } from "../../book/_static/widgets/lib/toolkit/format.js";
 import { fmt } from "../../book/_static/widgets/lib/toolkit/plot.js";
 
 test("exponents are superscripts, never carets", () => {
@@ -22,4 +22,11 @@ test("step counts the SI way", () => {
   assert.equal(siCount(150000), "150k");
   assert.equal(siCount(1500000), "1.5M");
   assert.equal(siCount(194321), "194k");
+});
+
+test("log-axis tick labels: plain from 0.01 to 1000, else a power of ten", () => {
+  assert.equal(logTick(0.01), "0.01");
+  assert.equal(logTick(1000), "1000");
+  assert.equal(logTick(1e-4), "10⁻⁴");
+  assert.equal(logTick(1e5), "10⁵");
 });

@@ -9,6 +9,7 @@ import {
   TRAINER_INITS, pythonSnippet, roundCoord, settingsFromState, settingsToState, validSettings,
 } from "../lib/state/trainer.js";
 import { MAX_SEED } from "../lib/maths/pcg64.js";
+import { logTick, siCount } from "../lib/toolkit/format.js";
 import { button, el, numberField, parseNumber, select, slider } from "../lib/toolkit/ui.js";
 import { reducedMotion, statusAndReadouts, watchVisibility } from "../lib/toolkit/page.js";
 
@@ -488,9 +489,9 @@ export async function mount(app, ctx) {
     if (key !== axesKey) {
       axesKey = key;
       axes(lossChart.g, sx, sl, { xLabel: "steps", yLabel: "loss (nats)", xTicks: sx.ticks(4).filter(Number.isInteger),
-        format: (v) => fmt(v, 2) });
+        format: logTick, xFormat: siCount });
       axes(accChart.g, sx, sa, { xLabel: "steps", yLabel: "accuracy", yTicks: [0, 0.5, 1], xTicks: sx.ticks(4).filter(Number.isInteger),
-        format: (v) => fmt(v, 2) });
+        format: (v) => fmt(v, 2), xFormat: siCount });
     }
     lossChart.train.setAttribute("d", linePath(steps, h.map((e) => e.trainLoss), sx, sl, 0));
     lossChart.test.setAttribute("d", linePath(steps, h.map((e) => e.testLoss), sx, sl, 0));

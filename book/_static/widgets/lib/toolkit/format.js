@@ -13,6 +13,12 @@ export function powerOfTen(exponent) {
   return `10${superscript(exponent)}`;
 }
 
+/** A tick label on a log axis: a plain number from 0.01 to 1000, else a power of ten (10⁻⁵). */
+export function logTick(v) {
+  if (v >= 1e-2 && v <= 1e3) return String(Number(v.toPrecision(2)));
+  return powerOfTen(Math.round(Math.log10(v)));
+}
+
 /** A count the SI way, to `digits` significant digits: 950 -> "950", 100000 -> "100k",
  * 1500000 -> "1.5M". */
 export function siCount(n, digits = 3) {

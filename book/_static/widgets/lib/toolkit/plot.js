@@ -94,8 +94,9 @@ export function svg(tag, attrs = {}, parent = null) {
   return el;
 }
 
-/** Draw x and y axes with nice ticks and labels into group `g` (cleared first). */
-export function axes(g, sx, sy, { xLabel = "", yLabel = "", xTicks, yTicks, format = fmt } = {}) {
+/** Draw x and y axes with nice ticks and labels into group `g` (cleared first); `format`
+ * writes the tick labels (`xFormat` those of x, when they differ). */
+export function axes(g, sx, sy, { xLabel = "", yLabel = "", xTicks, yTicks, format = fmt, xFormat = format } = {}) {
   g.replaceChildren();
   const [x0, x1] = sx.range;
   const [y0, y1] = sy.range;
@@ -106,7 +107,7 @@ export function axes(g, sx, sy, { xLabel = "", yLabel = "", xTicks, yTicks, form
     const x = sx(t);
     svg("path", { class: "bl-tick", d: `M${x},${bottom}v4` }, g);
     const label = svg("text", { class: "bl-tick-label", x, y: bottom + 14, "text-anchor": "middle" }, g);
-    label.textContent = format(t, 3);
+    label.textContent = xFormat(t, 3);
   }
   for (const t of yTicks ?? sy.ticks(4)) {
     const y = sy(t);

@@ -2,7 +2,7 @@
 // fraction as bars, and the status and readouts in words, from a profile (maths/depth.js).
 
 import { axes, fmt, linear, linePath, log10, svg } from "../toolkit/plot.js";
-import { powerOfTen } from "../toolkit/format.js";
+import { logTick } from "../toolkit/format.js";
 
 /** Every chart of the explorer has this viewBox and these margins (one size, one type size). */
 export const CHART = { width: 320, height: 200, margin: { left: 52, right: 10, top: 22, bottom: 34 } };
@@ -32,9 +32,6 @@ export function chart(label) {
     bars: svg("g", {}, plot), curve: svg("path", { class: "bl-curve bl-blue" }, plot),
   };
 }
-
-/** Tick labels of a log axis: plain numbers from 0.01 to 1000, else powers of ten (10⁻⁵). */
-const logTick = (v) => (v >= 1e-2 && v <= 1e3 ? fmt(v, 2) : powerOfTen(Math.round(Math.log10(v))));
 
 /** Draw `values` per layer (from layer `first`) on a log scale, with `refValues` dotted. */
 export function drawLogChart(p, values, refValues, yLabel, first) {
