@@ -49,3 +49,16 @@ test("checkValue: types, ranges, lists and extra checks", () => {
   assert.equal(checkValue(even, 3), undefined);
   assert.equal(checkValue(even, 4), 4);
 });
+
+test("the layer stacker: weights must fit the number of layers, the edited layer must exist", async () => {
+  const { COLLAPSE_SETTINGS, matrices, resize } = await import("../../book/_static/widgets/lib/state/collapse.js");
+  const ok = readSettings(COLLAPSE_SETTINGS, { state: { k: "2", sel: "2", w: "1,0,0,1,0.5,0.5,-1,2" } });
+  assert.equal(ok.problem, false);
+  assert.deepEqual(matrices(ok.settings.w, 2), [[[1, 0], [0, 1]], [[0.5, 0.5], [-1, 2]]]);
+  for (const state of [{ k: "2", w: "1,0,0,1" }, { k: "3", sel: "4" }, { w: "1,0,0,1,0,0,0,0,0,0,0,2.5" }]) {
+    assert.equal(readSettings(COLLAPSE_SETTINGS, { state }).problem, true, JSON.stringify(state));
+  }
+  assert.equal(resize([1, 2, 3, 4, 5, 6, 7, 8], 3).length, 12);
+  const back = readSettings(COLLAPSE_SETTINGS, { state: writeSettings(COLLAPSE_SETTINGS, ok.settings) });
+  assert.deepEqual(back.settings, ok.settings);
+});
