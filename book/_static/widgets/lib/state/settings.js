@@ -19,7 +19,7 @@ function parseText(spec, text) {
     case "number":
       return readNumber(text, spec.min, spec.max);
     case "numbers":
-      return readNumbers(text, spec.min, spec.max, spec.maxLength ?? 64);
+      return text === "" ? [] : readNumbers(text, spec.min, spec.max, spec.maxLength ?? 64);
     case "choice":
       return typeof spec.choices[0] === "number" ? readNumber(text, -Infinity, Infinity) : text;
     default:
