@@ -23,8 +23,8 @@ export async function mount(app, ctx) {
   const { entries } = await ctx.data("activations");
   const names = entries.map((e) => e.name); // counterexamples too: they show why they fail
   const byName = new Map(entries.map((e) => [e.name, e]));
-  const fromHash = settingsFromState(ctx.state, names);
-  let settings = Object.keys(ctx.state).length ? fromHash.settings : validSettings({ data: ctx.config.data, activation: ctx.config.activation }, names);
+  const fromHash = settingsFromState(ctx.state, names, ctx.config);
+  let settings = fromHash.settings;
   const data = new Map();
   const loadData = (name) => data.get(name) ?? data.set(name, ctx.data(`trainer_${name}`)).get(name);
   let [box, set, newClass, snapshot, shown, history] = [[-1.5, 1.5, -1.5, 1.5], null, 1, null, null, []];
@@ -61,7 +61,7 @@ export async function mount(app, ctx) {
   function change(patch, rebuild = true) {
     settings = validSettings({ ...settings, ...patch }, names);
     ui.rebuildUnits(settings, rebuild);
-    ctx.saveState(settingsToState(settings));
+    ctx.saveState(settingsToState(settings, names));
     restart();
   }
   async function restart() {

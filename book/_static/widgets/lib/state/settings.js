@@ -4,24 +4,39 @@
 // kind, so a value is checked the same way wherever it comes from.
 //
 // A setting: {type, default, key?, config?, min?, max?, choices?, maxLength?, check?}
-//   type       "int" | "number" | "choice" | "numbers" (a comma-separated list of numbers)
+//   type       "int" | "number" | "choice" | "numbers" (a list of numbers, in the hash
+//              joined by `separator`, "," unless given)
 //   default    a value, or a function of the settings read before it (table order); a setting
 //              whose default is undefined (and that nothing set) is left out of the hash
 //   key        its name in the hash (default: the setting's name)
 //   config     its name in the chapter's :config: (default: none)
 //   check      an extra test (value, settings read so far) => boolean
 
-import { readNumber, readNumbers } from "./hash.js";
+import { readNumber } from "./hash.js";
+
+/** The integer a decimal text names, or undefined when a double cannot hold it exactly
+ * ("9007199254740993" would round to another number). */
+function exactInteger(text) {
+  const value = readNumber(text, -Infinity, Infinity);
+  return /^[+-]?\d{1,16}$/.test(text) && BigInt(text) === BigInt(value) ? value : undefined;
+}
 
 function parseText(spec, text) {
   switch (spec.type) {
-    case "int":
+    case "int": {
+      const value = exactInteger(text);
+      return value >= spec.min && value <= spec.max ? value : undefined;
+    }
     case "number":
       return readNumber(text, spec.min, spec.max);
-    case "numbers":
-      return text === "" ? [] : readNumbers(text, spec.min, spec.max, spec.maxLength ?? 64);
+    case "numbers": {
+      if (text === "") return [];
+      const parts = text.split(spec.separator ?? ",");
+      const values = parts.map((part) => readNumber(part, spec.min, spec.max));
+      return parts.length <= (spec.maxLength ?? 64) && values.every((v) => v !== undefined) ? values : undefined;
+    }
     case "choice":
-      return typeof spec.choices[0] === "number" ? readNumber(text, -Infinity, Infinity) : text;
+      return spec.choices.find((choice) => String(choice) === text);
     default:
       throw new Error(`unknown setting type ${spec.type}`);
   }
@@ -84,7 +99,7 @@ export function writeSettings(table, settings) {
       .filter(([name]) => settings[name] !== undefined)
       .map(([name, spec]) => {
         const value = settings[name];
-        return [spec.key ?? name, Array.isArray(value) ? value.join(",") : String(value)];
+        return [spec.key ?? name, Array.isArray(value) ? value.join(spec.separator ?? ",") : String(value)];
       }),
   );
 }

@@ -5,6 +5,7 @@
 // linear come from the JSON the build writes (bendlines_widgets.py DATA), not from here.
 
 import { MAX_SEED } from "../maths/pcg64.js";
+import { checkValue, readSettings, writeSettings } from "./settings.js";
 
 /** The book's 2-D data sets, as the build exports them (data/trainer_NAME.json). */
 export const DATASETS = ["xor", "circles", "moons", "spiral"];
@@ -17,97 +18,64 @@ export const MAX_LAYERS = 3;
 export const MAX_UNITS = 16;
 export const MAX_ADDED = 60;
 
-export const DEFAULTS = Object.freeze({
-  data: "spiral",
-  activation: "relu",
-  layers: Object.freeze([16, 16]),
-  init: "he_uniform",
-  optimizer: "adam",
-  lr: 1e-2,
-  batch: 10,
-  seed: 0,
-  added: Object.freeze([]),
-});
-
-function oneOf(value, allowed, fallback) {
-  return allowed.includes(value) ? value : fallback;
-}
-
-/**
- * Settings from untrusted input (a parsed hash, form values): every field is checked and an
- * invalid one falls back to its default. `activations` lists the registry names allowed.
- */
-export function validSettings(raw, activations) {
-  const s = raw && typeof raw === "object" ? raw : {};
-  const layers = Array.isArray(s.layers) && s.layers.length <= MAX_LAYERS
-    && s.layers.every((u) => Number.isInteger(u) && u >= 1 && u <= MAX_UNITS) ? s.layers.slice() : DEFAULTS.layers.slice();
-  const seed = Number.isInteger(s.seed) && s.seed >= 0 && s.seed <= MAX_SEED ? s.seed : DEFAULTS.seed;
-  const added = Array.isArray(s.added) && s.added.length <= MAX_ADDED
-    && s.added.every((p) => Array.isArray(p) && p.length === 3 && Number.isFinite(p[0]) && Number.isFinite(p[1])
-      && Math.abs(p[0]) <= 10 && Math.abs(p[1]) <= 10 && (p[2] === 0 || p[2] === 1))
-    ? s.added.map((p) => [roundCoord(p[0]), roundCoord(p[1]), p[2]]) : [];
+/** The settings table (see settings.js) for the registry's activation `names`. Added points
+ * are [x, y, class] triples, flat in the table and the hash ("pts"), nested in the settings. */
+export function trainerSettings(names) {
   return {
-    data: oneOf(s.data, DATASETS, DEFAULTS.data),
-    activation: oneOf(s.activation, activations, DEFAULTS.activation),
-    layers,
-    init: oneOf(s.init, TRAINER_INITS, DEFAULTS.init),
-    optimizer: oneOf(s.optimizer, OPTIMIZER_NAMES, DEFAULTS.optimizer),
-    lr: oneOf(s.lr, LEARNING_RATES, DEFAULTS.lr),
-    batch: oneOf(s.batch, BATCH_SIZES, DEFAULTS.batch),
-    seed,
-    added,
+    data: { type: "choice", choices: DATASETS, default: "spiral", config: "data" },
+    activation: { type: "choice", key: "act", choices: names, default: "relu", config: "activation" },
+    layers: { type: "numbers", separator: "-", min: 1, max: MAX_UNITS, maxLength: MAX_LAYERS, default: [16, 16],
+      check: (v) => v.every(Number.isInteger) },
+    init: { type: "choice", choices: TRAINER_INITS, default: "he_uniform" },
+    optimizer: { type: "choice", key: "opt", choices: OPTIMIZER_NAMES, default: "adam" },
+    lr: { type: "choice", choices: LEARNING_RATES, default: 1e-2 },
+    batch: { type: "choice", choices: BATCH_SIZES, default: 10 },
+    seed: { type: "int", min: 0, max: MAX_SEED, default: 0 },
+    added: { type: "numbers", key: "pts", min: -10, max: 10, maxLength: 3 * MAX_ADDED, default: [],
+      check: (v) => v.length % 3 === 0 && v.every((x, i) => i % 3 !== 2 || x === 0 || x === 1) },
   };
 }
+
+/** The defaults of every setting. */
+export const DEFAULTS = Object.freeze(readSettings(trainerSettings(["relu"])).settings);
 
 /** Coordinates of added points keep 3 decimals (so the hash and the snippet hold them exactly). */
 export function roundCoord(v) {
   return Math.round(v * 1000) / 1000;
 }
 
-/** The settings as hash state (strings of [A-Za-z0-9_.,+-]): see loader.js and state.js. */
-export function settingsToState(s) {
-  const state = {
-    data: s.data, act: s.activation, layers: s.layers.length ? s.layers.join("-") : "0", init: s.init,
-    opt: s.optimizer, lr: String(s.lr), batch: String(s.batch), seed: String(s.seed),
-  };
-  if (s.added.length) state.pts = s.added.flat().join(",");
-  return state;
+const triples = (flat) => Array.from({ length: flat.length / 3 }, (_, i) => [roundCoord(flat[3 * i]), roundCoord(flat[3 * i + 1]), flat[3 * i + 2]]);
+
+/**
+ * Settings from untrusted input (form values, a test's object): every field is checked against
+ * the table and an invalid one falls back to its default. `activations` lists the names allowed.
+ */
+export function validSettings(raw, activations) {
+  const s = raw && typeof raw === "object" ? raw : {};
+  const table = trainerSettings(activations);
+  const out = {};
+  for (const [name, spec] of Object.entries(table)) {
+    const value = name === "added" && Array.isArray(s.added) && s.added.every(Array.isArray) ? s.added.flat() : s[name];
+    out[name] = (value === undefined ? undefined : checkValue(spec, value, out)) ?? spec.default;
+    if (Array.isArray(out[name])) out[name] = out[name].slice();
+  }
+  out.added = triples(out.added);
+  return out;
+}
+
+/** The settings as hash state (strings of [A-Za-z0-9_.,+-]): see loader.js and hash.js. */
+export function settingsToState(settings, activations = [settings.activation]) {
+  return writeSettings(trainerSettings(activations), { ...settings, added: settings.added.flat() });
 }
 
 /**
- * Settings from hash state (strings); every field is checked and a bad one keeps its default.
- * Returns `{settings, problem}`, `problem` true when something had to be dropped.
+ * Settings from hash state (strings) over the chapter's `config`; every field is checked and a
+ * bad one keeps its default. Returns `{settings, problem}`, `problem` true when something had
+ * to be dropped.
  */
-export function settingsFromState(state, activations) {
-  const raw = {};
-  const st = state && typeof state === "object" ? state : {};
-  if (st.data !== undefined) raw.data = st.data;
-  if (st.act !== undefined) raw.activation = st.act;
-  if (st.layers !== undefined) raw.layers = st.layers === "0" ? [] : String(st.layers).split("-").map(strictInt);
-  if (st.init !== undefined) raw.init = st.init;
-  if (st.opt !== undefined) raw.optimizer = st.opt;
-  if (st.lr !== undefined) raw.lr = strictNumber(st.lr);
-  if (st.batch !== undefined) raw.batch = st.batch === "all" ? "all" : strictInt(st.batch);
-  if (st.seed !== undefined) raw.seed = strictInt(st.seed);
-  if (st.pts !== undefined) {
-    const v = String(st.pts).split(",").map(strictNumber);
-    raw.added = v.length % 3 === 0 ? Array.from({ length: v.length / 3 }, (_, i) => v.slice(3 * i, 3 * i + 3)) : null;
-  }
-  const settings = validSettings(raw, activations);
-  const known = ["data", "act", "layers", "init", "opt", "lr", "batch", "seed", "pts"];
-  const problem = Object.keys(st).some((k) => !known.includes(k))
-    || Object.keys(raw).some((k) => JSON.stringify(raw[k]) !== JSON.stringify(settings[k]));
-  return { settings, problem };
-}
-
-function strictNumber(text) {
-  return /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(String(text)) ? Number(text) : NaN;
-}
-
-function strictInt(text) {
-  const t = String(text);
-  // exact integers only: "9007199254740993" would round to another number, so it is refused
-  return /^\d{1,16}$/.test(t) && BigInt(t) === BigInt(Number(t)) ? Number(t) : NaN;
+export function settingsFromState(state, activations, config = {}) {
+  const { settings, problem } = readSettings(trainerSettings(activations), { state, config });
+  return { settings: { ...settings, added: triples(settings.added) }, problem };
 }
 
 /** Layer widths of the net: 2 inputs, the hidden layers, one output per class. */
