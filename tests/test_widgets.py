@@ -319,3 +319,41 @@ def test_module_scripts_get_no_defer():
         '<script defer src="_static/a.js"></script>\n'
         '<script type="module" src="_static/widgets/loader.js?v=1"></script>'
     )
+
+
+# --- layout ------------------------------------------------------------------------------------
+def _mount_lines(kind: str) -> int:
+    """Lines of a kind's ``mount``, from its opening line to its closing brace."""
+    lines = (WIDGETS / "kinds" / f"{kind}.js").read_text(encoding="utf-8").splitlines()
+    start = next(i for i, t in enumerate(lines) if t.startswith("export async function mount"))
+    end = next(i for i in range(start, len(lines)) if lines[i] == "}")
+    return end - start + 1
+
+
+@pytest.mark.parametrize("kind", list(bw.KINDS))
+def test_each_mount_only_wires_within_100_lines(kind):
+    assert _mount_lines(kind) <= 100
+
+
+def test_no_milestone_names_in_the_widgets_or_their_tests():
+    """No file, class or comment named after a milestone: "widgets" or "bl" with a number,
+    or "W" and a digit in a comment (this file names the patterns, so it is left out)."""
+    js = [*WIDGETS.rglob("*.js"), *(ROOT / "tests" / "js").glob("*.mjs")]
+    python = [p for p in (ROOT / "tests").glob("test_*widgets*.py") if p.name != "test_widgets.py"]
+    for path in [*js, *python, WIDGETS / "widgets.css"]:
+        assert not re.search(r"widgets?\d", path.name), path
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"widgets?\d|\bbl\d-", text), path
+    for path in js:
+        comments = re.findall(r"//.*|/\*[\s\S]*?\*/", path.read_text(encoding="utf-8"))
+        assert not [c for c in comments if re.search(r"\bW\d\b", c)], path
+
+
+def test_no_caret_exponents_in_widget_text():
+    """Exponents are superscripts (×10⁻⁷); a caret in a string or template of a widget
+    module would reach the reader."""
+    caret = re.compile(r"10\^|\^[−-]?\d|\^\$\{")
+    for path in WIDGETS.rglob("*.js"):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            strings = re.findall(r'"[^"]*"|`[^`]*`', line.split("//")[0])
+            assert not [s for s in strings if caret.search(s)], (path, number)
