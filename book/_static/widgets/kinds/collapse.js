@@ -1,7 +1,7 @@
 // The collapse of linear layers (chapter 1, "lines stay lines"): 2 to 5 layers of 2x2
 // weights. The reader drags each layer's two basis arrows (where the layer sends (1, 0) and
 // (0, 1)) or moves the sliders, and switches the activation. The right panel pushes a grid and
-// three straight lines through the layers; the readouts give the product matrix W1 W2 ... Wk,
+// three straight lines through the layers; the readouts give the product matrix W₁W₂⋯Wₖ,
 // its rank and how far the pushed lines bend. This module wires controls to the settings
 // (state/collapse.js) and the maths (maths/collapse.js) to the views (views/collapse.js).
 
