@@ -8,7 +8,7 @@ import { logTick } from "../toolkit/format.js";
 import { axes, fmt, linear, linePath, log10, svg } from "../toolkit/plot.js";
 
 export const CHART = { width: 360, height: 250, margin: { left: 40, right: 12, top: 18, bottom: 34 } };
-const INSET = { width: 360, height: 150, margin: { left: 48, right: 12, top: 14, bottom: 32 } };
+const INSET = { width: 360, height: 160, margin: { left: 48, right: 12, top: 24, bottom: 32 } };
 const errorCurves = new Map();
 
 /** The main chart's and the inset's parts. */

@@ -7,7 +7,7 @@ import { layerRegions } from "../maths/exact_regions.js";
 import { axes, linear, polygonPath, svg } from "../toolkit/plot.js";
 
 export const SIZE = 300;
-const M = { left: 34, right: 10, top: 10, bottom: 30 };
+const M = { left: 34, right: 10, top: 22, bottom: 30 };
 // Light to dark blue by the number of units on (readable with dark text, colour-blind safe).
 const FILLS = ["#f7fbff", "#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5"];
 let clipCount = 0; // ids of clip paths, unique on the page and the same on every load
@@ -45,7 +45,8 @@ export function square(box) {
   const sy = linear([box[2], box[3]], [SIZE - M.bottom, M.top]);
   Object.entries({ x: sx(box[0]), y: sy(box[3]), width: sx(box[1]) - sx(box[0]), height: sy(box[2]) - sy(box[3]) })
     .forEach(([k, v]) => { clipRect.setAttribute(k, v); });
-  axes(parts.axes, sx, sy, { xLabel: "x₁", yLabel: "x₂" });
+  // the corner's value is labelled once, on the x axis
+  axes(parts.axes, sx, sy, { xLabel: "x₁", yLabel: "x₂", yTicks: sy.ticks(4).filter((t) => t > box[2]) });
   return { ...parts, sx, sy, box };
 }
 
