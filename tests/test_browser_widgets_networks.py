@@ -157,7 +157,16 @@ def test_the_trainer_plays_only_when_asked_without_long_tasks(visit):
     play.focus()
     v.page.keyboard.press("Enter")  # by keyboard
     assert root.locator("button[aria-pressed]").get_attribute("aria-pressed") == "true"
-    _wait_steps(v.page, root, 500)
+    # the default pace is one a reader can follow: the first 100 steps take over a second
+    v.page.wait_for_timeout(1000)
+    assert 0 < _steps(root) < 100
+    # the speed control, by keyboard: as fast as it goes
+    speed = root.get_by_label("Speed", exact=True)
+    speed.focus()
+    v.page.keyboard.press("End")
+    assert speed.input_value() == "max"
+    v.page.wait_for_function("() => location.hash.includes('speed=max')")  # kept when shared
+    _wait_steps(v.page, root, 2000, timeout=5_000)
     # training and drawing never block the page, at full speed and at Lighthouse's mobile
     # slowdown (4x CPU); the picture, the curves and the readouts keep changing meanwhile
     cdp = v.page.context.new_cdp_session(v.page)

@@ -5,7 +5,7 @@
 // wires the controls (views/trainer_controls.js) to the settings (state/trainer.js) and the
 // worker's messages to the views (views/trainer.js), at most one draw per animation frame.
 
-import { MAX_ADDED, pythonSnippet, roundCoord, settingsFromState, settingsToState, validSettings } from "../lib/state/trainer.js";
+import { MAX_ADDED, pythonSnippet, roundCoord, settingsFromState, settingsToState, validSettings, workerStart } from "../lib/state/trainer.js";
 import { codeBox, copyText, frameThrottle, statusAndReadouts, watchVisibility } from "../lib/toolkit/page.js";
 import { svgPoint } from "../lib/toolkit/plot.js";
 import { el } from "../lib/toolkit/ui.js";
@@ -13,11 +13,6 @@ import { RES, curves, extendHistory, picture, pictureScales, squareBox, writeRea
 import { trainerControls } from "../lib/views/trainer_controls.js";
 
 const TEXT_MS = 250; // while playing: text and curves 4 times a second, the picture when sent
-const kinksOf = (entry) => {
-  const p = entry.params[0];
-  return (p ? p.properties[p.grid.indexOf(p.default)] : entry.properties).kinks.map(Number);
-};
-
 export async function mount(app, ctx) {
   app.classList.add("bl-app"); // layout and paint stay inside the widget
   const { entries } = await ctx.data("activations");
@@ -31,7 +26,7 @@ export async function mount(app, ctx) {
   let [playing, wantPlay, visible] = [false, false, true];
   const snippet = () => (snapshot && set ? pythonSnippet(settings, snapshot.steps, set.params) : "");
   const ui = trainerControls(entries, settings, {
-    change, step: (count) => send({ type: "step", count }), play: () => setPlaying(!wantPlay), reset: () => restart(), copy, add,
+    change, step: (count) => send({ type: "step", count }), play: () => setPlaying(!wantPlay), reset: () => restart(), copy, add, speed,
     cursor: () => view.cursor(ui.px.value(), ui.py.value(), box), newClass: (c) => { newClass = c; } });
   const view = picture();
   const charts = curves();
@@ -69,12 +64,14 @@ export async function mount(app, ctx) {
     set = await loadData(settings.data);
     box = squareBox(set.X);
     for (const [s, i] of [[ui.px, 0], [ui.py, 2]]) Object.assign(s.input, { min: String(box[i]), max: String(box[i + 1]) });
-    const entry = byName.get(settings.activation);
-    const params = Object.fromEntries(entry.params.map((p) => [p.name, p.default]));
-    const negativeSlope = settings.activation === "relu" ? 0 : ["leaky_relu", "prelu"].includes(settings.activation) ? params.negative_slope : null;
-    send({ type: "init", settings, activation: { name: settings.activation, params }, train: { X: set.X, y: set.y }, test: { X: set.X_test, y: set.y_test },
-      kinks: entry.piecewise_linear ? kinksOf(entry) : null, bounds: box, res: RES, negativeSlope });
+    send(workerStart(settings, byName.get(settings.activation), set, box, RES));
+    send({ type: "speed", stepsPerSecond: settings.speed === "max" ? Infinity : settings.speed });
     view.cursor(ui.px.value(), ui.py.value(), box);
+  }
+  function speed(value) { // the pace changes, the run goes on
+    settings = { ...settings, speed: value };
+    ctx.saveState(settingsToState(settings, names));
+    send({ type: "speed", stepsPerSecond: value === "max" ? Infinity : value });
   }
   function setPlaying(on) {
     wantPlay = on;

@@ -5,6 +5,8 @@
 //   {type: "step", count}   count updates, then one snapshot
 //   {type: "play"}          train in bursts, a snapshot after each, until "pause"
 //   {type: "pause"}
+//   {type: "speed", stepsPerSecond}   at most this many updates a second while playing
+//                                     (Infinity, the start: as fast as it goes)
 // Messages out: {type: "snapshot", ...} (see `snapshot`; `last` is the newest evaluation, the
 // page keeps the curve) and {type: "error", message}.
 
@@ -25,6 +27,8 @@ let playing = false;
 let rate = 0;
 let lastField = -Infinity; // when the picture was last computed
 let fieldCost = 0; // and how long it took, ms
+let stepsPerSecond = Infinity; // the reader's speed
+let paced = null; // {time, steps}: start of the paced run
 
 function snapshot(extra = {}) {
   const entry = session.record();
@@ -71,7 +75,10 @@ function burst() {
   if (!playing || !session) return;
   const now = performance.now();
   if (mark === null) mark = { time: now, steps: session.steps };
-  session.run(1e9, BURST_MS);
+  if (paced === null) paced = { time: now, steps: session.steps };
+  // at the reader's speed: the steps due since play started, at most a burst's worth of time
+  const due = Number.isFinite(stepsPerSecond) ? Math.floor(paced.steps + ((now - paced.time) * stepsPerSecond) / 1000) - session.steps : 1e9;
+  if (due > 0) session.run(due, BURST_MS);
   // updates per second of wall-clock time, snapshots and messages included
   const elapsed = performance.now() - mark.time;
   if (elapsed >= 250) {
@@ -83,7 +90,9 @@ function burst() {
     lastPost = performance.now();
     snapshot();
   }
-  if (playing) nextBurst();
+  if (!playing) return;
+  if (Number.isFinite(stepsPerSecond)) setTimeout(burst, Math.max(4, 1000 / stepsPerSecond)); // wait for the next step due
+  else nextBurst();
 }
 
 globalThis.onmessage = (event) => {
@@ -108,8 +117,12 @@ globalThis.onmessage = (event) => {
       if (!playing) {
         playing = true;
         mark = null;
+        paced = null;
         nextBurst();
       }
+    } else if (msg.type === "speed") {
+      stepsPerSecond = msg.stepsPerSecond > 0 ? msg.stepsPerSecond : Infinity;
+      paced = null;
     } else if (msg.type === "pause") {
       playing = false;
       snapshot();

@@ -17,6 +17,9 @@ export const BATCH_SIZES = [1, 5, 10, 25, 50, 100, "all"];
 export const MAX_LAYERS = 3;
 export const MAX_UNITS = 16;
 export const MAX_ADDED = 60;
+/** Updates a second while playing: one a frame (the default, to watch), more, or as fast as
+ * it goes ("max"). */
+export const SPEEDS = [60, 600, 6000, "max"];
 
 /** The settings table (see settings.js) for the registry's activation `names`. Added points
  * are [x, y, class] triples, flat in the table and the hash ("pts"), nested in the settings. */
@@ -31,6 +34,7 @@ export function trainerSettings(names) {
     lr: { type: "choice", choices: LEARNING_RATES, default: 1e-2 },
     batch: { type: "choice", choices: BATCH_SIZES, default: 10 },
     seed: { type: "int", min: 0, max: MAX_SEED, default: 0 },
+    speed: { type: "choice", choices: SPEEDS, default: 60 },
     added: { type: "numbers", key: "pts", min: -10, max: 10, maxLength: 3 * MAX_ADDED, default: [],
       check: (v) => v.length % 3 === 0 && v.every((x, i) => i % 3 !== 2 || x === 0 || x === 1) },
   };
@@ -76,6 +80,21 @@ export function settingsToState(settings, activations = [settings.activation]) {
 export function settingsFromState(state, activations, config = {}) {
   const { settings, problem } = readSettings(trainerSettings(activations), { state, config });
   return { settings: { ...settings, added: triples(settings.added) }, problem };
+}
+
+/**
+ * The worker's "init" message for `settings`: the activation's registry `entry` (its default
+ * parameters; its kinks when piecewise linear, for the region picture; the negative slope of
+ * ReLU-like functions, for the exact region count), the data `set` as the build exports it,
+ * and the pictured `box` at `res` cells a side.
+ */
+export function workerStart(settings, entry, set, box, res) {
+  const p = entry.params[0];
+  const params = Object.fromEntries(entry.params.map((q) => [q.name, q.default]));
+  const props = p ? p.properties[p.grid.indexOf(p.default)] : entry.properties;
+  const negativeSlope = settings.activation === "relu" ? 0 : ["leaky_relu", "prelu"].includes(settings.activation) ? params.negative_slope : null;
+  return { type: "init", settings, activation: { name: settings.activation, params }, train: { X: set.X, y: set.y },
+    test: { X: set.X_test, y: set.y_test }, kinks: entry.piecewise_linear ? props.kinks.map(Number) : null, bounds: box, res, negativeSlope };
 }
 
 /** Layer widths of the net: 2 inputs, the hidden layers, one output per class. */

@@ -156,10 +156,12 @@ export function curves() {
   return {
     panel,
     draw(h) {
-      const steps = h.map((e) => e.step);
+      // steps on a log axis from 1: the first hundred steps keep as much room as the next thousand
+      const kept = h.filter((e) => e.step >= 1);
+      const steps = kept.map((e) => e.step);
       const maxStep = niceCeil(Math.max(10, steps.at(-1) ?? 0));
-      const sx = linear([0, maxStep], [M.left, W - M.right]);
-      const losses = h.flatMap((e) => [e.trainLoss, e.testLoss]).filter((v) => Number.isFinite(v) && v > 0);
+      const sx = log10([1, maxStep], [M.left, W - M.right]);
+      const losses = kept.flatMap((e) => [e.trainLoss, e.testLoss]).filter((v) => Number.isFinite(v) && v > 0);
       const lo = Math.max(1e-4, 10 ** Math.floor(Math.log10(Math.min(...losses, 0.1))));
       const hi = Math.min(1e6, 10 ** Math.ceil(Math.log10(Math.max(...losses, 1))));
       const sl = log10([lo, hi], [H - M.bottom, M.top]);
@@ -167,14 +169,14 @@ export function curves() {
       const key = `${maxStep}|${lo}|${hi}`;
       if (key !== axesKey) {
         axesKey = key;
-        const xTicks = sx.ticks(4).filter(Number.isInteger);
-        axes(loss.g, sx, sl, { xLabel: "steps", yLabel: "loss (nats)", xTicks, format: logTick, xFormat: siCount });
-        axes(acc.g, sx, sa, { xLabel: "steps", yLabel: "accuracy", yTicks: [0, 0.5, 1], xTicks, format: (v) => fmt(v, 2), xFormat: siCount });
+        const xTicks = sx.ticks();
+        axes(loss.g, sx, sl, { xLabel: "steps (log scale)", yLabel: "loss (nats)", xTicks, format: logTick, xFormat: siCount });
+        axes(acc.g, sx, sa, { xLabel: "steps (log scale)", yLabel: "accuracy", yTicks: [0, 0.5, 1], xTicks, format: (v) => fmt(v, 2), xFormat: siCount });
       }
-      loss.train.setAttribute("d", linePath(steps, h.map((e) => e.trainLoss), sx, sl, 0));
-      loss.test.setAttribute("d", linePath(steps, h.map((e) => e.testLoss), sx, sl, 0));
-      acc.train.setAttribute("d", linePath(steps, h.map((e) => e.trainAcc), sx, sa, 0));
-      acc.test.setAttribute("d", linePath(steps, h.map((e) => e.testAcc), sx, sa, 0));
+      loss.train.setAttribute("d", linePath(steps, kept.map((e) => e.trainLoss), sx, sl, 0));
+      loss.test.setAttribute("d", linePath(steps, kept.map((e) => e.testLoss), sx, sl, 0));
+      acc.train.setAttribute("d", linePath(steps, kept.map((e) => e.trainAcc), sx, sa, 0));
+      acc.test.setAttribute("d", linePath(steps, kept.map((e) => e.testAcc), sx, sa, 0));
     },
   };
 }

@@ -3,16 +3,17 @@
 // points. Every control is native and labelled; `on` gets what the reader asks for.
 
 import { MAX_SEED } from "../maths/pcg64.js";
-import { BATCH_SIZES, DATASETS, LEARNING_RATES, MAX_UNITS, OPTIMIZER_NAMES, TRAINER_INITS } from "../state/trainer.js";
+import { BATCH_SIZES, DATASETS, LEARNING_RATES, MAX_UNITS, OPTIMIZER_NAMES, SPEEDS, TRAINER_INITS } from "../state/trainer.js";
 import { fmt } from "../toolkit/plot.js";
 import { button, el, numberField, parseNumber, select, slider } from "../toolkit/ui.js";
 
 const INIT_TEXT = { he_uniform: "He (uniform)", xavier: "Xavier (uniform)" };
 const OPT_TEXT = { adam: "Adam", sgd: "SGD", momentum: "SGD with momentum" };
+const SPEED_TEXT = { 60: "1 step a frame (60 a second)", 600: "600 steps a second", 6000: "6000 steps a second", max: "as fast as it goes" };
 
 /**
  * The controls for `settings` and the registry `entries`. `on` has change(patch, rebuild),
- * step(count), play(), reset(), copy(), add(x, y), cursor() and newClass(c). Returns the
+ * step(count), play(), speed(value), reset(), copy(), add(x, y), cursor() and newClass(c). Returns the
  * elements ({controls, unitsBox, buttons, addBox}), the play button, the point sliders (px,
  * py) and rebuildUnits(settings, rebuild), which takes the new settings and (unless `rebuild` is
  * false) makes one slider per hidden layer.
@@ -41,7 +42,9 @@ export function trainerControls(entries, settings, on) {
   const buttons = el("div", "bl-buttons");
   const playButton = button("Play", () => on.play());
   playButton.setAttribute("aria-pressed", "false");
-  buttons.append(button("Step", () => on.step(1)), button("100 steps", () => on.step(100)), playButton,
+  const speed = select({ label: "Speed", options: SPEEDS.map((v) => [String(v), SPEED_TEXT[v]]), value: String(settings.speed),
+    onChange: (v) => on.speed(v === "max" ? v : Number(v)) });
+  buttons.append(button("Step", () => on.step(1)), button("100 steps", () => on.step(100)), playButton, speed.root,
     button("Reset", () => on.reset()), button("Copy as Python", () => on.copy()));
   // adding points: click the picture, or use these controls
   const addBox = el("fieldset", "bl-fieldset");
