@@ -207,6 +207,7 @@ def play_reader_net(page, root, browser, throttle: float) -> dict:
     root.scroll_into_view_if_needed()
     page.evaluate(LONG_TASKS)
     browser.start_tracing(page=page, categories=TRACE)
+    root.get_by_label("Speed", exact=True).select_option("max")  # full speed (default: 60/s)
     play = root.get_by_role("button", name="Play")
     play.click()
     page.wait_for_timeout(SECONDS * 1000)
