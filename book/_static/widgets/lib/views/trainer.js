@@ -67,6 +67,7 @@ export function picture() {
     label(text) {
       overlay.setAttribute("aria-label", text);
       title.textContent = text;
+      return text;
     },
     field({ prob, regions }) {
       const data = image.data;
