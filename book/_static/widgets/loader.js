@@ -1,7 +1,10 @@
 // Bending Lines widgets: the loader, linked only from pages that hold a widget.
 // Each widget is a collapsed <details data-widget="KIND"> under its static figure. Its module
 // (./KIND.js) is imported the first time a reader opens it, and mounted with a context:
-//   mount(app, {kind, config, state, hashProblem, data(name), saveState(obj), message(text)})
+//   mount(app, {kind, config, state, hashProblem, data(name), saveState(obj), message(text),
+//               describe(text)})
+// describe(text) keeps the widget's summary in words: one line under it, announced politely to
+// screen readers and at most once a second (the last text always gets through).
 // A hash "#w-KIND?..." opens that widget on load, hands it the state (see state.js) and
 // scrolls to it once mounted. (The element's id is "bl-widget-KIND", not "w-KIND", so the
 // browser does not jump there first and watch it grow.)
@@ -17,6 +20,28 @@ function readConfig(root) {
   } catch {
     return {};
   }
+}
+
+const SUMMARY_MS = 1000;
+
+/** A polite live summary under `body`: `say(text)` updates it at most once a second. */
+function summary(body) {
+  const line = document.createElement("p");
+  line.className = "bl-summary";
+  line.setAttribute("aria-live", "polite");
+  body.append(line);
+  let [last, timer, pending] = [-Infinity, 0, ""];
+  const show = () => {
+    [timer, last] = [0, performance.now()];
+    line.textContent = pending;
+  };
+  return (text) => {
+    pending = text;
+    if (timer) return;
+    const wait = SUMMARY_MS - (performance.now() - last);
+    if (wait <= 0) show();
+    else timer = setTimeout(show, wait);
+  };
 }
 
 const cache = new Map();
@@ -55,6 +80,7 @@ async function start(root) {
       status.textContent = text;
       status.hidden = !text;
     },
+    describe: summary(body),
   };
   ctx.message("Loading the interactive figure…");
   try {

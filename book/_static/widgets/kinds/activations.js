@@ -10,7 +10,8 @@ import { activationSettings, gridIndex, MAX_DEPTH, Z_RANGE } from "../lib/state/
 import { readSettings, writeSettings } from "../lib/state/settings.js";
 import { drag, fmt } from "../lib/toolkit/plot.js";
 import { el, numberField, parseNumber, readout, select, slider } from "../lib/toolkit/ui.js";
-import { chart, drawCurves, drawProbe, kinksOf, probeTexts, propertyTexts } from "../lib/views/activations.js";
+import { chart, drawCurves, drawProbe, kinksOf, probeTexts, propertyTexts, pythonSnippet } from "../lib/views/activations.js";
+import { codeBox } from "../lib/toolkit/page.js";
 
 const SLOPE_RANGE = [-8, 8];
 // The book's bibliography page, two folders up from this module (_static/widgets/kinds/).
@@ -47,7 +48,11 @@ export async function mount(app, ctx) {
   const labels = { value: "φ(z)", grad: "φ′(z)", range: "Output range", monotonic: "Monotonic", smooth: "Smooth",
     mean: "Mean output E[φ(z)], z standard normal", bounded: "Bounded", kinks: "Kinks", slope: "max |φ′| on [−8, 8]", power: "(max |φ′|)ᴸ" };
   const out = Object.fromEntries(Object.entries(labels).map(([key, label]) => [key, readout(dl, label)]));
-  app.append(controls, parts.plot, legend, note, dl);
+  const python = codeBox("Python for this state", () => {
+    const p = byName.get(state.name).params[0];
+    return pythonSnippet(state.name, p, state.p, state.z, state.depth);
+  });
+  app.append(controls, parts.plot, legend, note, dl, python.box);
 
   function rebuildParam() {
     const p = byName.get(state.name).params[0];
@@ -74,6 +79,8 @@ export async function mount(app, ctx) {
     const [v, g] = [act.value(state.z), act.grad(state.z)];
     for (const [k, text] of Object.entries(probeTexts(v, g, summary.slope, state.depth))) out[k].textContent = text;
     drawProbe(parts, state.name, state.z, v, g);
+    ctx.describe(`${state.name}${p ? ` with ${p.name} = ${fmt(state.p, 3)}` : ""}: φ(${fmt(state.z, 3)}) = ${out.value.textContent}, φ′ = ${out.grad.textContent}; (max |φ′|)ᴸ = ${out.power.textContent}.`);
+    if (python.box.open) python.code.textContent = pythonSnippet(state.name, p, state.p, state.z, state.depth);
     if (save) ctx.saveState(writeSettings(table, state));
   }
 

@@ -10,7 +10,8 @@ import { COLLAPSE_SETTINGS, DEFAULT_WEIGHTS, MAX_LAYERS, RANGE, STEP, matrices, 
 import { readSettings, writeSettings } from "../lib/state/settings.js";
 import { drag, fmt } from "../lib/toolkit/plot.js";
 import { button, el, readout, select, slider } from "../lib/toolkit/ui.js";
-import { ACTIVATION_NAMES, drawLayer, drawOutput, layerPicture, layerX, layerY, outputPicture, readoutTexts } from "../lib/views/collapse.js";
+import { ACTIVATION_NAMES, drawLayer, drawOutput, layerPicture, layerX, layerY, outputPicture, pythonSnippet, readoutTexts } from "../lib/views/collapse.js";
+import { codeBox } from "../lib/toolkit/page.js";
 
 const ENTRIES = [["Arrow 1 (image of (1, 0)): x", 0], ["Arrow 1: y", 1], ["Arrow 2 (image of (0, 1)): x", 2], ["Arrow 2: y", 3]];
 
@@ -55,7 +56,8 @@ export async function mount(app, ctx) {
   const outs = { product: readout(dl, "Product W₁W₂⋯Wₖ"), rank: readout(dl, "Rank of the product"),
     bend: readout(dl, "Largest bend of a pushed line"), verdict: readout(dl, "What this shows") };
   outs.product.classList.add("bl-matrix");
-  app.append(controls, sliderBox, row, legend, dl);
+  const python = codeBox("Python for this state", () => pythonSnippet(matrices(state.w, state.k), state.act));
+  app.append(controls, sliderBox, row, legend, dl, python.box);
   let views = [];
 
   function rebuildLayers() {
@@ -95,6 +97,8 @@ export async function mount(app, ctx) {
     for (const key of Object.keys(outs)) outs[key].textContent = texts[key];
     output.out.setAttribute("aria-label", texts.label);
     output.title.textContent = texts.label;
+    ctx.describe(`${texts.label}. Product rank ${texts.rank}. ${texts.verdict}`);
+    if (python.box.open) python.code.textContent = pythonSnippet(weights, state.act);
     if (save) ctx.saveState(writeSettings(COLLAPSE_SETTINGS, state));
   }
 

@@ -97,6 +97,7 @@ export async function mount(app, ctx) {
     const label = `Gradient size per layer for ${state.depth} ${state.act} layers: first ÷ output layer = ${texts.ratio}. ${stateLine.textContent}`;
     charts.grad.plot.setAttribute("aria-label", label);
     charts.grad.title.textContent = label;
+    ctx.describe(`${state.depth} hidden layers of ${state.width} ${state.act} units, ${state.init} initialisation, gain ${state.gain}: ${stateLine.textContent}`);
   }
 
   await recompute(false);

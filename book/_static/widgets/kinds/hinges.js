@@ -96,6 +96,7 @@ export async function mount(app, ctx) {
     if (texts.values.bound !== null) out.bound.dataset.value = String(texts.values.bound);
     p.plot.setAttribute("aria-label", texts.label);
     p.title.textContent = texts.label;
+    ctx.describe(`${texts.label}; ${texts.bound.startsWith("no bound") || texts.bound.startsWith("add") ? texts.bound : `the bound is ${texts.bound}`}.`);
     drawInset(p, info, lim(), model.hinges.length, texts.values.error);
   }
   // dragging drives the same sliders the keyboard does

@@ -105,7 +105,7 @@ export async function mount(app, ctx) {
   } });
   function drawText(s, p) {
     const last = s.last ?? history.at(-1);
-    view.label(writeReadouts(outs, stateLine, s, p, last, settings));
+    ctx.describe(`${view.label(writeReadouts(outs, stateLine, s, p, last, settings))}; training loss ${outs.loss.textContent.split(" / ")[0]}, accuracy ${outs.acc.textContent}. ${stateLine.textContent}`);
     if (!s.playing || snippetBox.open) snippetCode.textContent = snippet(); // the snippet only when it can be read
   }
   watchVisibility(app, (seen) => { visible = seen; setPlaying(wantPlay); }); // pause off screen and in a hidden tab

@@ -8,7 +8,8 @@ import { readSettings, writeSettings } from "../lib/state/settings.js";
 import { ANGLE_STEP, MAX_UNITS, OFFSET_STEP, offsetLimit, snapOffset, unitLinesSettings, wrapAngle } from "../lib/state/unit-lines.js";
 import { drag, fmt } from "../lib/toolkit/plot.js";
 import { button, el, readout, select, slider } from "../lib/toolkit/ui.js";
-import { drawSquare, geometry, square } from "../lib/views/unit-lines.js";
+import { drawSquare, geometry, pythonSnippet, square } from "../lib/views/unit-lines.js";
+import { codeBox } from "../lib/toolkit/page.js";
 
 export async function mount(app, ctx) {
   const net = await ctx.data("plane_net");
@@ -55,7 +56,8 @@ export async function mount(app, ctx) {
     "Each line is one unit; its arrow points to the side where the unit is on. Regions are shaded darker the more units are on. Drag the chosen unit's round handle to shift its line and its square handle to turn it.");
   const dl = el("dl", "bl-readouts");
   const out = { count: readout(dl, "Regions in the square"), formula: readout(dl, "1 + n + n(n − 1)/2"), why: readout(dl, "Why they differ") };
-  app.append(controls, parts.plot, caption, dl);
+  const python = codeBox("Python for this state", () => pythonSnippet(units, net.box));
+  app.append(controls, parts.plot, caption, dl, python.box);
 
   function sync() {
     which.input.replaceChildren(...units.map((_, i) => Object.assign(el("option", "", `${i + 1} of ${units.length}`), { value: String(i) })));
@@ -74,8 +76,10 @@ export async function mount(app, ctx) {
     const texts = drawSquare(parts, units, selected, lim);
     for (const key of Object.keys(out)) out[key].textContent = texts[key];
     out.count.dataset.value = texts.count;
+    if (python.box.open) python.code.textContent = pythonSnippet(units, net.box);
     parts.plot.setAttribute("aria-label", texts.label);
     parts.title.textContent = texts.label;
+    ctx.describe(`${texts.label}: ${texts.why}.`);
   }
 
   const point = (p) => [parts.sx.invert(p[0]), parts.sy.invert(p[1])];

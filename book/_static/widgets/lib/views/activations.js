@@ -103,3 +103,24 @@ export function probeTexts(v, g, slope, depth) {
     power: `${fmt(power, 3)} for L = ${depth}${verdict}`,
   };
 }
+
+/** Python for this state: a bendlines snippet that prints the readouts' numbers (φ(z), φ′(z),
+ * the mean output, the largest slope on [−8, 8] and its power L). `param` is the entry's
+ * parameter ({name}) when it has one, `p` its value. */
+export function pythonSnippet(name, param, p, z, depth) {
+  const call = param ? `activations.get("${name}", ${param.name}=${p})` : `activations.get("${name}")`;
+  return [
+    "import numpy as np",
+    "",
+    "from bendlines import activations",
+    "",
+    `phi = ${call}`,
+    `z = ${z}`,
+    "value, slope_at_z = float(phi(z)), float(phi.grad(z))",
+    "mean = activations.normal_mean(phi)  # E[phi(z)] for a standard normal z",
+    "max_slope = float(np.max(np.abs(phi.grad(np.linspace(-8, 8, 160001)))))",
+    `print(f"phi({z}) = {value:.4g}, phi'({z}) = {slope_at_z:.4g}, mean output {mean:.4g}")`,
+    `print(f"max |phi'| on [-8, 8] = {max_slope:.4g}; to the power L = ${depth}: {max_slope ** ${depth}:.3g}")`,
+    "",
+  ].join("\n");
+}

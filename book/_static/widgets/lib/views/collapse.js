@@ -106,3 +106,18 @@ export function readoutTexts(weights, act, phi, curves) {
     label: `Output of ${k} layers with ${ACTIVATION_NAMES[act]}: ${straight ? "all lines stay straight" : "the lines bend"}`,
   };
 }
+
+/** Python for this state: numpy code that rebuilds the stack's product matrix and its rank
+ * (a point is a row vector x, a layer maps it to phi(x W)). */
+export function pythonSnippet(weights, act) {
+  const matrix = ([[a, b], [c, d]]) => `np.array([[${a}, ${b}], [${c}, ${d}]])`;
+  return [
+    "import numpy as np",
+    "",
+    `layers = [${weights.map(matrix).join(", ")}]`,
+    "product = np.linalg.multi_dot(layers)  # W1 W2 ... Wk: the whole stack without activations",
+    "rank = np.linalg.matrix_rank(product)",
+    `print(product.round(3), "rank", rank)${act === "identity" ? "" : `  # with ${act} between the layers the stack is no longer this matrix`}`,
+    "",
+  ].join("\n");
+}

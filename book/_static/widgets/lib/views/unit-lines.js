@@ -107,3 +107,23 @@ export function countTexts(count, n, e) {
     label: `${n} unit lines cut the square into ${count} regions; the formula gives ${formula}`,
   };
 }
+
+/** Python for this state: bendlines code that counts the exact regions of the units' layer in
+ * the box (the weights written in full, so Python reads the same numbers). */
+export function pythonSnippet(units, box) {
+  const { W, b } = layerOf(units);
+  const row = (values) => `[${values.map(String).join(", ")}]`;
+  return [
+    "import numpy as np",
+    "",
+    "from bendlines import regions",
+    "",
+    `W = np.array([${row(W[0])}, ${row(W[1])}]).reshape(2, ${units.length})  # column i: unit i's arrow`,
+    `b = np.array(${row(b)})`,
+    `layer = [(W, b), (np.ones((${units.length}, 1)), np.zeros(1))]  # the units, then their sum`,
+    `count = regions.count_regions(layer, (${box.join(", ")}))`,
+    `formula = regions.arrangement_count(${units.length})`,
+    'print(f"{count} regions in the square; 1 + n + n(n - 1)/2 gives {formula}")',
+    "",
+  ].join("\n");
+}
