@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import widget_node
 
-from bendlines import activations
+from bendlines import activations, targets
 
 ACTIVATION_STATES = [
     {"name": "relu", "z": 1.0, "depth": 10},
@@ -21,6 +21,11 @@ ACTIVATION_STATES = [
 COLLAPSE_STATES = [
     {"k": 2, "act": "identity", "w": [1, 0.5, -0.3, 1, 0.8, -0.6, 0.6, 0.8]},
     {"k": 3, "act": "relu", "w": [1, 2, 0.5, 1, 1, 0, 0, 1, 0.3, -0.2, 1.5, 0.05]},  # rank 1
+]
+HINGE_STATES = [
+    ("sin", {"n": 10}),
+    ("abs", {"n": 3}),
+    ("sin", {"model": {"bias": 0.2, "hinges": [{"k": 1.0, "a": 1.0}, {"k": 2.5, "a": -2.0}]}}),
 ]
 BOX = [-1.5, 1.5, -1.5, 1.5]
 UNIT_STATES = [
@@ -46,6 +51,10 @@ def widget(tmp_path_factory):
         case["kinks"] = list(activations.get(case["name"], **params).properties.kinks)
     cases += [{"kind": "collapse", **s} for s in COLLAPSE_STATES]
     cases += [{"kind": "unit-lines", "units": u, "box": BOX} for u in UNIT_STATES]
+    for name, state in HINGE_STATES:
+        t = targets.TARGETS[name]
+        info = {"name": name, "domain": list(t.domain)}
+        cases.append({"kind": "hinges", "info": info, **state})
     answer = widget_node.run("eval_snippets.mjs", {"cases": cases}, tmp_path_factory.mktemp("snip"))
     return answer["cases"]
 
@@ -73,3 +82,10 @@ def test_the_unit_lines_snippet_counts_the_regions_shown(widget, i):
     js = widget[len(ACTIVATION_STATES) + len(COLLAPSE_STATES) + i]
     ns = _run(js["snippet"])
     assert ns["count"] == js["count"]
+
+
+@pytest.mark.parametrize("i", range(len(HINGE_STATES)))
+def test_the_hinge_builders_snippet_gives_its_largest_error(widget, i):
+    js = widget[len(ACTIVATION_STATES) + len(COLLAPSE_STATES) + len(UNIT_STATES) + i]
+    ns = _run(js["snippet"])
+    assert ns["error"] == pytest.approx(js["error"], rel=1e-9, abs=1e-12)

@@ -6,6 +6,9 @@ import { product, rank } from "../../book/_static/widgets/lib/maths/collapse.js"
 import { matrices } from "../../book/_static/widgets/lib/state/collapse.js";
 import * as activations from "../../book/_static/widgets/lib/views/activations.js";
 import * as collapse from "../../book/_static/widgets/lib/views/collapse.js";
+import * as hinges from "../../book/_static/widgets/lib/views/hinges.js";
+import { TARGETS, maxErrorOfSum } from "../../book/_static/widgets/lib/maths/hinges.js";
+import { snapped } from "../../book/_static/widgets/lib/state/hinges.js";
 import * as unitLines from "../../book/_static/widgets/lib/views/unit-lines.js";
 import { layerRegions } from "../../book/_static/widgets/lib/maths/exact_regions.js";
 
@@ -23,6 +26,11 @@ function run(c) {
       value: num(act.value(c.z)), grad: num(act.grad(c.z)), mean: num(normalMean(act.value, kinks)),
       slope: num(maxAbsSlope(act.grad, -8, 8, kinks)),
     };
+  }
+  if (c.kind === "hinges") {
+    const model = c.n ? snapped(c.info, c.n) : c.model;
+    const error = maxErrorOfSum(model.bias, model.hinges.map((h) => h.k), model.hinges.map((h) => h.a), TARGETS[c.info.name], c.info.domain);
+    return { snippet: hinges.pythonSnippet(c.info.name, model), error };
   }
   if (c.kind === "unit-lines") {
     const { W, b } = unitLines.layerOf(c.units);

@@ -9,7 +9,8 @@ import { MAX_HINGES, hingeSettings, limits, modelSettings, newHinge, snapped } f
 import { readSettings, writeSettings } from "../lib/state/settings.js";
 import { drag, fmt } from "../lib/toolkit/plot.js";
 import { button, el, readout, select, slider } from "../lib/toolkit/ui.js";
-import { charts, drawInset, drawMain, readoutTexts, scales, slopeReach } from "../lib/views/hinges.js";
+import { charts, drawInset, drawMain, pythonSnippet, readoutTexts, scales, slopeReach } from "../lib/views/hinges.js";
+import { codeBox } from "../lib/toolkit/page.js";
 
 const STEPS = 400; // slider positions across each range
 
@@ -64,15 +65,15 @@ export async function mount(app, ctx) {
     selected = Math.max(0, Math.min(selected, model.hinges.length - 1));
     edited(true);
   });
-  const editor = el("fieldset", "bl-fieldset");
-  const editRow = el("div", "bl-controls");
+  const [editor, editRow] = [el("fieldset", "bl-fieldset"), el("div", "bl-controls")];
   editRow.append(which.root, position.root, change.root, offset.root, addButton, removeButton);
   editor.append(el("legend", "", "Edit one hinge"), editRow);
   const p = charts();
   const caption = el("p", "bl-note", "Dashed: the target. Thin: each hinge's term. Thick: their sum. Drag the round handle to move the chosen kink and the square handle to change its slope.");
   const dl = el("dl", "bl-readouts");
   const out = { count: readout(dl, "Hinges"), kinks: readout(dl, "Kinks at"), error: readout(dl, "max |error|"), bound: readout(dl, "Bound h²/8 · max|f″|") };
-  app.append(controls, editor, p.plot, caption, p.inset, dl);
+  const python = codeBox("Python for this state", () => pythonSnippet(target, model));
+  app.append(controls, editor, p.plot, caption, p.inset, dl, python.box);
   function syncEditors() {
     which.input.replaceChildren(...model.hinges.map((_, i) => Object.assign(el("option", "", `${i + 1} of ${model.hinges.length}`), { value: String(i) })));
     which.input.value = String(selected);
@@ -98,6 +99,7 @@ export async function mount(app, ctx) {
     p.title.textContent = texts.label;
     ctx.describe(`${texts.label}; ${texts.bound.startsWith("no bound") || texts.bound.startsWith("add") ? texts.bound : `the bound is ${texts.bound}`}.`);
     drawInset(p, info, lim(), model.hinges.length, texts.values.error);
+    if (python.box.open) python.code.textContent = pythonSnippet(target, model);
   }
   // dragging drives the same sliders the keyboard does
   const moveKink = (pt) => pt && model.hinges[selected] && position.set(toIndex(Math.min(lim().hi, Math.max(lim().lo, scales(lim()).sx.invert(pt[0]))), lim().lo, lim().hi), true);

@@ -134,3 +134,29 @@ export function drawInset(p, info, lim, m, err) {
   p.inset.setAttribute("aria-label", label);
   p.insetTitle.textContent = label;
 }
+
+/** Python for this state: bendlines code that rebuilds the sum g(x) = start + Σ aᵢ relu(x − kᵢ)
+ * (numbers in full) and measures its largest error against the target as the widget does. */
+export function pythonSnippet(name, model) {
+  const list = (values) => `[${values.map(String).join(", ")}]`;
+  return [
+    "import numpy as np",
+    "",
+    "from bendlines import approx, targets",
+    "",
+    `target = targets.TARGETS["${name}"]`,
+    `kinks = np.array(${list(model.hinges.map((h) => h.k))})`,
+    `slopes = np.array(${list(model.hinges.map((h) => h.a))})  # change of slope at each kink`,
+    `start = ${model.bias}`,
+    "",
+    "",
+    "def g(x):",
+    "    x = np.asarray(x, dtype=float)",
+    "    return start + np.maximum(x[..., None] - kinks, 0.0) @ slopes",
+    "",
+    "",
+    "error = approx.max_error(g, target.f, target.domain)",
+    'print(f"{len(kinks)} hinges: largest error {error:.4g}")',
+    "",
+  ].join("\n");
+}
