@@ -11,7 +11,7 @@ import { readSettings, writeSettings } from "../lib/state/settings.js";
 import { drag, fmt } from "../lib/toolkit/plot.js";
 import { el, numberField, parseNumber, readout, select, slider } from "../lib/toolkit/ui.js";
 import { chart, drawCurves, drawProbe, kinksOf, probeTexts, propertyTexts, pythonSnippet } from "../lib/views/activations.js";
-import { codeBox } from "../lib/toolkit/page.js";
+import { codeBox } from "../lib/toolkit/code.js";
 
 const SLOPE_RANGE = [-8, 8];
 // The book's bibliography page, two folders up from this module (_static/widgets/kinds/).

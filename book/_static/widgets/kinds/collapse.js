@@ -11,7 +11,7 @@ import { readSettings, writeSettings } from "../lib/state/settings.js";
 import { drag, fmt } from "../lib/toolkit/plot.js";
 import { button, el, readout, select, slider } from "../lib/toolkit/ui.js";
 import { ACTIVATION_NAMES, drawLayer, drawOutput, layerPicture, layerX, layerY, outputPicture, pythonSnippet, readoutTexts } from "../lib/views/collapse.js";
-import { codeBox } from "../lib/toolkit/page.js";
+import { codeBox } from "../lib/toolkit/code.js";
 
 const ENTRIES = [["Arrow 1 (image of (1, 0)): x", 0], ["Arrow 1: y", 1], ["Arrow 2 (image of (0, 1)): x", 2], ["Arrow 2: y", 3]];
 

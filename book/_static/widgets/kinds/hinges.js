@@ -10,7 +10,7 @@ import { readSettings, writeSettings } from "../lib/state/settings.js";
 import { drag, fmt } from "../lib/toolkit/plot.js";
 import { button, el, readout, select, slider } from "../lib/toolkit/ui.js";
 import { charts, drawInset, drawMain, pythonSnippet, readoutTexts, scales, slopeReach } from "../lib/views/hinges.js";
-import { codeBox } from "../lib/toolkit/page.js";
+import { codeBox } from "../lib/toolkit/code.js";
 
 const STEPS = 400; // slider positions across each range
 

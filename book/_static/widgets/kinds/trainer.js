@@ -6,7 +6,9 @@
 // worker's messages to the views (views/trainer.js), at most one draw per animation frame.
 
 import { MAX_ADDED, pythonSnippet, roundCoord, settingsFromState, settingsToState, validSettings, workerStart } from "../lib/state/trainer.js";
-import { codeBox, copyText, frameThrottle, statusAndReadouts, watchVisibility } from "../lib/toolkit/page.js";
+import { codeBox, copyText } from "../lib/toolkit/code.js";
+import { frameThrottle } from "../lib/toolkit/frames.js";
+import { statusAndReadouts, watchVisibility } from "../lib/toolkit/page.js";
 import { svgPoint } from "../lib/toolkit/plot.js";
 import { el } from "../lib/toolkit/ui.js";
 import { RES, curves, extendHistory, picture, pictureScales, squareBox, writeReadouts } from "../lib/views/trainer.js";

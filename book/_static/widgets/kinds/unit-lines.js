@@ -9,7 +9,7 @@ import { ANGLE_STEP, MAX_UNITS, OFFSET_STEP, offsetLimit, snapOffset, unitLinesS
 import { drag, fmt } from "../lib/toolkit/plot.js";
 import { button, el, readout, select, slider } from "../lib/toolkit/ui.js";
 import { drawSquare, geometry, pythonSnippet, square } from "../lib/views/unit-lines.js";
-import { codeBox } from "../lib/toolkit/page.js";
+import { codeBox } from "../lib/toolkit/code.js";
 
 export async function mount(app, ctx) {
   const net = await ctx.data("plane_net");
