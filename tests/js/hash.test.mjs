@@ -2,7 +2,8 @@
 import assert from "node:assert/strict";
 import test from "node:test";
 
-import { formatHash, parseHash, readNumber, readNumbers } from "../../book/_static/widgets/lib/state/hash.js";
+import { formatHash, parseHash, readNumber } from "../../book/_static/widgets/lib/state/hash.js";
+import { readSettings } from "../../book/_static/widgets/lib/state/settings.js";
 
 test("a formatted state parses back", () => {
   const hash = formatHash("hinges", { target: "sin", n: 10, k: "0.5,1.25" });
@@ -51,8 +52,7 @@ test("numbers are read strictly, within bounds", () => {
   for (const v of ["", "abc", "1x", "Infinity", "NaN", "0x10", "4", " 1", undefined]) {
     assert.equal(readNumber(v, 0, 3), undefined, String(v));
   }
-  assert.deepEqual(readNumbers("1,2.5,-3", -5, 5, 4), [1, 2.5, -3]);
-  assert.equal(readNumbers("1,2,3", -5, 5, 2), undefined);
-  assert.equal(readNumbers("1,,3", -5, 5, 4), undefined);
-  assert.equal(readNumbers("1,9", -5, 5, 4), undefined);
+  const list = (text, maxLength) => readSettings({ v: { type: "numbers", min: -5, max: 5, maxLength, default: [] } }, { state: { v: text } });
+  assert.deepEqual(list("1,2.5,-3", 4).settings.v, [1, 2.5, -3]);
+  for (const [text, max] of [["1,2,3", 2], ["1,,3", 4], ["1,9", 4]]) assert.equal(list(text, max).problem, true);
 });

@@ -1,13 +1,12 @@
 // Bending Lines widgets: the loader, linked only from pages that hold a widget.
 // Each widget is a collapsed <details data-widget="KIND"> under its static figure. Its module
-// (./KIND.js) is imported the first time a reader opens it, and mounted with a context:
+// (kinds/KIND.js) is imported the first time a reader opens it, and mounted with a context:
 //   mount(app, {kind, config, state, hashProblem, data(name), saveState(obj), message(text),
 //               describe(text)})
-// describe(text) keeps the widget's summary in words: one line under it, announced politely to
-// screen readers and at most once a second (the last text always gets through).
-// A hash "#w-KIND?..." opens that widget on load, hands it the state (see state.js) and
-// scrolls to it once mounted. (The element's id is "bl-widget-KIND", not "w-KIND", so the
-// browser does not jump there first and watch it grow.)
+// describe(text): the summary in words under the widget (polite, at most once a second).
+// A hash "#w-KIND?..." opens that widget on load, hands it the state (lib/state/hash.js) and
+// scrolls to it once mounted (the element's id is "bl-widget-KIND", not "w-KIND", so the
+// browser does not jump there first and watch it grow).
 
 import { formatHash, parseHash } from "./lib/state/hash.js";
 

@@ -13,8 +13,9 @@ import { INITS, WIDTHS, depthSettings } from "../lib/state/depth.js";
 import { readSettings, writeSettings } from "../lib/state/settings.js";
 import { statusAndReadouts } from "../lib/toolkit/page.js";
 import { fmt } from "../lib/toolkit/plot.js";
+import { numbersTable } from "../lib/toolkit/table.js";
 import { el, numberField, parseNumber, select, slider } from "../lib/toolkit/ui.js";
-import { chart, drawDeadChart, drawLogChart, readouts, statusText } from "../lib/views/depth.js";
+import { chart, drawDeadChart, drawLogChart, layerTable, readouts, statusText } from "../lib/views/depth.js";
 
 export async function mount(app, ctx) {
   app.classList.add("bl-app"); // layout and paint stay inside the widget
@@ -65,7 +66,8 @@ export async function mount(app, ctx) {
     spread: "Spread: first → last hidden layer",
     dead: "Dead units (φ′ = 0 on every input)",
   });
-  app.append(controls, row, legend, stateLine, dl);
+  const numbers = numbersTable("The charts' numbers as a table", "Per layer: gradient size, spread and dead fraction");
+  app.append(controls, row, legend, stateLine, dl, numbers.box);
 
   let generation = 0;
   async function recompute(save = true) {
@@ -92,6 +94,7 @@ export async function mount(app, ctx) {
     drawLogChart(charts.spread, result.actStd, ref?.spread, "spread across inputs", 1);
     drawDeadChart(charts.dead, result.dead, state.depth);
     const texts = readouts(result);
+    numbers.show(...layerTable(result));
     for (const [key, text] of Object.entries(texts)) outs[key].textContent = text;
     stateLine.textContent = statusText(result);
     const label = `Gradient size per layer for ${state.depth} ${state.act} layers: first ÷ output layer = ${texts.ratio}. ${stateLine.textContent}`;

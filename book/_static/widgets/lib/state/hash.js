@@ -49,12 +49,3 @@ export function readNumber(value, lo, hi) {
   const x = Number(value);
   return Number.isFinite(x) && x >= lo && x <= hi ? x : undefined;
 }
-
-/** A list of finite numbers ("1.5,2,-3") within [lo, hi], at most `max` of them. */
-export function readNumbers(value, lo, hi, max) {
-  if (typeof value !== "string" || value === "") return undefined;
-  const parts = value.split(",");
-  if (parts.length > max) return undefined;
-  const out = parts.map((p) => readNumber(p, lo, hi));
-  return out.every((x) => x !== undefined) ? out : undefined;
-}

@@ -77,3 +77,13 @@ export function readouts(result) {
     dead: `${fmt(100 * meanDead, 3)}% on average, ${fmt(100 * Math.max(...result.dead, 0), 3)}% at most`,
   };
 }
+
+/** The charts' numbers: a header and one row per layer (the output layer has a gradient only). */
+export function layerTable(result) {
+  const cell = (v, f) => (v === null || v === undefined ? "—" : f(v));
+  const rows = result.gradNorm.map((g, i) => [
+    i < result.actStd.length ? String(i + 1) : "output", cell(g, (v) => fmt(v, 3)),
+    cell(result.actStd[i], (v) => fmt(v, 3)), cell(result.dead[i], (v) => `${fmt(100 * v, 3)}%`),
+  ]);
+  return [["layer", "‖∂L/∂W‖", "spread", "dead units"], rows];
+}
