@@ -36,13 +36,15 @@ def test_the_contract_covers_every_kind():
 
 
 def _summary(v, root, different_from: str | None = None) -> str:
-    """The widget's summary once it says something (else than ``different_from``)."""
+    """The widget's summary once it says something (else than ``different_from``) and has
+    settled (the summary changes at most once a second)."""
     v.page.wait_for_function(
         "([r, old]) => { const s = r.querySelector('.bl-summary'); "
         "return s && s.textContent && s.textContent !== old; }",
         arg=[root.element_handle(), different_from],
         timeout=15_000,
     )
+    v.page.wait_for_timeout(1500)
     return root.locator(".bl-summary").inner_text()
 
 

@@ -19,7 +19,7 @@ export async function mount(app, ctx) {
   const paired = read.settings.t.length === read.settings.d.length; // an angle and an offset per unit
   const problem = read.problem || !paired;
   const settings = paired ? read.settings : readSettings(table).settings;
-  const fromHash = paired && ctx.state.t !== undefined; // the chapter's exact lines stay exact until moved
+  const fromHash = paired && !read.problem && ctx.state.t !== undefined; // the chapter's exact lines stay exact until moved
   const units = settings.t.map((t, i) => (fromHash ? { angle: wrapAngle(t), offset: snapOffset(settings.d[i], lim) } : { angle: t, offset: settings.d[i] }));
   let selected = 0;
   const chosen = (key, v) => {
@@ -79,7 +79,8 @@ export async function mount(app, ctx) {
     if (python.box.open) python.code.textContent = pythonSnippet(units, net.box);
     parts.plot.setAttribute("aria-label", texts.label);
     parts.title.textContent = texts.label;
-    ctx.describe(`${texts.label}: ${texts.why}.`);
+    const u = units[selected];
+    ctx.describe(`${texts.label}: ${texts.why}.${u ? ` Unit ${selected + 1}: arrow at ${fmt(u.angle, 3)}°, line ${fmt(u.offset, 3)} from the origin.` : ""}`);
   }
 
   const point = (p) => [parts.sx.invert(p[0]), parts.sy.invert(p[1])];

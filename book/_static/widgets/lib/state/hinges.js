@@ -53,9 +53,10 @@ export function snapped(info, n) {
   return { bias: g.bias, hinges: g.kinks.map((k, i) => ({ k, a: g.weights[i] })) };
 }
 
-/** The settings that record a model: the snapped n, or the edited hinges (4 digits). */
+/** The settings that record a model: the snapped n, or the edited hinges (8 digits, so a
+ * shared address shows the same numbers). */
 export function modelSettings(target, model, n) {
-  const round4 = (v) => Number(v.toPrecision(4));
+  const round4 = (v) => Number(v.toPrecision(8));
   if (n) return { target, n };
   return { target, c: round4(model.bias), k: model.hinges.map((h) => round4(h.k)), a: model.hinges.map((h) => round4(h.a)) };
 }
