@@ -99,7 +99,7 @@ def test_keyboard_alone_changes_what_is_drawn_and_the_readouts(visit, kind):
     ids = set(
         controls.evaluate_all("els => els.filter(e => !e.disabled).map(e => e.id || e.textContent)")
     )
-    root.locator("summary").focus()
+    root.locator("summary.bl-widget-summary").focus()
     seen = set()
     for _ in range(40):
         v.page.keyboard.press("Tab")
@@ -449,7 +449,7 @@ def test_properties_follow_the_parameter_as_the_registry_says(visit):
 def test_without_javascript_the_widget_says_what_it_would_do(visit, kind):
     v = visit(WIDGETS[kind], java_script_enabled=False)
     root = v.page.locator(f'details[data-widget="{kind}"]')
-    root.locator("summary").click()
+    root.locator("summary.bl-widget-summary").click()
     text = root.inner_text()
     assert "Explore this figure" in text and "needs JavaScript" in text
     assert len(root.locator(".bl-widget-about").inner_text()) > 80

@@ -63,7 +63,7 @@ def test_without_javascript_the_figure_and_description_remain(visit, kind):
     root = v.page.locator(f'details[data-widget="{kind}"]')
     figure = v.page.locator(f'figure[id="{root.get_attribute("data-for")}"]')
     assert figure.locator("img, svg").count() >= 1  # the static figure stays
-    root.locator("summary").click()
+    root.locator("summary.bl-widget-summary").click()
     assert "needs JavaScript" in root.inner_text()
     assert len(root.locator(".bl-widget-about").inner_text()) > 80
 
