@@ -145,7 +145,8 @@ def test_variance_preserving_gains():
     assert 1.5 < tanh_gain < 5 / 3
     q = dp.gain_propagation("tanh", [1.0, tanh_gain, 5 / 3])
     assert q[0, -1] < 0.05  # gain 1: the variance fades
-    assert q[1, -1] == pytest.approx(1.0, abs=1e-3)  # the computed gain keeps it
+    # the computed gain keeps it at every layer, to the quadrature's accuracy (1e-12 measured)
+    np.testing.assert_allclose(q[1], 1.0, rtol=0, atol=1e-9)
     assert 1.0 < q[2, -1] < 1.5  # 5/3 settles a little above
 
 
@@ -274,5 +275,7 @@ def test_stored_rescue_entry_is_reproduced_at_one_rate_and_seed(rescue):
     assert stored is not None, "run `make experiments` to fill results/"
     i = dt.LRS.index(rescue["standardised"]["lr"])
     again = dt.rescue_runs("standardised", lrs=[dt.LRS[i]], seeds=[dt.SEEDS[0]])
-    for key in ("val", "test"):
-        assert again[key][0, 0] == pytest.approx(stored[key][i, 0], abs=0.02)
+    # the same arithmetic net by net (a stack of one runs each product and batch statistic as
+    # the stack of the whole grid does), so the same examples are right: equal accuracies
+    for key in ("val_half", "val", "test"):
+        assert again[key][0, 0] == stored[key][i, 0], key

@@ -1,8 +1,9 @@
 """Chapter downloads run anywhere: unpacked outside the checkout, in a fresh virtualenv that
 has only nbclient and ipykernel, each notebook runs top to bottom and shows the site's numbers.
 
-Reads the zips `make book` wrote to book/_build/html/downloads/. Locally one chapter runs
-(the quickest, the gallery); with CI=true every chapter does. The fresh virtualenv gets
+Reads the zips `make book` wrote to book/_build/html/downloads/. `make test` runs one chapter
+(the quickest, the gallery); with BENDLINES_DOWNLOADS=all every chapter does (CI's weekly
+downloads workflow, .github/workflows/downloads.yml). The fresh virtualenv gets
 nbclient and ipykernel pinned (with hashes) from requirements.lock; the notebook's first cell
 installs everything else from the download itself, so PyPI (or a pip cache) must be there.
 """
@@ -27,7 +28,7 @@ ZIPS = sorted((SITE / "downloads").glob("*.zip")) if SITE.is_dir() else []
 CHAPTERS = [
     p.stem for p in sorted(ROOT.glob("book/*.md")) if "```{code-cell}" in p.read_text("utf-8")
 ]
-RUN = CHAPTERS if os.environ.get("CI") else ["gallery"]
+RUN = CHAPTERS if os.environ.get("BENDLINES_DOWNLOADS") == "all" else ["gallery"]
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
 #: MyST that plain Jupyter does not understand (roles, directives, targets, comments), found
 #: by the build's own detector on the MyST parser (tests/test_myst.py checks the detector).

@@ -259,7 +259,7 @@ def test_a_stored_mnist_run_recomputes_identically():
     tuning = nl.tune_lr("logistic", 0, results.peek)
     assert tuning.complete
     results.verify(
-        nl_runs.mnist1d_runs, rtol=1e-5, atol=1e-6, activation="logistic", depth=0,
+        nl_runs.mnist1d_runs, rtol=0, atol=0, activation="logistic", depth=0,
         width=nl.MNIST_WIDTH, seed=nl.MNIST_SEEDS[0], lrs=[tuning.best], split="test",
         **nl.MNIST_BUDGET,
     )  # fmt: skip

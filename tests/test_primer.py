@@ -154,12 +154,33 @@ def test_second_derivative_and_chord_bound():
 
 
 def test_exercise_2_factor_one_minus_rate_times_curvature():
-    w, trace = 1.0, []
-    for _ in range(3):  # L = 3 w^2, L' = 6 w, rate 1/2: factor -2
-        w -= 0.5 * 6 * w
-        trace.append(w)
-    assert trace == [-2.0, 4.0, -8.0]
-    assert 1.0 - (1 / 6) * 6 * 1.0 == 0.0  # rate 1/6 lands on the bottom in one step
+    """Exercise 2 through the chapter's own loss code: one example at x = sqrt(3) with label 0
+    makes ``line_loss`` the exercise's L(w) = 3 w^2, so its curvature is 6 and each step of
+    descent multiplies w by 1 - 6 rate (closed form: w_k = (1 - 6 rate)^k)."""
+    x, y = np.array([math.sqrt(3.0)]), np.array([0.0])
+    assert float(pr.line_loss(1.0, 0.0, x, y)) == pytest.approx(3.0, rel=1e-15)
+    assert pr.curvature_1d(x) == pytest.approx(6.0, rel=1e-15)
+
+    def descend(rate, steps):
+        path = [1.0]
+        for _ in range(steps):
+            path.append(path[-1] - rate * pr.line_loss_grad(path[-1], 0.0, x, y)[0])
+        return np.array(path)
+
+    # rate 1/2: factor -2, so w goes 1, -2, 4, -8 and the loss grows fourfold per step
+    np.testing.assert_allclose(descend(0.5, 3), [1.0, -2.0, 4.0, -8.0], rtol=1e-14)
+    losses = pr.line_loss(descend(0.5, 3), 0.0, x, y)
+    np.testing.assert_allclose(losses[1:] / losses[:-1], 4.0, rtol=1e-14)
+    # rate 1/6: factor 0, one step lands on the bottom
+    assert abs(descend(1 / 6, 1)[-1]) < 1e-15
+    # the largest stable rate is 2 / L'' = 1/3: just under it shrinks, just over it grows
+    limit = 2 / pr.curvature_1d(x)
+    assert limit == pytest.approx(1 / 3, rel=1e-15)
+    for rate in (0.95 * limit, 1.05 * limit):
+        path = descend(rate, 200)
+        np.testing.assert_allclose(path, (1 - 6 * rate) ** np.arange(201), rtol=1e-12)
+    assert abs(descend(0.95 * limit, 200)[-1]) < 1e-9
+    assert abs(descend(1.05 * limit, 200)[-1]) > 1e8
 
 
 # ------------------------------------------------------------------------------ optimisers
@@ -319,6 +340,7 @@ def test_cross_entropy_leaves_its_input_alone():
 PAGE = Path(__file__).resolve().parents[1] / "book" / "_build" / "html" / "primer.html"
 
 
+@pytest.mark.site
 @pytest.mark.skipif(not PAGE.is_file(), reason="build the book first: make book")
 def test_page_has_captioned_figures_a_summary_and_hidden_solutions():
     html = PAGE.read_text(encoding="utf-8")
