@@ -56,6 +56,10 @@ __all__ = [
 CONFIDENCE = 0.95
 #: Seeds of every comparison (each seed: its own initial weights and mini-batch order).
 SEEDS = ct.SEEDS
+#: Seeds that choose the learning rates of the head to head (the validation split decides).
+TUNE_SEEDS = ct.SEEDS
+#: Fresh seeds the head to head is reported on, disjoint from :data:`TUNE_SEEDS`.
+REPORT_SEEDS = tuple(range(5, 15))
 #: Training budgets of the head to head in steps, per depth, a short one and a long one.
 H2H_BUDGETS = ct.H2H_BUDGETS
 
@@ -240,9 +244,67 @@ def at_rate(fn: Callable, lr: float, seeds: Sequence[int] = SEEDS, lookup=None,
 
 
 def head_to_head(depth: int, steps: int, lookup=None) -> dict:
-    """:func:`tuned` runs of ``choosing_training.h2h_run``, activations in
+    """:func:`tuned` runs of ``choosing_training.h2h_run`` on the tuning seeds, activations in
     ``H2H_ACTIVATIONS`` order."""
-    return tuned(ct.h2h_run, lookup=lookup, depth=depth, steps=steps)
+    return tuned(ct.h2h_run, seeds=TUNE_SEEDS, lookup=lookup, depth=depth, steps=steps)
+
+
+def _report_groups(rates: np.ndarray) -> dict[float, list[str]]:
+    """Learning rate -> the activations tuned to it (``H2H_ACTIVATIONS`` order)."""
+    groups: dict[float, list[str]] = {}
+    for name, lr in zip(ct.H2H_ACTIVATIONS, rates, strict=True):
+        groups.setdefault(float(lr), []).append(name)
+    return groups
+
+
+def _report_tasks(depth: int, steps: int, rates: np.ndarray) -> list:
+    return [
+        (ct.h2h_run, {"depth": depth, "steps": steps, "lr": lr, "seed": seed, "names": names})
+        for seed in REPORT_SEEDS
+        for lr, names in _report_groups(rates).items()
+    ]
+
+
+def head_to_head_report(depth: int, steps: int, lookup=None) -> dict:
+    """The head to head reported on :data:`REPORT_SEEDS`, fresh seeds that chose nothing.
+
+    Each activation runs at the rate :func:`head_to_head` chose on :data:`TUNE_SEEDS`; the
+    runs sharing a rate are one entry (``names``: those activations).
+
+    Returns
+    -------
+    dict
+        ``"lr"`` (C,), ``"seeds"`` and every array of the runs with shape (C, n_seeds, ...),
+        activations in ``H2H_ACTIVATIONS`` order.
+    """
+    lookup = results.get if lookup is None else lookup
+    rates = head_to_head(depth, steps, lookup=lookup)["lr"]
+    rows: dict[str, dict[str, np.ndarray]] = {}
+    for lr, names in _report_groups(rates).items():
+        runs = [lookup(ct.h2h_run, depth=depth, steps=steps, lr=lr, seed=s, names=names)
+                for s in REPORT_SEEDS]  # fmt: skip
+        for i, name in enumerate(names):
+            rows[name] = {key: np.stack([r[key][i] for r in runs]) for key in runs[0]}
+    out = {"lr": rates, "seeds": np.array(REPORT_SEEDS)}
+    for key in rows[ct.H2H_ACTIVATIONS[0]]:
+        out[key] = np.stack([rows[name][key] for name in ct.H2H_ACTIVATIONS])
+    return out
+
+
+def head_to_head_report_tasks() -> list:
+    """The report runs whose rates are known (their tuning runs are stored), long 8-layer
+    table first."""
+    out = []
+    for depth, steps in sorted(
+        ((d, s) for d, budgets in H2H_BUDGETS.items() for s in budgets),
+        key=lambda ds: (-ds[0], -ds[1]),
+    ):
+        try:
+            rates = head_to_head(depth, steps, lookup=results.peek)["lr"]
+        except (RuntimeError, TypeError):
+            continue  # tuning runs missing: listed once they are stored
+        out += _report_tasks(depth, steps, rates)
+    return out
 
 
 def dying(setting: str, lookup=None) -> dict[str, np.ndarray]:
@@ -307,8 +369,8 @@ def results_tasks() -> list:
         out += _grid_tasks(ct.bad_run, depth=depth, steps=ct.BAD_STEPS, names=["square", "relu"])
     for depth, budgets in H2H_BUDGETS.items():
         for steps in budgets:
-            out += _grid_tasks(ct.h2h_run, depth=depth, steps=steps)
-    return out
+            out += _grid_tasks(ct.h2h_run, seeds=TUNE_SEEDS, depth=depth, steps=steps)
+    return out + head_to_head_report_tasks()
 
 
 def results_spot_checks() -> list:
