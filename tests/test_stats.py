@@ -148,3 +148,15 @@ def test_top_group_and_its_replication():
     assert not r["holds"] and r["unseparated"] >= {"best", "mid"}
     with pytest.raises(ValueError):
         st.halves(3)
+
+
+def test_proportion_interval_is_wilson():
+    assert st.proportion_interval(50, 100) == pytest.approx((0.4038, 0.5962), abs=1e-4)
+    assert st.proportion_interval(0, 2000)[0] == pytest.approx(0.0, abs=1e-12)
+    with pytest.raises(ValueError):
+        st.proportion_interval(3, 2)
+
+
+def test_join_words():
+    assert st.join_words(["a"]) == "a"
+    assert st.join_words(["a", "b", "c"]) == "a, b and c"

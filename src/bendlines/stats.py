@@ -42,6 +42,7 @@ __all__ = [
     "compare",
     "halves",
     "holm",
+    "join_words",
     "mean_interval",
     "paired_difference",
     "proportion_interval",
@@ -238,22 +239,27 @@ class Comparison:
         w = self.winner
         return None if w is None else (self.b if w == self.a else self.a)
 
-    def words(self, unit: str = "points", scale: float = 100.0, digits: int = 1) -> str:
+    def words(self, unit: str = "points", scale: float = 100.0, digits: int = 1,
+              ahead: str = "ahead of", sentence: bool = False) -> str:  # fmt: skip
         """The verdict in words, with the effect size and its interval (``a - b`` in
         ``unit`` after multiplying by ``scale``), e.g. ``"SiLU ahead of tanh by 3.4 points
-        (interval 0.9 to 5.9)"``."""
+        (interval 0.9 to 5.9)"``; ``ahead`` names what a larger value means ("faster than");
+        ``sentence`` adds the verb ("is ahead of", "are not distinguishable")."""
+        are, is_ = (" are", " is") if sentence else ("", "")
+        if math.isnan(self.diff):
+            return f"{self.a} and {self.b}{are} not comparable: a run diverged"
         d, lo, hi = (scale * v for v in (self.diff, self.lo, self.hi))
 
         def fmt(x: float) -> str:
             return f"{x:.{digits}f}"
 
         if self.winner is None:
-            head = f"{self.a} and {self.b} not distinguishable at this strictness"
+            head = f"{self.a} and {self.b}{are} not distinguishable at this strictness"
             return f"{head} (difference {fmt(d)} {unit}, interval {fmt(lo)} to {fmt(hi)})"
         if self.winner == self.a:
-            head = f"{self.a} ahead of {self.b} by {fmt(d)} {unit}"
+            head = f"{self.a}{is_} {ahead} {self.b} by {fmt(d)} {unit}"
             return f"{head} (interval {fmt(lo)} to {fmt(hi)})"
-        head = f"{self.b} ahead of {self.a} by {fmt(-d)} {unit}"
+        head = f"{self.b}{is_} {ahead} {self.a} by {fmt(-d)} {unit}"
         return f"{head} (interval {fmt(-hi)} to {fmt(-lo)})"
 
 
@@ -353,3 +359,11 @@ def replicated_top(table: Mapping[str, Sequence[float]],
     out["holds"] = out["all"] == out["first"] == out["second"]
     out["unseparated"] = out["all"] | out["first"] | out["second"]
     return out
+
+
+def join_words(words: Sequence[str]) -> str:
+    """``"a"``, ``"a and b"``, ``"a, b and c"``: names in a sentence."""
+    words = list(words)
+    if not words:
+        raise ValueError("nothing to join")
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
