@@ -365,23 +365,16 @@ def test_leader_sentences_are_backed_by_both_halves(report, depth):
             "second": st.top_group({k: v[second] for k, v in acc.items()}),
         }
         sentence = text[f"top_{depth}_{tag}"]
+
+        def names(group):
+            return st.join_words([ch.NAMES[n] for n in ct.H2H_ACTIVATIONS if n in group])
+
         if top["all"] == top["first"] == top["second"]:
-            assert sentence.startswith("led by ")
-            named = top["all"]
+            assert sentence == f"led by {names(top['all'])}, on all seeds and on each half of them"
         else:
             assert sentence.startswith("without a replicated leader")
-            named = top["all"] | top["first"] | top["second"]
-        for name in ct.H2H_ACTIVATIONS:
-            assert (ch.NAMES[name] in sentence.split("(")[0]) == (name in named), (name, sentence)
-
-
-def test_deep_top_group_on_all_report_seeds(report):
-    """On all ten report seeds, ELU, SELU and SiLU are the 8-layer top group after 4000 steps,
-    and the halves do not agree, so the chapter names no single leader."""
-    lead = ch.h2h_leaders(report[8, ch.H2H_BUDGETS[8][1]])
-    assert lead["all"] == {"elu", "selu", "silu"}
-    assert not lead["holds"]
-    assert "relu" not in lead["unseparated"] and "sigmoid" not in lead["unseparated"]
+            for key in ("all", "first", "second"):
+                assert names(top[key]) in sentence, (key, sentence)
 
 
 def test_training_speed_at_shared_rates(h2h):

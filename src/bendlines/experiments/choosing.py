@@ -457,25 +457,26 @@ def _h2h_verdicts(lookup, names: dict) -> dict[str, str]:
             report = head_to_head_report(d, s, lookup)
             v = h2h_verdicts(report)
             lead = h2h_leaders(report)
+            n = report["test_acc"].shape[1]
+
+            def group(key: str, lead: dict = lead) -> str:
+                return st.join_words([names[n] for n in ct.H2H_ACTIVATIONS if n in lead[key]])
+
             if lead["holds"]:
                 out[f"top_{d}_{tag}"] = (
-                    "led by " + st.join_words([names[n] for n in ct.H2H_ACTIVATIONS
-                                               if n in lead["all"]])
-                    + ", on all seeds and on each half of them"
-                )  # fmt: skip
+                    f"led by {group('all')}, on all seeds and on each half of them"
+                )
             else:
                 out[f"top_{d}_{tag}"] = (
-                    "without a replicated leader: the data cannot separate "
-                    + st.join_words([names[n] for n in ct.H2H_ACTIVATIONS
-                                     if n in lead["unseparated"]])
-                    + " (each in the top group on all seeds or on one half)"
-                )  # fmt: skip
+                    f"without a replicated leader: on all {n} seeds no activation is ahead of "
+                    f"{group('all')}, but the halves of {n // 2} seeds disagree (first half: "
+                    f"{group('first')}; second half: {group('second')})"
+                )
             if tag == "long":
-                top = [names[n] for n in ct.H2H_ACTIVATIONS if n in lead["unseparated"]]
                 out[f"leaders_{d}"] = (
-                    st.join_words(top) + (" lead" if len(top) > 1 else " leads")
+                    f"{group('all')} lead on all seeds and on each half of them"
                     if lead["holds"]
-                    else "the data cannot separate " + st.join_words(top) + " at the top"
+                    else f"no leader replicates (on all seeds nothing was ahead of {group('all')})"
                 )
                 ahead = sorted({c.winner for c in v.values() if c.loser == "relu"},
                                key=ct.H2H_ACTIVATIONS.index)  # fmt: skip

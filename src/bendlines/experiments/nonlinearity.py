@@ -132,7 +132,7 @@ MNIST_DEPTHS: tuple[int, ...] = (1, 2, 3, 4)
 #: Width of every hidden layer of the MNIST-1D nets.
 MNIST_WIDTH = 100
 #: Seeds of the final runs: each sets a net's initial weights and its mini-batch order.
-MNIST_SEEDS: tuple[int, ...] = tuple(range(10))
+MNIST_SEEDS: tuple[int, ...] = (0, 1, 2, 3, 4)
 #: Seeds of the learning-rate tuning runs (on the validation split).
 MNIST_TUNE_SEEDS: tuple[int, ...] = (100, 101)
 #: Learning rates tried first for every model (Adam); the grid grows at an edge.
@@ -861,19 +861,23 @@ def verdicts(result: MnistResult | None = None) -> dict[str, str]:
         relu_text = "; ".join(c.words() for c in relu)
     depths = {f"ReLU, {d} hidden": d for d in result.depths}
     top = st.replicated_top({k: mnist_table(result)[k] for k in depths})
+    n = len(result.seeds)
+
+    def group(key: str) -> str:
+        return st.join_words([str(d) for d in sorted(depths[k] for k in top[key])])
+
     if top["holds"] and len(top["all"]) == 1:
-        (leader,) = top["all"]
+        ties_text = f"{group('all')} hidden layers lead, on all seeds and on each half of them."
+    elif top["holds"]:
         ties_text = (
-            f"{depths[leader]} hidden layers lead every other depth, on all seeds and on each "
-            "half of them."
+            f"No depth is ahead of {group('all')} hidden layers, on all seeds and on each half "
+            "of them; the data cannot separate those."
         )
     else:
-        names = sorted(depths[k] for k in top["unseparated"])
         ties_text = (
-            "The data cannot separate "
-            + st.join_words([str(d) for d in names])
-            + " hidden layers: on all seeds or on one half of them, no other depth is ahead "
-            "of each of these."
+            f"On all {n} seeds no depth is ahead of {group('all')} hidden layers, but halves "
+            f"of {n // 2} seeds give other top groups (first half: {group('first')}; second "
+            f"half: {group('second')}), so the data name no best depth."
         )
     return {
         "mnist_linear_verdict": linear_text,

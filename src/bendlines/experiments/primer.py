@@ -50,6 +50,7 @@ __all__ = [
     "OPT_N_TRAIN",
     "OPT_REPORT_SEEDS",
     "OPT_SEEDS",
+    "OPT_TUNE_SEEDS",
     "OPT_SIZES",
     "OVERFIT_SIZES",
     "SOFTMAX_LOGITS",
@@ -238,9 +239,9 @@ def descent_2d(steps: int = DESCENT_STEPS) -> dict:
 # The settings and the training runs live in primer_runs (read from the results store).
 
 
-#: Seeds that choose each optimiser's learning rate (``OPT_SEEDS``) and fresh seeds, disjoint
-#: from them, that the comparison is reported on.
+#: Seeds that choose each optimiser's learning rate (``OPT_SEEDS``).
 OPT_TUNE_SEEDS = OPT_SEEDS
+#: Fresh seeds, disjoint from :data:`OPT_TUNE_SEEDS`, that the comparison is reported on.
 OPT_REPORT_SEEDS = tuple(range(5, 15))
 
 
