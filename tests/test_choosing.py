@@ -502,3 +502,22 @@ def test_on_a_wide_net_the_initialisations_cannot_be_told_apart():
             assert _winner(acc[a], acc[b], family=6) is None, (steps, a, b)
         he = ai.INIT_CONTENDERS.index("he")
         assert table["dead_start"][he].mean() < 0.01  # a wide net: little to rescue
+
+
+def test_the_sgd_collapse_is_the_shrunken_signal_not_dead_units(dying):
+    """With biases at -1 and gradient descent, ReLU and leaky ReLU collapse on the same seeds,
+    though leaky ReLU has no dead units; both start with a signal shrunk about a hundredfold
+    by the last hidden layer."""
+    chance = ch.majority_share()
+    acc = dying["negative bias, SGD"]["test_acc"]
+    relu = set(np.flatnonzero(acc[RELU] <= chance + st.COLLAPSE_MARGIN))
+    leaky = set(np.flatnonzero(acc[LEAKY] <= chance + st.COLLAPSE_MARGIN))
+    assert relu and relu == leaky
+    assert np.all(dying["negative bias, SGD"]["dead_end"][LEAKY] == 0)
+    neg = ch.signal_at_init("negative bias, SGD")
+    zero = ch.signal_at_init("zero bias, Adam")
+    assert neg[:, :, -1].mean() < 0.05 and zero[:, :, -1].mean() > 0.5
+    assert np.all(np.diff(neg.mean(axis=(0, 1))) < 0)  # it shrinks layer after layer
+    # the measured collapse is one class's share of the test set, not 1/10
+    collapsed = acc[RELU][sorted(relu)]
+    assert np.all(collapsed <= chance) and not np.allclose(collapsed, 0.1)

@@ -52,6 +52,7 @@ __all__ = [
     "results_spot_checks",
     "results_tasks",
     "sign_task",
+    "signal_at_init",
     "softmax",
     "speed_at_rates",
     "square_by_depth",
@@ -337,6 +338,26 @@ def input_scale(steps: int, lookup=None) -> dict:
 def gated_comparison(lookup=None) -> dict:
     """:func:`tuned` runs of the plain and gated MNIST-1D nets of ``GATED_MODELS``."""
     return tuned(ct.gated_run, lookup=lookup, steps=ct.GATED_STEPS)
+
+
+def signal_at_init(setting: str, names: Sequence[str] = ("relu", "leaky_relu")) -> np.ndarray:
+    """The spread of the signal at the start of a dying-ReLU setting: the standard deviation of
+    every hidden layer's activations over the whole training set, before any training.
+
+    Returns
+    -------
+    ndarray of shape (len(names), len(DYING_SEEDS), DYING_DEPTH)
+    """
+    bias = ct.DYING_SETTINGS[setting][0]
+    (X, _), _ = data.load("mnist1d", dtype=np.float32)
+    sizes = [X.shape[1], *[ct.DYING_WIDTH] * ct.DYING_DEPTH, 10]
+    out = np.empty((len(names), len(ct.DYING_SEEDS), ct.DYING_DEPTH))
+    for i, name in enumerate(names):
+        for j, seed in enumerate(ct.DYING_SEEDS):
+            net = MLP(sizes, name, init="he", seed=seed, dtype=np.float32, bias_init=bias)
+            _, post = net.hidden(X)
+            out[i, j] = [float(a.std()) for a in post[:-1]]
+    return out
 
 
 # ---- verdicts -----
