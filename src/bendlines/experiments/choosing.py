@@ -611,6 +611,10 @@ def results_spot_checks() -> list:
             {"steps": ct.SCALE_BUDGETS[0], "lr": ct.learning_rate(ct.GRID_START[1]), "seed": 1},
         ),
         (ct.h2h_run, {"depth": 2, "steps": H2H_BUDGETS[2][0], "lr": 1e-3, "seed": 0}),
+        # one run of the head to head's report seeds (its rates come from the tuning runs)
+        _report_tasks(
+            2, H2H_BUDGETS[2][0], head_to_head(2, H2H_BUDGETS[2][0], lookup=results.peek)["lr"]
+        )[-1],
         (sr.sign_run, {"steps": sr.SIGN_BUDGETS[0], "lr": 1e-2, "seed": 2}),
         (ai.collapsed_at_init, _born_settings("rai", DEAD_WIDTHS[0])),
         (ai.init_run, {"steps": ai.INIT_BUDGETS[0], "lr": 1e-2, "seed": 3}),
