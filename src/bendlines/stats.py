@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import combinations
 
 import numpy as np
@@ -207,15 +207,15 @@ def holm(pvalues: Sequence[float]) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Comparison:
-    """The verdict on one pair of a family: ``a`` against ``b``.
+    """The verdict on one pair of a family: contender ``first`` against ``second``.
 
-    ``diff`` is the mean of ``a - b`` over seeds; ``lo`` and ``hi`` its interval at the
+    ``diff`` is the mean of first minus second over seeds; ``lo`` and ``hi`` its interval at the
     Holm-consistent level ``level`` (it excludes 0 exactly when the pair is declared);
     ``p`` the paired p-value and ``p_holm`` the adjusted one; ``family`` the number of pairs.
     """
 
-    a: str
-    b: str
+    first: str
+    second: str
     diff: float
     lo: float
     hi: float
@@ -231,13 +231,17 @@ class Comparison:
         """The contender ahead, or None when the two are not distinguishable."""
         if not self.p_holm < 1 - self.confidence:
             return None
-        return self.a if self.diff > 0 else self.b
+        return self.first if self.diff > 0 else self.second
+
+    def renamed(self, names: Mapping[str, str]) -> Comparison:
+        """The same verdict with the contenders' names looked up in ``names``."""
+        return replace(self, first=names[self.first], second=names[self.second])
 
     @property
     def loser(self) -> str | None:
         """The contender behind, or None."""
         w = self.winner
-        return None if w is None else (self.b if w == self.a else self.a)
+        return None if w is None else (self.second if w == self.first else self.first)
 
     def words(self, unit: str = "points", scale: float = 100.0, digits: int = 1,
               ahead: str = "ahead of", sentence: bool = False) -> str:  # fmt: skip
@@ -247,19 +251,19 @@ class Comparison:
         ``sentence`` adds the verb ("is ahead of", "are not distinguishable")."""
         are, is_ = (" are", " is") if sentence else ("", "")
         if math.isnan(self.diff):
-            return f"{self.a} and {self.b}{are} not comparable: a run diverged"
+            return f"{self.first} and {self.second}{are} not comparable: a run diverged"
         d, lo, hi = (scale * v for v in (self.diff, self.lo, self.hi))
 
         def fmt(x: float) -> str:
             return f"{x:.{digits}f}"
 
         if self.winner is None:
-            head = f"{self.a} and {self.b}{are} not distinguishable at this strictness"
+            head = f"{self.first} and {self.second}{are} not distinguishable at this strictness"
             return f"{head} (difference {fmt(d)} {unit}, interval {fmt(lo)} to {fmt(hi)})"
-        if self.winner == self.a:
-            head = f"{self.a}{is_} {ahead} {self.b} by {fmt(d)} {unit}"
+        if self.winner == self.first:
+            head = f"{self.first}{is_} {ahead} {self.second} by {fmt(d)} {unit}"
             return f"{head} (interval {fmt(lo)} to {fmt(hi)})"
-        head = f"{self.b}{is_} {ahead} {self.a} by {fmt(-d)} {unit}"
+        head = f"{self.second}{is_} {ahead} {self.first} by {fmt(-d)} {unit}"
         return f"{head} (interval {fmt(-hi)} to {fmt(-lo)})"
 
 

@@ -510,18 +510,12 @@ def _h2h_verdicts(lookup, names: dict) -> dict[str, str]:
                 )
             for other, key in (("leaky_relu", "leaky"), ("gelu", "gelu")):
                 c = v[("relu", other)]
-                c = st.Comparison(names[c.a], names[c.b], c.diff, c.lo, c.hi, c.level, c.p,
-                                  c.p_holm, c.n, c.family, c.confidence)  # fmt: skip
+                c = c.renamed(names)
                 out[f"{key}_{d}_{tag}"] = c.words()
             if (d, tag) == (8, "long"):
                 out.update(_deep_verdicts(report, v, names))
     out.update(speed_verdicts(lookup, names))
     return out
-
-
-def _named(c: st.Comparison, names: dict) -> st.Comparison:
-    return st.Comparison(names[c.a], names[c.b], c.diff, c.lo, c.hi, c.level, c.p, c.p_holm,
-                         c.n, c.family, c.confidence)  # fmt: skip
 
 
 def _deep_verdicts(report: dict, v: dict, names: dict) -> dict[str, str]:
@@ -537,7 +531,7 @@ def _deep_verdicts(report: dict, v: dict, names: dict) -> dict[str, str]:
     behind = [n for n in order if n not in ahead_of_sigmoid and n != "sigmoid"]
     return {
         "best_8": names[best],
-        "relu_vs_best_8": _named(pair(best, "relu"), names).words(),
+        "relu_vs_best_8": pair(best, "relu").renamed(names).words(),
         "gelu_claim": "Here GELU did come out ahead of ReLU."
         if gelu.winner == "gelu"
         else "The claim that GELU is the best deep activation does not survive here.",

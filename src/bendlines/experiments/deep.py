@@ -624,8 +624,7 @@ def rescue_verdicts(summary: dict) -> str:
              "plain": "the plain one"}  # fmt: skip
     for pair in RESCUE_PAIRS:
         c = v[pair]
-        c = st.Comparison(names[c.a], names[c.b], c.diff, c.lo, c.hi, c.level, c.p, c.p_holm,
-                          c.n, c.family, c.confidence)  # fmt: skip
+        c = c.renamed(names)
         text = c.words(sentence=True)
         sentences.append(text[0].upper() + text[1:] + ".")
     return " ".join(sentences) + (

@@ -851,7 +851,7 @@ def verdicts(result: MnistResult | None = None) -> dict[str, str]:
             + f"; the other linear nets cannot be told apart from it (differences from "
             f"{lo:.1f} to {hi:.1f} points)"
         )
-    if all(c.winner == c.a for c in relu):
+    if all(c.winner == c.first for c in relu):
         low = min(100 * c.lo for c in relu)
         relu_text = (
             f"every ReLU MLP is ahead of logistic regression, each paired interval lying above "
