@@ -106,6 +106,7 @@ def test_no_percentage_interval_leaves_0_to_100(chapter):
         pytest.skip("build the book first: make book")
     text = _text(page.read_text(encoding="utf-8"))
     found = PERCENT_INTERVAL.findall(text)
+    assert found or chapter == "piecewise", chapter  # piecewise prints no percentage interval
     for lo, hi in found:
         lo, hi = (float(x.replace("−", "-")) for x in (lo, hi))
         assert 0 <= lo <= hi <= 100, (chapter, lo, hi)
@@ -120,7 +121,7 @@ def test_the_interval_pattern_catches_what_it_should():
 
 OVERLAP_RULE = re.compile(
     r"overlap\w*[^.:;]{0,80}\b(a tie|tied?|ties|cannot tell|can not tell|cannot be told)\b"
-    r"|\b(a tie|tied?|ties)\b[^.:;]{0,40}\boverlap",
+    r"|\b(a tie|tied?|ties)\b[^.;]{0,40}\boverlap",
     re.I,
 )
 
