@@ -9,7 +9,7 @@ BIN     := $(VENV)/bin
 PY      := $(BIN)/python
 STAMP   := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
-UV      := $(BIN)/uv pip install --python $(PY) --quiet --no-deps
+UV      := $(BIN)/uv pip install --python $(PY) --quiet --no-deps --compile-bytecode
 BOOK    := book
 HTML    := $(BOOK)/_build/html
 SPHINX_OPTS ?= -W --keep-going -n
@@ -29,7 +29,7 @@ $(foreach setting,$(REFERENCE_KERNELS),$(eval export $(setting)))
 help:
 	@echo "make book     install (first run) and build the site into $(HTML)"
 	@echo "make test     lint, unit, figure and JavaScript tests, a full book build, site, download, PDF and browser checks"
-	@echo "make pdf      the whole book as one PDF (book/_build/html/bending-lines.pdf)"
+	@echo "make pdf      the site with the whole book as one PDF ($(HTML)/bending-lines.pdf)"
 	@echo "make serve    live preview at http://127.0.0.1:8000 (rebuilds on save)"
 	@echo "make figures  render every figure script into figures/_build/ (SVG and PNG)"
 	@echo "make bench    print the timing budgets"
@@ -90,11 +90,12 @@ browser-deps:
 		fi; \
 	fi
 
-# The whole book as one PDF, printed by headless Chromium from the built site (tests/book_pdf.py),
-# then offered in every page's download menu. Without Chromium it says so and skips (not in CI).
-pdf: $(TEST_STAMP) book browser-deps
+# The whole book as one PDF (book/_ext/bendlines_pdf.py): the site built once more with
+# `-D bendlines_pdf=1`, so every page's download menu offers the PDF and headless Chromium
+# prints it into $(HTML)/bending-lines.pdf. Without Chromium it says so (and fails under CI).
+pdf: $(TEST_STAMP) browser-deps
 	@if command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ]; then \
-		$(PY) tests/book_pdf.py; \
+		$(BIN)/sphinx-build -b html $(SPHINX_OPTS) -j $(JOBS) -D bendlines_pdf=1 $(BOOK) $(HTML); \
 	elif [ -n "$$CI" ]; then echo "CI: Chromium is missing, cannot print the PDF"; exit 1; \
 	else echo "Chromium not found: no PDF (sudo apt-get install -y chromium)"; fi
 

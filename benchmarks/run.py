@@ -52,7 +52,7 @@ def book_rows() -> list[dict]:
         warm, log = _sphinx(folder / "html", jobs)
         rows = [
             {"name": f"book: cold build (-j {jobs})", "value": cold, "unit": "s", "budget": 60.0},
-            {"name": "book: rebuild, no change", "value": warm, "unit": "s", "budget": 3.0},
+            {"name": "book: rebuild, no change", "value": warm, "unit": "s", "budget": 2.0},
             {
                 "name": "book: notebooks executed on the no-change rebuild",
                 "value": float(log.count("Executing notebook")),

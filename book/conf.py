@@ -46,8 +46,10 @@ extensions = [
     "bendlines_cache",
     "bendlines_html",
     "bendlines_notebooks",
+    "bendlines_pdf",
     "bendlines_widgets",
     "bendlines_api",
+    "bendlines_stable_config",
 ]
 
 exclude_patterns = ["_build", "**.ipynb_checkpoints", "README.md", "_ext"]

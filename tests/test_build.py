@@ -233,3 +233,33 @@ def test_chapter_downloads_are_reproducible_and_rewritten_only_on_change(project
     assert download.read_bytes() != first
     with zipfile.ZipFile(download) as archive:
         assert "One formula" in archive.read("chapter/chapter.ipynb").decode()
+
+
+def test_a_rebuild_with_no_change_does_no_work(project):
+    """No configuration value differs between identical builds, and neither the widgets'
+    data nor the downloads (and the wheel inside them) are made again."""
+    assert build(project).returncode == 0
+    html = project / "book" / "_build" / "html"
+    outputs = [*(html / "_static" / "widgets" / "data").glob("*.json"), html / "downloads"]
+    outputs = [p for p in outputs if p.is_file()] + list((html / "downloads").glob("*.zip"))
+    before = {p: p.stat().st_mtime_ns for p in outputs}
+    assert len(before) >= 2
+    again = build(project)
+    assert again.returncode == 0, log(again)
+    assert "configuration has changed" not in log(again)
+    assert "building the bendlines wheel" not in log(again).lower()
+    assert {p: p.stat().st_mtime_ns for p in outputs} == before
+
+
+def test_editing_package_data_re_executes_and_rewrites_downloads(project):
+    """A data file of the package (like the gallery's cost table) is an input of every
+    chapter and of the downloads, as its modules are."""
+    assert build(project).returncode == 0
+    data = project / "src" / "bendlines" / "experiments" / "activation_cost.json"
+    download = project / "book" / "_build" / "html" / "downloads" / "chapter.zip"
+    before = download.read_bytes()
+    data.write_text(data.read_text().replace("{", '{"edited": true, ', 1))
+    after = build(project)
+    assert after.returncode == 0, log(after)
+    assert EXECUTED in log(after)
+    assert download.read_bytes() != before

@@ -1,6 +1,6 @@
 """What a chapter's code imports: one AST walk for the execution cache and the downloads.
 
-A chapter's code cells are read with MyST-NB's own reader; each cell is parsed with
+A chapter's code cells are read from markdown-it tokens; each cell is parsed with
 :mod:`ast`, so every name of ``import a, b`` and of ``from a import b, c`` counts. The walk
 follows the figure scripts and experiment modules it finds into their own imports.
 """
@@ -26,13 +26,33 @@ _IMPORT_LINE = re.compile(r"^\s*(?:import|from)\s+([\w.]+(?:\s*,\s*[\w.]+)*)", r
 
 
 def chapter_code(text: str) -> list[str]:
-    """The sources of the code cells of a MyST notebook's text (empty for a plain page)."""
-    from myst_nb.core.read import read_myst_markdown_notebook
+    """The sources of the code cells of a MyST notebook's text (empty for a plain page).
 
+    The text is parsed into markdown-it tokens (CommonMark, as MyST reads fences): each
+    ``{code-cell}`` fence is a cell, and its options (a ``---`` YAML block or ``:key:`` lines
+    at the top) are not code.
+    """
     if "```{code-cell}" not in text:
         return []
-    cells = read_myst_markdown_notebook(text).cells
-    return [cell.source for cell in cells if cell.cell_type == "code"]
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").parse(text)
+    return [
+        _without_options(token.content)
+        for token in tokens
+        if token.type == "fence" and token.info.split(maxsplit=1)[:1] == ["{code-cell}"]
+    ]
+
+
+def _without_options(content: str) -> str:
+    lines = content.splitlines()
+    if lines and lines[0].strip() == "---":
+        end = next((i for i, line in enumerate(lines[1:], 1) if line.strip() == "---"), 0)
+        lines = lines[end + 1 :]
+    else:
+        while lines and lines[0].startswith(":"):
+            lines = lines[1:]
+    return "\n".join(lines) + ("\n" if lines else "")
 
 
 def _python_lines(code: str) -> str:

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
+from bendlines_freshness import Stamp, digest, files_under
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
@@ -511,9 +512,25 @@ def add_page_assets(app: Sphinx, pagename: str, templatename, context, doctree) 
         app.add_css_file(STYLESHEET)
 
 
+def data_inputs(root: Path) -> list[Path]:
+    """What the widgets' data is computed from: the package, its pins and this module."""
+    return [
+        *files_under(root / "src" / "bendlines"),
+        root / "requirements.lock",
+        Path(__file__).resolve(),
+    ]
+
+
 def write_widget_data(app: Sphinx, exception: Exception | None) -> None:
     if exception is None and app.builder.format == "html":
-        write_data(Path(app.outdir) / "_static")
+        root = Path(app.srcdir).parent
+        static = Path(app.outdir) / "_static"
+        current = digest(data_inputs(root), root)
+        stamp = Stamp(app.doctreedir, "widget-data")
+        if stamp.fresh(current, [static / DATA_DIR / f"{name}.json" for name in DATA]):
+            return
+        write_data(static)
+        stamp.record(current)
 
 
 def setup(app: Sphinx) -> dict[str, object]:
