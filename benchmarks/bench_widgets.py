@@ -38,7 +38,7 @@ SIZE_BUDGET_KB = 30.0
 
 WORKER_RUN = """async ([layers, batch, seconds]) => {
   const set = await (await fetch('_static/widgets/data/trainer_spiral.json')).json();
-  const url = new URL('_static/widgets/trainer_worker.js', location.href);
+  const url = new URL('_static/widgets/lib/trainer_worker.js', location.href);
   const worker = new Worker(url, {type: 'module'});
   const settings = {data: 'spiral', activation: 'relu', layers, init: 'he_uniform',
                     optimizer: 'adam', lr: 0.01, batch, seed: 0, added: []};
@@ -66,11 +66,15 @@ LONG_TASKS = """() => { window.__long = [];
   new PerformanceObserver(l => window.__long.push(...l.getEntries().map(e => e.duration)))
     .observe({type: 'longtask', buffered: false}); }"""
 
-IMPORT = re.compile(r"""(?:import|from)\s*(?:[^'"]*?from\s*)?["']\./([\w.-]+\.js)["']""")
+IMPORT = re.compile(r"""(?:import|from)\s*(?:[^'"]*?from\s*)?["'](\.\.?/[\w./-]+\.js)["']""")
+
+
+WORKER = re.compile(r"""new URL\(["'](\.\.?/[\w./-]+\.js)["']""")
 
 
 def module_closure(entry: str) -> list[str]:
-    """The widget module ``entry`` and every module it imports (statically, or as a worker)."""
+    """The widget module ``entry`` (a path under book/_static/widgets) and every module it
+    imports (statically, or as a worker), as paths under book/_static/widgets."""
     seen: list[str] = []
     todo = [entry]
     while todo:
@@ -78,9 +82,10 @@ def module_closure(entry: str) -> list[str]:
         if name in seen:
             continue
         seen.append(name)
-        text = (WIDGETS / name).read_text(encoding="utf-8")
-        todo += IMPORT.findall(text)
-        todo += re.findall(r"""new URL\(["']\./([\w.-]+\.js)["']""", text)
+        path = WIDGETS / name
+        text = path.read_text(encoding="utf-8")
+        specs = IMPORT.findall(text) + WORKER.findall(text)
+        todo += [(path.parent / s).resolve().relative_to(WIDGETS).as_posix() for s in specs]
     return seen
 
 
@@ -89,13 +94,13 @@ def gzipped_kb(names: list[str]) -> float:
     return sum(len(gzip.compress((WIDGETS / n).read_bytes(), 9)) for n in names) / 1000
 
 
-#: Every widget kind (its module is book/_static/widgets/KIND.js).
+#: Every widget kind (its module is book/_static/widgets/kinds/KIND.js).
 KINDS = ("hinges", "unit-lines", "activations", "trainer", "depth", "collapse")
 
 
 def shared_modules() -> set[str]:
     """Modules that two or more widgets import: served once, cached for every page after."""
-    closures = [set(module_closure(f"{kind}.js")) for kind in KINDS]
+    closures = [set(module_closure(f"kinds/{kind}.js")) for kind in KINDS]
     return {n for n in set().union(*closures) if sum(n in c for c in closures) >= 2}
 
 
@@ -105,7 +110,7 @@ def size_rows() -> list[dict]:
     shared = shared_modules()
     rows = []
     for kind in KINDS:
-        names = module_closure(f"{kind}.js")
+        names = module_closure(f"kinds/{kind}.js")
         own = [n for n in names if n not in shared]
         rows.append({"name": f"widget {kind}: own code gzipped ({len(own)} modules)",
                      "value": gzipped_kb(own), "unit": "KB", "budget": SIZE_BUDGET_KB})  # fmt: skip
@@ -116,8 +121,9 @@ def size_rows() -> list[dict]:
 
 CPU_RUN = """
 import { readFileSync } from "node:fs";
-import { BASIC_ACTIVATIONS } from "%(widgets)s/nn.js";
-import { Session, validSettings } from "%(widgets)s/trainer_core.js";
+import { BASIC_ACTIVATIONS } from "%(widgets)s/lib/maths/layers.js";
+import { Session } from "%(widgets)s/lib/maths/trainer.js";
+import { validSettings } from "%(widgets)s/lib/state/trainer.js";
 const t = JSON.parse(readFileSync(0, "utf8"));
 const out = [];
 for (const batch of t.batches) {
@@ -201,6 +207,7 @@ def play_reader_net(page, root, browser, throttle: float) -> dict:
     root.scroll_into_view_if_needed()
     page.evaluate(LONG_TASKS)
     browser.start_tracing(page=page, categories=TRACE)
+    root.get_by_label("Speed", exact=True).select_option("max")  # full speed (default: 60/s)
     play = root.get_by_role("button", name="Play")
     play.click()
     page.wait_for_timeout(SECONDS * 1000)

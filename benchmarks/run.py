@@ -1,7 +1,8 @@
 """Print every timing budget of the project: `make bench`.
 
 Budgets live here, not in timed tests: timings depend on the machine and its load.
-Each row shows the measured value, its budget and whether it holds.
+Each row shows the measured value, its budget and whether it holds. The last rows are the
+split of the last `make test` (benchmarks/suite_split.py records it; the suite is not run here).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 ROOT = Path(__file__).resolve().parents[1]
 BENCHES = ("bench_mlp", "bench_regions", "bench_activations", "bench_widgets", "bench_store")
 SITE_BENCH = "bench_site"
+SUITE_SPLIT = "suite_split"
 
 
 def _load(name: str):
@@ -95,6 +97,7 @@ def main() -> int:
         rows += book_rows()
     if "--no-site" not in sys.argv:
         rows += _load(SITE_BENCH).run()
+    rows += _load(SUITE_SPLIT).rows()  # the split of the last `make test` (it runs too long here)
     width = max(len(row["name"]) for row in rows)
     print(f"{'measurement':<{width}}  {'value':>12}  {'budget':>10}  verdict")
     for row in rows:

@@ -46,6 +46,7 @@ extensions = [
     "bendlines_cache",
     "bendlines_html",
     "bendlines_notebooks",
+    "bendlines_pdf",
     "bendlines_widgets",
     "bendlines_api",
     "bendlines_stable_config",

@@ -1,9 +1,10 @@
 """Why not any nonlinear function: candidates trained on the spiral at tuned learning rates.
 
 Left: test accuracy of two-hidden-layer spiral nets (32 units) per candidate activation,
-mean over the seeds with its 95 % t-interval, each candidate at the Adam learning rate that
-did best on a validation split; square root and logarithm are marked where every run stopped
-at a non-finite loss. Right: square against ReLU as the number of hidden layers grows.
+mean over the seeds with its 95 % interval (a bootstrap over seeds, inside 0-1), each
+candidate at the Adam learning rate that did best on a validation split; square root and
+logarithm are marked where every run stopped at a non-finite loss. Right: square against
+ReLU as the number of hidden layers grows.
 
 Run it alone: ``python figures/bad_activations.py -o bad.svg``.
 """
@@ -12,6 +13,7 @@ Run it alone: ``python figures/bad_activations.py -o bad.svg``.
 import numpy as np
 
 from bendlines import render, style
+from bendlines import stats as st
 from bendlines.experiments import choosing as ch
 from bendlines.experiments import choosing_training as ct
 
@@ -30,8 +32,9 @@ def make_figure(candidates=None, square=None):
             ax.plot([0.5], [i], marker="x", color=style.color(3), markersize=8)
             ax.annotate("nan at every rate", (0.52, i), va="center", fontsize=9)
             continue
-        s = ch.interval(acc)
-        ax.errorbar([s["mean"]], [i], xerr=[s["half"]], fmt="o", color=style.color(0),
+        s = st.bounded_interval(acc)
+        err = [[s["mean"] - s["lo"]], [s["hi"] - s["mean"]]]
+        ax.errorbar([s["mean"]], [i], xerr=err, fmt="o", color=style.color(0),
                     markersize=5, capsize=2)  # fmt: skip
     ax.set_yticks(np.arange(len(names)), names)
     ax.invert_yaxis()
@@ -40,9 +43,10 @@ def make_figure(candidates=None, square=None):
     ax.set_title("two hidden layers, tuned rate", fontsize=11)
     depths = np.asarray(ct.SQUARE_DEPTHS)
     for i, name in enumerate(("square", "relu")):
-        stats = [ch.interval(square[d]["test_acc"][i]) for d in ct.SQUARE_DEPTHS]
+        stats = [st.bounded_interval(square[d]["test_acc"][i]) for d in ct.SQUARE_DEPTHS]
+        err = [[s["mean"] - s["lo"] for s in stats], [s["hi"] - s["mean"] for s in stats]]
         axes[1].errorbar(depths + (i - 0.5) * 0.1, [s["mean"] for s in stats],
-                         yerr=[s["half"] for s in stats], marker="os"[i], color=style.color(i),
+                         yerr=err, marker="os"[i], color=style.color(i),
                          linestyle=style.linestyle(i), capsize=2, label=name)  # fmt: skip
     axes[1].set_xticks(depths)
     axes[1].set_xlabel("hidden layers", fontsize=10)

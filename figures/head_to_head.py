@@ -1,19 +1,21 @@
 """Head to head on MNIST-1D: eight activations, each at its own tuned learning rate.
 
 One panel per depth (2 and 8 hidden layers of 32 units). Each row is an activation; a marker
-is the mean test accuracy over the seeds and its bar the 95 % t-interval of that mean, after
-a short budget (circles) and a long one (squares); the panel titles give the steps. Each
-activation's Adam learning rate was chosen for each depth and budget on a validation split
-carved from the training set.
-Overlapping bars are ties.
+is the mean test accuracy over the report seeds and its bar the 95 % interval of that mean
+(a bootstrap over seeds, inside 0-1), after a short budget (circles) and a long one
+(squares); the panel titles give the steps. Each activation's Adam learning rate was chosen
+for each depth and budget on a validation split carved from the training set, on other
+seeds. Whether bars overlap does not decide a comparison: the chapter's verdicts come from
+the paired per-seed differences.
 
 Run it alone: ``python figures/head_to_head.py -o head_to_head.svg``.
 """
 
-# %% Compute: the tuned runs, read from the results store
+# %% Compute: the runs on the report seeds, read from the results store
 import numpy as np
 
 from bendlines import render, style
+from bendlines import stats as st
 from bendlines.experiments import choosing as ch
 from bendlines.experiments import choosing_training as ct
 
@@ -22,7 +24,8 @@ from bendlines.experiments import choosing_training as ct
 def make_figure(tables=None):
     """Mean test accuracy and 95 % interval per activation, depth and budget."""
     if tables is None:
-        tables = {(d, s): ch.head_to_head(d, s) for d, b in ch.H2H_BUDGETS.items() for s in b}
+        tables = {(d, s): ch.head_to_head_report(d, s) for d, b in ch.H2H_BUDGETS.items()
+                  for s in b}  # fmt: skip
     names = ct.H2H_ACTIVATIONS
     y = np.arange(len(names))
     fig, axes = style.figure(1, len(ch.H2H_BUDGETS), width=style.TEXT_WIDTH, height=3.6,
@@ -30,10 +33,10 @@ def make_figure(tables=None):
     for ax, (depth, budgets) in zip(axes, ch.H2H_BUDGETS.items(), strict=True):
         for i, (steps, marker) in enumerate(zip(budgets, ("o", "s"), strict=True)):
             acc = tables[depth, steps]["test_acc"]
-            stats = [ch.interval(row) for row in acc]
+            stats = [st.bounded_interval(row) for row in acc]
             mean = np.array([s["mean"] for s in stats])
-            half = np.array([s["half"] for s in stats])
-            ax.errorbar(mean, y + (i - 0.5) * 0.3, xerr=half, fmt=marker, color=style.color(i),
+            err = np.array([[m - s["lo"], s["hi"] - m] for m, s in zip(mean, stats, strict=True)])
+            ax.errorbar(mean, y + (i - 0.5) * 0.3, xerr=err.T, fmt=marker, color=style.color(i),
                         markersize=5, capsize=2,
                         label=("short", "long")[i] + " budget")  # fmt: skip
         ax.set_title(f"{depth} hidden layers ({budgets[0]} and {budgets[1]} steps)", fontsize=10)

@@ -21,15 +21,19 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 import numpy as np
 
 from bendlines import render, style
+from bendlines import stats as st
 from bendlines.experiments import nonlinearity
 
 SERIES = (("identity", "linear net (no activation)"), ("relu", "ReLU MLP"))
 
 
 def _summary(acc: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Mean over seeds (last axis) and the half-width of its 95 % confidence interval."""
-    stats = np.array([nonlinearity.interval(row) for row in acc])
-    return stats[:, 0], stats[:, 2]
+    """Mean over seeds (last axis) and the distances down and up to its 95 % interval's ends
+    (:func:`bendlines.stats.bounded_interval`: never outside 0-100 %)."""
+    rows = [st.bounded_interval(row) for row in acc]
+    mean = np.array([r["mean"] for r in rows])
+    return mean, np.array([[m - r["lo"] for m, r in zip(mean, rows, strict=True)],
+                           [r["hi"] - m for m, r in zip(mean, rows, strict=True)]])  # fmt: skip
 
 
 # %% Draw: accuracy against number of hidden layers

@@ -2,13 +2,14 @@
 
 Left: mean validation accuracy over seeds against training steps, at the rate that won on
 validation for the longest budget. Right: test accuracy at a short and a long budget, mean
-over seeds with a 95 % interval; overlapping intervals are a tie.
+over seeds with a 95 % interval that stays within 0-100 %.
 """
 
 # %% Compute: the comparison (bendlines.experiments.primer.optimiser_comparison)
 import numpy as np
 
 from bendlines import render, style
+from bendlines import stats as st
 from bendlines.experiments import primer as pr
 
 LABELS = {"sgd": "mini-batch SGD", "adam": "Adam"}
@@ -37,7 +38,8 @@ def make_figure(result=None):
     for i, opt in enumerate(result["curves"]):
         for k, budget in enumerate(budgets):
             acc = result["test"][budget][opt]
-            mean, _, low, high = pr.interval95(100 * acc)
+            summary = st.bounded_interval(100 * acc)
+            mean, low, high = summary["mean"], summary["lo"], summary["hi"]
             pos = k + (i - 0.5) * 0.25
             right.errorbar(
                 pos,

@@ -5,6 +5,7 @@
 import bendlines  # noqa: F401  isort: skip
 
 import pytest
+from ci_skips import pytest_make_collect_report, pytest_runtest_makereport  # noqa: F401
 from hypothesis import settings
 
 from bendlines.results import KernelMismatchError
@@ -13,6 +14,19 @@ from bendlines.results import KernelMismatchError
 # database: nothing is written into the working tree.
 settings.register_profile("bendlines", derandomize=True, database=None, deadline=None)
 settings.load_profile("bendlines")
+
+# Under CI nothing may skip (the two hooks imported above from tests/ci_skips.py).
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Tests that read the built site carry the ``site`` marker: every test of a module that
+    names the built site ``SITE`` (the site, download, PDF and browser tests) and single tests
+    marked ``@pytest.mark.site``. `make unit` leaves them out (``-m "not site"``); `make test`
+    runs every test once the book, its PDF and the HTML checker are there."""
+    for item in items:
+        if hasattr(getattr(item, "module", None), "SITE"):
+            item.add_marker(pytest.mark.site)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -20,8 +20,19 @@ space, a line break, a hyphen or nothing. Overlapping matches go to the longest 
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "book" / "_ext"))
+from bendlines_myst import (
+    directive_blocks,
+    directive_name,
+    directive_options,
+    myst_parser,
+    roles,
+)
+from bendlines_order import toctrees
 
 #: Directives whose body is not prose.
 SKIP_DIRECTIVES = {
@@ -50,15 +61,6 @@ SKIP_DIRECTIVES = {
 #: Pages of the toctree that are not chapters (reference pages are not read in order).
 NOT_CHAPTERS = {"glossary", "bibliography", "api", "genindex", "404"}
 
-_FENCE = re.compile(r"^(\s*)(`{3,}|~{3,}|:{3,})\s*(\{([^}]*)\})?(.*)$")
-_OPTION = re.compile(r"^\s*:[\w-]+:")
-_ROLE = re.compile(r"\{([\w:.-]+)\}(`+)(.+?)\2", re.S)
-_CODE = re.compile(r"(`+)(.+?)\1", re.S)
-_MATH2 = re.compile(r"(?<!\\)\$\$.+?(?<!\\)\$\$", re.S)
-_MATH1 = re.compile(r"(?<![\\$])\$(?!\s)[^$]+?(?<![\\\s])\$", re.S)
-_LINK = re.compile(r"!?\[[^\]]*\]\([^)]*\)|<https?://[^>]*>")
-_HTML = re.compile(r"<!--.*?-->|</?[A-Za-z][^>]*>", re.S)
-_SUBST = re.compile(r"\{\{.*?\}\}", re.S)
 _TERM_TARGET = re.compile(r"^(.*?)\s*<([^<>]+)>\s*$", re.S)
 
 
@@ -92,6 +94,11 @@ class Use:
 def prose_mask(text: str) -> tuple[bytearray, list[tuple[int, int, str, str]]]:
     """Which characters of a MyST page are prose, and where its roles are.
 
+    The page is read by MyST's own parser (``book/_ext/bendlines_myst.py``): the text of
+    paragraphs, list items, table cells and definitions is prose, at any depth in the bodies
+    of directives not in :data:`SKIP_DIRECTIVES`; inside it, code spans, math, roles, links,
+    images, inline HTML and substitutions are not.
+
     Returns
     -------
     mask : bytearray of len(text)
@@ -100,96 +107,98 @@ def prose_mask(text: str) -> tuple[bytearray, list[tuple[int, int, str, str]]]:
         Every ``{term}`` role, target as written (``text <target>`` or ``target``).
     """
     mask = bytearray(len(text))
-    lines = text.splitlines(keepends=True)
-    offsets, pos = [], 0
-    for line in lines:
-        offsets.append(pos)
-        pos += len(line)
-    i = 0
-    if lines and lines[0].strip() == "---":  # front matter
-        i = 1
-        while i < len(lines) and lines[i].strip() != "---":
-            i += 1
-        i += 1
-    fences: list[tuple[str, bool]] = []  # open fences: (marker, body is prose)
-    options = False  # inside a directive's option block
-    math = False
-    while i < len(lines):
-        line = lines[i]
-        stripped = line.strip()
-        skipping = any(not prose for _, prose in fences)
-        fence = _FENCE.match(line)
-        if (
-            fence
-            and fences
-            and fence.group(2)[0] == fences[-1][0][0]
-            and not fence.group(3)
-            and len(fence.group(2)) >= len(fences[-1][0])
-            and not fence.group(5).strip()
-        ):
-            fences.pop()  # closing fence
-            options = False
-        elif fence and not skipping and not math:
-            name = (fence.group(4) or "").strip()
-            prose = bool(fence.group(3)) and name not in SKIP_DIRECTIVES
-            fences.append((fence.group(2), prose))
-            options = prose
-        elif skipping:
-            pass
-        elif options and _OPTION.match(line):
-            pass
-        elif math or stripped.startswith("$$"):
-            options = False
-            closes = stripped.count("$$")
-            if math:
-                math = closes % 2 == 0
-            else:
-                math = closes % 2 == 1
-        else:
-            options = False
-            heading = stripped.startswith("#")
-            label = re.fullmatch(r"\([\w:-]+\)=", stripped) is not None
-            comment = stripped.startswith("%")
-            if stripped and not (heading or label or comment):
-                start = offsets[i]
-                mask[start : start + len(line)] = b"\x01" * len(line)
-        i += 1
-    roles = _mask_inline(text, mask)
-    return mask, roles
-
-
-def _mask_inline(text: str, mask: bytearray) -> list[tuple[int, int, str, str]]:
-    """Unmark inline non-prose inside marked runs; return the term roles found."""
+    offsets = [0]
+    for line in text.splitlines(keepends=True):
+        offsets.append(offsets[-1] + len(line))
+    blocks: dict[tuple[int, int], list] = {}
+    for first, last, token in _prose_blocks(text, 0):
+        blocks.setdefault((first, last), []).extend(token.children or [])
     roles = []
-    for run_start, run_end in _runs(mask):
-        chunk = text[run_start:run_end]
-        for pattern in (_ROLE, _CODE, _MATH2, _MATH1, _LINK, _HTML, _SUBST):
-            for m in pattern.finditer(chunk):
-                a, b = run_start + m.start(), run_start + m.end()
-                if not all(mask[a:b]):
-                    continue  # overlaps something already removed
-                if pattern is _ROLE and m.group(1) == "term":
-                    content = m.group(3)
-                    target = _TERM_TARGET.match(content)
-                    shown, goal = (
-                        (target.group(1), target.group(2)) if target else (content, content)
-                    )
-                    roles.append((a, b, shown, goal))
-                mask[a:b] = bytes(b - a)
-    return sorted(roles)
+    for (first, last), children in sorted(blocks.items()):
+        start, end = offsets[first], offsets[min(last, len(offsets) - 1)]
+        mask[start:end] = b"\x01" * (end - start)
+        roles += _mask_inline(text, mask, start, end, children)
+    return mask, sorted(roles)
 
 
-def _runs(mask: bytearray) -> list[tuple[int, int]]:
-    runs, start = [], None
-    for k, v in enumerate(mask):
-        if v and start is None:
-            start = k
-        elif not v and start is not None:
-            runs.append((start, k))
-            start = None
-    if start is not None:
-        runs.append((start, len(mask)))
-    return runs
+def _prose_blocks(text: str, first_line: int) -> list[tuple[int, int, object]]:
+    """``(first line, end line, inline token)`` of every prose block of MyST ``text``, with
+    line numbers counted from ``first_line``; directive bodies are read in turn."""
+    found = []
+    heading = False
+    for token in myst_parser().parse(text):
+        heading = {"heading_open": True, "heading_close": False}.get(token.type, heading)
+        directive = directive_name(token)
+        if directive is not None:
+            if directive[0] not in SKIP_DIRECTIVES:
+                _, content = directive_options(token.content)
+                skipped = len(token.content.splitlines()) - len(content)
+                body = first_line + token.map[0] + 1 + skipped
+                found += _prose_blocks("\n".join(content), body)
+        elif token.type == "inline" and not heading and token.map:
+            first, last = token.map
+            found.append((first_line + first, first_line + max(last, first + 1), token))
+    return found
+
+
+def _flexible(content: str) -> str:
+    """A pattern for ``content`` as written, with any white space where it has some."""
+    return r"\s+".join(re.escape(word) for word in content.split())
+
+
+def _inline_pattern(token) -> str | None:
+    """The source form of an inline token that is not prose (``None`` for prose)."""
+    if token.type == "code_inline":
+        ticks = re.escape(token.markup)
+        return rf"(?<!`){ticks}\s*{_flexible(token.content)}\s*{ticks}"
+    if token.type == "math_inline":
+        return rf"\${_flexible(token.content)}\$"
+    if token.type == "math_inline_double":
+        return rf"\$\${_flexible(token.content)}\$\$"
+    if token.type == "myst_role":
+        name = re.escape(token.meta["name"])
+        return rf"\{{{name}\}}(`+)\s*{_flexible(token.content)}\s*\1"
+    if token.type == "html_inline":
+        return _flexible(token.content)
+    if token.type == "substitution_inline":
+        return rf"\{{\{{\s*{_flexible(token.content)}\s*\}}\}}"
+    if token.type == "link_open" and token.markup == "autolink":
+        return r"<[^<>\s]+>"
+    if token.type in {"link_open", "image"}:
+        target = token.attrs.get("href") or token.attrs.get("src") or ""
+        bang = "!" if token.type == "image" else ""
+        return rf"{bang}\[(?:[^\[\]]|\[[^\[\]]*\])*\]\(\s*<?{re.escape(target)}[^)]*\)"
+    return None
+
+
+def _mask_inline(
+    text: str, mask: bytearray, start: int, end: int, children: list
+) -> list[tuple[int, int, str, str]]:
+    """Unmark the inline non-prose of one block (``text[start:end]``, whose inline tokens
+    are ``children``), in order; return the term roles found."""
+    roles = []
+    cursor = start
+    skipping = False  # inside a link: its text went with it
+    for child in children:
+        if skipping:
+            skipping = child.type != "link_close"
+            continue
+        pattern = _inline_pattern(child)
+        if pattern is None:
+            continue
+        found = re.compile(pattern).search(text, cursor, end)
+        if found is None:
+            line = text.count("\n", 0, start) + 1
+            raise ValueError(f"line {line}: cannot find {child.type} {child.content!r}")
+        a, b = found.span()
+        mask[a:b] = bytes(b - a)
+        cursor = b
+        skipping = child.type == "link_open"
+        if child.type == "myst_role" and child.meta["name"] == "term":
+            target = _TERM_TARGET.match(child.content)
+            shown, goal = (target[1], target[2]) if target else (child.content, child.content)
+            roles.append((a, b, shown, goal))
+    return roles
 
 
 # ------------------------------------------------------------------------------ terms
@@ -223,9 +232,10 @@ def parse_glossary(text: str) -> list[Entry]:
     entry. The indented lines below them are its definition, and its first ``{doc}`` link is
     its home page.
     """
-    body = re.search(r"^(`{3,}|:{3,})\{glossary\}[^\n]*\n(.*?)^\1\s*$", text, re.S | re.M)
-    if body is None:
+    blocks = directive_blocks(text, "glossary")
+    if not blocks:
         raise ValueError("no {glossary} directive found")
+    _, content = directive_options(blocks[0][1])
     entries: list[Entry] = []
     names: list[str] = []
     definition: list[str] = []
@@ -233,11 +243,13 @@ def parse_glossary(text: str) -> list[Entry]:
     def flush():
         if names:
             joined = " ".join(definition)
-            home = re.search(r"\{doc\}`(?:[^`<]*<)?([^`>]+)>?`", joined)
-            entries.append(Entry(list(names), joined.strip(), home.group(1) if home else None))
+            homes = [c for name, c in roles(joined) if name == "doc"]
+            home = _TERM_TARGET.match(homes[0]) if homes else None
+            home = (home[2] if home else homes[0]).strip() if homes else None
+            entries.append(Entry(list(names), joined.strip(), home))
 
-    for line in body.group(2).splitlines():
-        if not line.strip() or (_OPTION.match(line) and not entries and not names):
+    for line in content:
+        if not line.strip():
             continue
         if line[0].isspace():
             definition.append(line.strip())
@@ -251,15 +263,9 @@ def parse_glossary(text: str) -> list[Entry]:
 
 
 def reading_order(index_text: str) -> list[str]:
-    """Pages of every ``{toctree}`` of the home page, in order, without options."""
-    pages = []
-    for block in re.finditer(
-        r"^(`{3,}|:{3,})\{toctree\}[^\n]*\n(.*?)^\1\s*$", index_text, re.S | re.M
-    ):
-        for line in block.group(2).splitlines():
-            if line.strip() and not _OPTION.match(line):
-                pages.append(line.strip())
-    return pages
+    """Pages of every ``{toctree}`` of the home page, in order, without options (the
+    book's one toctree reader, ``book/_ext/bendlines_order.py``)."""
+    return [page for tree in toctrees(index_text) for page in tree.pages]
 
 
 def chapters(index_text: str) -> list[str]:

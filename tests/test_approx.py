@@ -266,19 +266,26 @@ def test_pieces_accept_an_object_with_params_and_reject_bad_nets():
 # ------------------------------------------------ one hidden layer = line + right hinges
 
 
-def test_hinge_identity_with_negative_weights():
-    # relu(w x + b) = |w| relu(sign(w) (x - k)), k = -b / w; the sign of w picks the side
+def test_right_hinges_turn_left_facing_units_into_a_line_plus_right_hinges():
+    """Every input weight negative: each unit is a left-facing hinge, which right_hinges must
+    rewrite as a right-facing one plus a line (kink -b/w, weight a|w|, slope -sum a|w|);
+    checked against the plain numpy forward pass and the closed-form line beyond the kinks."""
     rng = np.random.default_rng(21)
-    x = rng.uniform(-5, 5, 1000)
-    for w, b in rng.normal(size=(20, 2)) * 2:
-        k = -b / w
-        np.testing.assert_allclose(
-            np.maximum(w * x + b, 0), abs(w) * np.maximum(np.sign(w) * (x - k), 0), atol=1e-12
-        )
-        # a left-facing hinge is a right-facing one plus a line
-        np.testing.assert_allclose(
-            np.maximum(-(x - k), 0), np.maximum(x - k, 0) - (x - k), atol=1e-12
-        )
+    x = np.linspace(-6, 6, 2001)
+    for _ in range(10):
+        n = int(rng.integers(1, 8))
+        W1 = -np.abs(rng.normal(size=(1, n))) - 0.1
+        b1, W2, b2 = rng.normal(size=n), rng.normal(size=(n, 1)), rng.normal(size=1)
+        params = [(W1, b1), (W2, b2)]
+        intercept, slope, weights, kinks = right_hinges(params)
+        np.testing.assert_allclose(kinks, -b1 / W1[0], rtol=1e-15)
+        np.testing.assert_allclose(weights, W2[:, 0] * np.abs(W1[0]), rtol=1e-15)
+        rebuilt = intercept + slope * x + (weights * np.maximum(x[:, None] - kinks, 0)).sum(1)
+        np.testing.assert_allclose(rebuilt, forward(params, x)[:, 0], atol=1e-10)
+        # left of every kink every unit is on: the net is the line sum a (w x + b) + b2
+        left = x < kinks.min()
+        line = (W2[:, 0] * (np.outer(x[left], W1[0]) + b1)).sum(1) + b2[0]
+        np.testing.assert_allclose(intercept + slope * x[left], line, atol=1e-10)
 
 
 def test_right_hinges_reproduce_any_one_hidden_layer_net():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 
@@ -14,8 +13,7 @@ BOOK = ROOT / "book"
 sys.path.insert(0, str(BOOK / "_ext"))
 
 import bendlines_bibstyle  # noqa: E402
-
-CITE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]+)`")
+from bendlines_myst import directive_blocks, directive_options, roles  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -26,8 +24,9 @@ def bib():
 def _cited_keys() -> set[str]:
     keys = set()
     for page in BOOK.glob("*.md"):
-        for group in CITE.findall(page.read_text(encoding="utf-8")):
-            keys.update(k.strip() for k in group.split(","))
+        for name, content in roles(page.read_text(encoding="utf-8")):
+            if name == "cite" or name.startswith("cite:"):
+                keys.update(k.strip() for k in content.split(","))
     return keys
 
 
@@ -39,10 +38,10 @@ def test_every_cited_key_is_in_the_bib_file(bib):
 
 def test_bibliography_page_lists_only_cited_works():
     page = (BOOK / "bibliography.md").read_text(encoding="utf-8")
-    directive = re.search(r"```\{bibliography\}\n(.*?)```", page, re.S)
-    assert directive is not None
-    assert ":cited:" in directive.group(1)
-    assert ":all:" not in directive.group(1)
+    [(_, body)] = directive_blocks(page, "bibliography")
+    options, _ = directive_options(body)
+    assert "cited" in options
+    assert "all" not in options
 
 
 def test_hanin_and_rolnick_2019_become_2019a_and_2019b(bib):

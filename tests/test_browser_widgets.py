@@ -29,7 +29,7 @@ WIDGETS = {
     "unit-lines": "piecewise.html",
     "activations": "gallery.html",
 }
-MODULES = {"hinges": "hinges.js", "unit-lines": "unit-lines.js", "activations": "activations.js"}
+MODULES = {kind: f"kinds/{kind}.js" for kind in ("hinges", "unit-lines", "activations")}
 
 require_chromium_and_site((SITE / "piecewise.html").is_file())
 
@@ -59,7 +59,7 @@ def test_a_widget_loads_its_module_only_when_opened_cleanly_and_offline(visit, b
 
 
 def test_pages_without_widgets_load_no_widget_code(visit):
-    v = visit("bibliography.html")  # nonlinearity.html holds W5 and W6 (i15)
+    v = visit("bibliography.html")  # nonlinearity.html holds the trainer and collapse widgets
     assert not [u for u in v.requests if "/widgets/" in u]
 
 
@@ -99,7 +99,7 @@ def test_keyboard_alone_changes_what_is_drawn_and_the_readouts(visit, kind):
     ids = set(
         controls.evaluate_all("els => els.filter(e => !e.disabled).map(e => e.id || e.textContent)")
     )
-    root.locator("summary").focus()
+    root.locator("summary.bl-widget-summary").focus()
     seen = set()
     for _ in range(40):
         v.page.keyboard.press("Tab")
@@ -306,6 +306,11 @@ def test_making_two_units_parallel_by_keyboard_lowers_the_count_as_the_formula_s
     assert "1 pair of parallel lines" in root.locator("dd").nth(2).inner_text()
 
 
+def _readout(root, label: str) -> str:
+    """The text of the readout labelled ``label`` (a <dd> after its <dt>)."""
+    return root.locator(f'dt:text-is("{label}") + dd').inner_text()
+
+
 def test_every_registry_entry_shows_clean_readouts(visit):
     v = visit("gallery.html")
     root = v.open("activations")
@@ -322,7 +327,7 @@ def test_every_registry_entry_shows_clean_readouts(visit):
     probe.focus()
     v.page.keyboard.press("Home")  # z = -6: outside the square root's domain
     assert "undefined here" in root.locator("dd").first.inner_text()
-    assert "undefined" in root.locator("dd").nth(7).inner_text()  # E[sqrt(Z)]
+    assert "undefined" in _readout(root, "Mean output E[φ(z)], z standard normal")  # sqrt
     assert v.errors == []
 
 
@@ -330,7 +335,7 @@ def test_a_typed_depth_out_of_range_gives_a_clear_message(visit):
     v = visit("gallery.html")
     root = v.open("activations")
     depth = root.get_by_label("Depth L", exact=True)
-    power = root.locator("dd").nth(6)
+    power = root.locator("dt:text-is('(max |φ′|)ᴸ') + dd")
     before = power.inner_text()
     for typed in ("1000", "", "2.5", "0", "-3"):
         depth.fill(typed)
@@ -434,9 +439,9 @@ def test_properties_follow_the_parameter_as_the_registry_says(visit):
         v.page.keyboard.press(key)
         value = float(root.locator(f'output[for="{alpha.get_attribute("id")}"]').inner_text())
         props = activations.get("elu", alpha=value).properties
-        shown = root.locator("dd").nth(3).inner_text()
-        assert f"smooth: {'yes' if props.smooth else 'no'}" in shown, (value, shown)
-        kinks = root.locator("dd").nth(4).inner_text()
+        shown = _readout(root, "Smooth")
+        assert shown == ("yes" if props.smooth else "no"), (value, shown)
+        kinks = _readout(root, "Kinks")
         assert kinks == ("none" if not props.kinks else "0"), (value, kinks)
 
 
@@ -444,7 +449,7 @@ def test_properties_follow_the_parameter_as_the_registry_says(visit):
 def test_without_javascript_the_widget_says_what_it_would_do(visit, kind):
     v = visit(WIDGETS[kind], java_script_enabled=False)
     root = v.page.locator(f'details[data-widget="{kind}"]')
-    root.locator("summary").click()
+    root.locator("summary.bl-widget-summary").click()
     text = root.inner_text()
     assert "Explore this figure" in text and "needs JavaScript" in text
     assert len(root.locator(".bl-widget-about").inner_text()) > 80

@@ -1,7 +1,8 @@
 """The book build: never stale, never re-executes needlessly, survives a bad cache, fails loudly.
 
-Each test builds a small copy of the book (the real conf.py and extension, a tiny chapter)
-in a temporary folder, so it is fast and leaves the real build alone.
+The tests build a small copy of the book (the real conf.py and extension, a tiny chapter) in
+a temporary folder, so they are fast and leave the real build alone. The first build is made
+once per session; each test that starts from a built book gets a fresh copy of it.
 """
 
 from __future__ import annotations
@@ -56,24 +57,23 @@ if __name__ == "__main__":
 EXECUTED = "Executing notebook"
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A copy of the repository's build machinery with a one-chapter book."""
-    book = tmp_path / "book"
-    book.mkdir()
+def write_project(folder: Path) -> Path:
+    """A copy of the repository's build machinery with a one-chapter book, in ``folder``."""
+    book = folder / "book"
+    book.mkdir(parents=True)
     for name in ("conf.py", "references.bib"):
         shutil.copy(ROOT / "book" / name, book / name)
-    for folder in ("_ext", "_static"):
-        shutil.copytree(ROOT / "book" / folder, book / folder)
+    for sub in ("_ext", "_static"):
+        shutil.copytree(ROOT / "book" / sub, book / sub)
     (book / "index.md").write_text("# Tiny book\n\n```{toctree}\nchapter\n```\n")
     (book / "chapter.md").write_text(CHAPTER)
-    shutil.copytree(ROOT / "src", tmp_path / "src", ignore=shutil.ignore_patterns("*.egg-info"))
-    (tmp_path / "figures").mkdir()
-    (tmp_path / "figures" / "tiny_figure.py").write_text(FIGURE)
-    (tmp_path / "figures" / "unrelated_figure.py").write_text(FIGURE)
+    shutil.copytree(ROOT / "src", folder / "src", ignore=shutil.ignore_patterns("*.egg-info"))
+    (folder / "figures").mkdir()
+    (folder / "figures" / "tiny_figure.py").write_text(FIGURE)
+    (folder / "figures" / "unrelated_figure.py").write_text(FIGURE)
     for name in ("requirements.lock", "pyproject.toml", "README.md", "LICENSE"):
-        shutil.copy(ROOT / name, tmp_path / name)
-    return tmp_path
+        shutil.copy(ROOT / name, folder / name)
+    return folder
 
 
 def build(project: Path, *extra: str) -> subprocess.CompletedProcess:
@@ -86,17 +86,50 @@ def log(result: subprocess.CompletedProcess) -> str:
     return result.stdout + result.stderr
 
 
-def test_rebuild_without_change_executes_nothing(project):
-    first = build(project)
-    assert first.returncode == 0, log(first)
-    assert EXECUTED in log(first)
-    second = build(project)
+# Every test works in the same folder (Sphinx's environment and the execution cache record
+# absolute paths, so a build copied elsewhere would start over); each gets it afresh.
+@pytest.fixture(scope="session")
+def workplace(tmp_path_factory) -> Path:
+    """The folder every test's project lives in."""
+    return tmp_path_factory.mktemp("build") / "project"
+
+
+@pytest.fixture(scope="session")
+def first_build(workplace, tmp_path_factory) -> tuple[Path, str]:
+    """One build of the tiny book, from nothing, made once per session: a snapshot of the
+    built project (copied with its timestamps) and the build's log."""
+    write_project(workplace)
+    result = build(workplace)
+    assert result.returncode == 0, log(result)
+    snapshot = tmp_path_factory.mktemp("snapshot") / "project"
+    shutil.copytree(workplace, snapshot, symlinks=True)
+    return snapshot, log(result)
+
+
+@pytest.fixture
+def project(workplace) -> Path:
+    """A never-built tiny book."""
+    shutil.rmtree(workplace, ignore_errors=True)
+    return write_project(workplace)
+
+
+@pytest.fixture
+def built(workplace, first_build) -> Path:
+    """The tiny book as its first build left it (the session's snapshot, copied back)."""
+    shutil.rmtree(workplace, ignore_errors=True)
+    shutil.copytree(first_build[0], workplace, symlinks=True)
+    return workplace
+
+
+def test_the_first_build_executes_and_a_rebuild_without_change_executes_nothing(built, first_build):
+    assert EXECUTED in first_build[1]
+    second = build(built)
     assert second.returncode == 0, log(second)
     assert EXECUTED not in log(second)
 
 
-def test_editing_the_package_or_an_imported_script_re_executes(project):
-    assert build(project).returncode == 0
+def test_editing_the_package_or_an_imported_script_re_executes(built):
+    project = built
     module = project / "src" / "bendlines" / "style.py"
     module.write_text(module.read_text() + "\n# an edit\n")
     after_package = build(project)
@@ -118,16 +151,16 @@ def test_editing_the_package_or_an_imported_script_re_executes(project):
     assert EXECUTED not in log(after_unrelated)
 
 
-def test_lock_file_edit_re_executes(project):
-    assert build(project).returncode == 0
+def test_lock_file_edit_re_executes(built):
+    project = built
     lock = project / "requirements.lock"
     lock.write_text(lock.read_text() + "\n")
     assert EXECUTED in log(build(project))
 
 
 @pytest.mark.parametrize("damage", ["garbage database", "half-created", "missing notebook"])
-def test_a_damaged_cache_is_cleared_and_rebuilt(project, damage):
-    assert build(project).returncode == 0
+def test_a_damaged_cache_is_cleared_and_rebuilt(built, damage):
+    project = built
     cache = project / "book" / "_build" / ".jupyter_cache"
     if damage == "garbage database":
         (cache / "global.db").write_bytes(b"this is not sqlite" * 100)
@@ -148,7 +181,8 @@ def test_parallel_build_on_an_empty_cache(project):
     assert result.returncode == 0, log(result)
 
 
-def test_a_failing_cell_fails_the_build_with_its_traceback(project):
+def test_a_failing_cell_fails_the_build_with_its_traceback(built):
+    project = built
     chapter = project / "book" / "chapter.md"
     chapter.write_text(
         chapter.read_text() + "\n```{code-cell} ipython3\n1 / 0  # deliberate\n```\n"
@@ -159,11 +193,11 @@ def test_a_failing_cell_fails_the_build_with_its_traceback(project):
     assert "1 / 0  # deliberate" in log(result)
 
 
-def test_an_edited_stylesheet_reaches_every_page(project):
+def test_an_edited_stylesheet_reaches_every_page(built):
     """Pages link one bundled stylesheet; editing a source stylesheet refreshes it everywhere."""
     import re
 
-    assert build(project).returncode == 0
+    project = built
     html = project / "book" / "_build" / "html"
 
     def bundle_of(page: str) -> str:
@@ -185,10 +219,10 @@ def test_an_edited_stylesheet_reaches_every_page(project):
     assert "mjx-assistive-mml" in bundle_of("chapter.html")
 
 
-def test_an_edited_extension_rewrites_every_page(project):
+def test_an_edited_extension_rewrites_every_page(built):
     """Pages carry the finishing touches of book/_ext; when that code changes, no page may keep
     an older version's (Sphinx alone rewrites only the pages whose sources changed)."""
-    assert build(project).returncode == 0
+    project = built
     page = project / "book" / "_build" / "html" / "index.html"
     page.write_text(page.read_text().replace("</body>", "<!-- from an older build --></body>"))
     assert build(project).returncode == 0
@@ -201,10 +235,10 @@ def test_an_edited_extension_rewrites_every_page(project):
     assert EXECUTED not in log(result)  # rewriting pages is not re-executing notebooks
 
 
-def test_chapters_download_as_executed_notebooks(project):
+def test_chapters_download_as_executed_notebooks(built):
     import nbformat
 
-    assert build(project).returncode == 0
+    project = built
     notebook = project / "book" / "_build" / "html" / "_sources" / "chapter.ipynb"
     cells = nbformat.read(notebook, as_version=4).cells
     assert any(o.get("data", {}).get("image/svg+xml") for c in cells for o in c.get("outputs", []))
@@ -221,8 +255,8 @@ def test_chapters_download_as_executed_notebooks(project):
     assert 'href="downloads/chapter.zip"' in page
 
 
-def test_chapter_downloads_are_reproducible_and_rewritten_only_on_change(project):
-    assert build(project).returncode == 0
+def test_chapter_downloads_are_reproducible_and_rewritten_only_on_change(built):
+    project = built
     download = project / "book" / "_build" / "html" / "downloads" / "chapter.zip"
     first, stamp = download.read_bytes(), download.stat().st_mtime_ns
     assert build(project).returncode == 0
@@ -235,10 +269,10 @@ def test_chapter_downloads_are_reproducible_and_rewritten_only_on_change(project
         assert "One formula" in archive.read("chapter/chapter.ipynb").decode()
 
 
-def test_a_rebuild_with_no_change_does_no_work(project):
+def test_a_rebuild_with_no_change_does_no_work(built):
     """No configuration value differs between identical builds, and neither the widgets'
     data nor the downloads (and the wheel inside them) are made again."""
-    assert build(project).returncode == 0
+    project = built
     html = project / "book" / "_build" / "html"
     outputs = [*(html / "_static" / "widgets" / "data").glob("*.json"), html / "downloads"]
     outputs = [p for p in outputs if p.is_file()] + list((html / "downloads").glob("*.zip"))
@@ -251,10 +285,10 @@ def test_a_rebuild_with_no_change_does_no_work(project):
     assert {p: p.stat().st_mtime_ns for p in outputs} == before
 
 
-def test_editing_package_data_re_executes_and_rewrites_downloads(project):
+def test_editing_package_data_re_executes_and_rewrites_downloads(built):
     """A data file of the package (like the gallery's cost table) is an input of every
     chapter and of the downloads, as its modules are."""
-    assert build(project).returncode == 0
+    project = built
     data = project / "src" / "bendlines" / "experiments" / "activation_cost.json"
     download = project / "book" / "_build" / "html" / "downloads" / "chapter.zip"
     before = download.read_bytes()

@@ -7,7 +7,6 @@ import math
 
 import numpy as np
 import pytest
-from scipy import stats
 
 from bendlines import activations
 from bendlines.experiments import deep as dp
@@ -145,7 +144,8 @@ def test_variance_preserving_gains():
     assert 1.5 < tanh_gain < 5 / 3
     q = dp.gain_propagation("tanh", [1.0, tanh_gain, 5 / 3])
     assert q[0, -1] < 0.05  # gain 1: the variance fades
-    assert q[1, -1] == pytest.approx(1.0, abs=1e-3)  # the computed gain keeps it
+    # the computed gain keeps it at every layer, to the quadrature's accuracy (1e-12 measured)
+    np.testing.assert_allclose(q[1], 1.0, rtol=0, atol=1e-9)
     assert 1.0 < q[2, -1] < 1.5  # 5/3 settles a little above
 
 
@@ -191,13 +191,13 @@ def test_selu_map_slope_at_the_fixed_point_is_below_one_relu_is_one():
 
 
 # ---- statistics helpers -----
-def test_interval_is_a_student_t_interval():
-    v = [0.5, 0.52, 0.47, 0.55, 0.51]
+def test_interval_stays_inside_0_1_and_counts_collapsed_seeds():
+    v = [0.999, 1.0, 1.0, 0.98, 1.0]
     r = dp.interval(v)
-    m, s = np.mean(v), np.std(v, ddof=1)
-    half = stats.t.ppf(0.975, 4) * s / math.sqrt(5)
-    assert r["mean"] == pytest.approx(m) and r["std"] == pytest.approx(s)
-    assert (r["low"], r["high"]) == pytest.approx((m - half, m + half))
+    assert 0.98 <= r["lo"] <= r["mean"] <= r["hi"] <= 1.0
+    assert r["std"] == pytest.approx(np.std(v, ddof=1))
+    c = dp.interval([0.55, 0.1, 0.56], chance=0.106)
+    assert c["collapsed"] == 1 and np.isnan(c["lo"])
     with pytest.raises(ValueError):
         dp.interval([1.0])
 
@@ -241,28 +241,25 @@ def test_rescue_protocol_tuned_rates_inside_the_grid(rescue):
 
 
 def test_normalisation_and_residual_connections_rescue_the_deep_sigmoid_net(rescue):
-    assert rescue["plain"]["test"]["high"] < 0.2  # about chance (10 classes)
+    assert rescue["plain"]["test"]["mean"] < 0.2  # about chance (10 classes)
+    assert rescue["plain"]["test"]["collapsed"] == rescue["plain"]["test"]["n"]
     # no rate in the extended grid lifts the plain net above chance on validation
     assert rescue["plain"]["flat"] and rescue["plain"]["val_range"][1] < 0.13
     assert max(rescue["plain"]["lrs"]) >= 100 and min(rescue["plain"]["lrs"]) <= 0.01
     for v in ("standardised", "residual"):
         assert not rescue[v]["flat"], v
     for v in ("standardised", "residual"):
-        assert dp.compare(rescue, v, "plain") == "better", v
+        assert dp.rescue_comparisons(rescue)[v, "plain"].winner == v, v
         assert rescue[v]["test"]["mean"] > rescue["plain"]["test"]["mean"] + 0.2, v
     assert dp.rescue_ranking_stable(rescue)
 
 
-def test_compare_calls_overlapping_intervals_a_tie():
-    def summary(*means):
-        return {
-            name: {"test": dp.interval([m - 0.01, m, m + 0.01])}
-            for name, m in zip("abc", means, strict=False)
-        }
-
-    s = summary(0.5, 0.6, 0.505)
-    assert dp.compare(s, "b", "a") == "better" and dp.compare(s, "a", "b") == "worse"
-    assert dp.compare(s, "a", "c") == "tie"
+def test_rescue_verdicts_are_the_paired_holm_family(rescue):
+    v = dp.rescue_comparisons(rescue)
+    assert len(v) == 3 and {c.family for c in v.values()} == {3}
+    text = dp.rescue_verdicts(rescue)
+    for c in v.values():
+        assert ("ahead of" if c.winner else "not distinguishable") in text
 
 
 def test_stored_rescue_entry_is_reproduced_at_one_rate_and_seed(rescue):
@@ -274,5 +271,7 @@ def test_stored_rescue_entry_is_reproduced_at_one_rate_and_seed(rescue):
     assert stored is not None, "run `make experiments` to fill results/"
     i = dt.LRS.index(rescue["standardised"]["lr"])
     again = dt.rescue_runs("standardised", lrs=[dt.LRS[i]], seeds=[dt.SEEDS[0]])
-    for key in ("val", "test"):
-        assert again[key][0, 0] == pytest.approx(stored[key][i, 0], abs=0.02)
+    # the same arithmetic net by net (a stack of one runs each product and batch statistic as
+    # the stack of the whole grid does), so the same examples are right: equal accuracies
+    for key in ("val_half", "val", "test"):
+        assert again[key][0, 0] == stored[key][i, 0], key

@@ -286,6 +286,7 @@ def test_term_roles_target_glossary_terms(the_book):
 GENINDEX = BOOK / "_build" / "html" / "genindex.html"
 
 
+@pytest.mark.site
 @pytest.mark.skipif(not GENINDEX.is_file(), reason="build the book first: make book")
 def test_the_published_index_lists_every_glossary_term_and_the_primers_key_results(the_book):
     _, _, entries = the_book

@@ -155,7 +155,7 @@ def test_learning_rates_are_tuned_inside_the_grid(trained):
         assert run["lr"]["fine-tuned"] == trained["lrs"][run["lr_index"]["fine-tuned"]]
 
 
-def test_interval95_uses_ddof_1_and_student_t():
+def test_interval95_is_the_stats_modules_t_interval():
     mean, sd, lo, hi = pw._interval95(np.array([1.0, 2.0, 3.0, 4.0, 5.0]))
     assert mean == 3.0 and sd == pytest.approx(np.sqrt(2.5))
     assert hi - mean == pytest.approx(2.7764451 * np.sqrt(2.5) / np.sqrt(5), rel=1e-6)

@@ -215,6 +215,8 @@ def test_spot_check_cheap_entries_by_recomputing_them():
 
     checks = choosing.results_spot_checks()
     assert len(checks) >= 2
+    # the same code and settings on the same reference kernels and one BLAS thread (a threaded
+    # BLAS moved a float32 loss by a last bit): every array comes out bit for bit
     for fn, settings in checks:
         results.verify(fn, **settings)  # bit for bit
 

@@ -5,6 +5,7 @@ These read the HTML that `make book` wrote to book/_build/html; `make test` buil
 
 from __future__ import annotations
 
+import functools
 import re
 from html import unescape
 from html.parser import HTMLParser
@@ -100,7 +101,10 @@ class Page(HTMLParser):
             self._in_main -= 1
 
 
+@functools.cache
 def parse(path: Path) -> Page:
+    """What the checks need from one built page, parsed once per test session (pages link
+    each other's anchors, so the same page is asked for many times)."""
     page = Page()
     page.feed(path.read_text(encoding="utf-8"))
     return page

@@ -54,7 +54,7 @@ def test_config_rejects_bad_input_clearly(kind, text, message):
 
 def test_every_kind_has_a_module_and_a_description():
     for kind, spec in bw.KINDS.items():
-        assert (WIDGETS / f"{kind}.js").is_file(), kind
+        assert (WIDGETS / "kinds" / f"{kind}.js").is_file(), kind
         assert len(spec.about) > 80 and spec.title
         assert set(spec.data) <= set(bw.DATA)
 
@@ -152,7 +152,7 @@ def test_activation_data_matches_the_registry():
     assert list(entries) == activations.names()
     for name, entry in entries.items():
         act = activations.get(name)
-        assert entry["latex"] == act.latex and entry["note"] == act.note
+        assert entry["latex"] == act.latex and entry["cite"] == act.cite
         assert entry["properties"]["kinks"] == list(act.properties.kinks)
         assert [p["name"] for p in entry["params"]] == list(act.params)
         for p in entry["params"]:
@@ -164,6 +164,45 @@ def test_activation_data_matches_the_registry():
                 assert props["kinks"] == list(got.kinks)
     json.dumps(data, allow_nan=False)  # infinities are written as strings, never as NaN/Infinity
     assert entries["relu"]["properties"]["range"] == [0.0, "inf"]
+
+
+def test_the_explorer_lists_the_galleries_properties_and_no_zero_centred_flag():
+    entry = next(e for e in bw.activation_data()["entries"] if e["name"] == "gelu")
+    # the gallery's table: output range, monotonic, smooth, mean output (integrated by the
+    # widget), bounded; kinks and singularities mark the plot
+    assert set(entry["properties"]) == {"range", "monotonic", "smooth", "bounded", "kinks",
+                                        "singularities"}  # fmt: skip
+
+
+def test_notes_read_like_the_book_no_raw_keys_or_plain_text_formulas():
+    entries = {e["name"]: e for e in bw.activation_data()["entries"]}
+    assert entries["gelu"]["note"].endswith(
+        "z Φ(z); it is the default in transformers such as BERT and GPT."
+    )
+    assert entries["gelu"]["cite_text"] == "Hendrycks and Gimpel, 2016"
+    assert "(Ramachandran et al., 2017)" in entries["silu"]["note"]
+    assert "5 × 10⁻⁴" in entries["gelu_tanh"]["note"]
+    assert "2 σ(2x) − 1" in entries["tanh"]["note"] and "(−1, 1)" in entries["tanh"]["note"]
+    keys = set(bw.cite_labels())
+    for entry in entries.values():
+        words = set(entry["note"].replace("(", " ").replace(")", " ").split())
+        assert not words & keys, entry["name"]
+        assert not words & {"Phi", "phi", "sigma", "alpha", "beta", "lambda", ">=", "<="}
+        assert entry["cite_text"] and entry["cite"] not in entry["cite_text"]
+
+
+def test_reader_text_keeps_hyphens_and_unknown_parentheses():
+    labels = {"smith2020": ("Smith", "2020")}
+    assert bw.reader_text("non-monotonic (smith2020) (other)", labels) == (
+        "non-monotonic (Smith, 2020) (other)"
+    )
+    assert bw.reader_text("to -1, then x - 1 and 1e-3", labels) == "to −1, then x − 1 and 1 × 10⁻³"
+
+
+def test_piecewise_linear_is_read_from_the_registrys_functions():
+    entries = {e["name"]: e["piecewise_linear"] for e in bw.activation_data()["entries"]}
+    linear = {name for name, flag in entries.items() if flag}
+    assert linear == {"identity", "relu", "leaky_relu", "prelu", "relu6", "hard_sigmoid", "step"}
 
 
 def test_param_grid_fits_each_allowed_set():
@@ -230,19 +269,20 @@ def test_without_the_module_rule_the_class_would_be_purged(tmp_path):
 
 
 # --- budgets ---------------------------------------------------------------------------------
-_IMPORT = re.compile(r"""(?:^|\n)\s*import\s+(?:[^'"]*?\s+from\s+)?["'](\./[^"']+)["']""")
+_IMPORT = re.compile(r"""(?:^|\n)\s*import\s+(?:[^'"]*?\s+from\s+)?["'](\.\.?/[^"']+)["']""")
 
 
 def module_graph(kind: str) -> list[Path]:
     """A widget's module and every module it imports, statically, in turn (the loader and its
     state module are shared by every widget and counted once, with each)."""
-    todo, seen = [WIDGETS / f"{kind}.js", WIDGETS / "loader.js"], []
+    todo, seen = [WIDGETS / "kinds" / f"{kind}.js", WIDGETS / "loader.js"], []
     while todo:
         path = todo.pop()
         if path in seen:
             continue
         seen.append(path)
-        todo.extend(WIDGETS / spec for spec in _IMPORT.findall(path.read_text(encoding="utf-8")))
+        specs = _IMPORT.findall(path.read_text(encoding="utf-8"))
+        todo.extend((path.parent / spec).resolve() for spec in specs)
     return sorted(seen)
 
 
@@ -256,14 +296,16 @@ def widget_size(kind: str) -> int:
 @pytest.mark.parametrize("kind", list(bw.KINDS))
 def test_each_widget_stays_under_30_kb_gzipped(kind):
     graph = module_graph(kind)
-    assert WIDGETS / f"{kind}.js" in graph and WIDGETS / "plot.js" in graph
+    assert WIDGETS / "kinds" / f"{kind}.js" in graph
+    assert WIDGETS / "lib" / "toolkit" / "plot.js" in graph
     assert widget_size(kind) < 30 * 1024, (kind, widget_size(kind))
 
 
 def test_the_module_graph_follows_imports():
-    names = {p.name for p in module_graph("activations")}
-    assert {"activations.js", "activation_functions.js", "plot.js", "ui.js", "state.js"} <= names
-    assert "hinge_math.js" not in names
+    names = {p.relative_to(WIDGETS).as_posix() for p in module_graph("activations")}
+    assert {"kinds/activations.js", "lib/maths/activations.js", "lib/toolkit/plot.js",
+            "lib/toolkit/ui.js", "lib/state/hash.js"} <= names  # fmt: skip
+    assert "lib/maths/hinges.js" not in names
 
 
 def test_module_scripts_get_no_defer():
@@ -277,3 +319,41 @@ def test_module_scripts_get_no_defer():
         '<script defer src="_static/a.js"></script>\n'
         '<script type="module" src="_static/widgets/loader.js?v=1"></script>'
     )
+
+
+# --- layout ------------------------------------------------------------------------------------
+def _mount_lines(kind: str) -> int:
+    """Lines of a kind's ``mount``, from its opening line to its closing brace."""
+    lines = (WIDGETS / "kinds" / f"{kind}.js").read_text(encoding="utf-8").splitlines()
+    start = next(i for i, t in enumerate(lines) if t.startswith("export async function mount"))
+    end = next(i for i in range(start, len(lines)) if lines[i] == "}")
+    return end - start + 1
+
+
+@pytest.mark.parametrize("kind", list(bw.KINDS))
+def test_each_mount_only_wires_within_100_lines(kind):
+    assert _mount_lines(kind) <= 100
+
+
+def test_no_milestone_names_in_the_widgets_or_their_tests():
+    """No file, class or comment named after a milestone: "widgets" or "bl" with a number,
+    or "W" and a digit in a comment (this file names the patterns, so it is left out)."""
+    js = [*WIDGETS.rglob("*.js"), *(ROOT / "tests" / "js").glob("*.mjs")]
+    python = [p for p in (ROOT / "tests").glob("test_*widgets*.py") if p.name != "test_widgets.py"]
+    for path in [*js, *python, WIDGETS / "widgets.css"]:
+        assert not re.search(r"widgets?\d", path.name), path
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"widgets?\d|\bbl\d-", text), path
+    for path in js:
+        comments = re.findall(r"//.*|/\*[\s\S]*?\*/", path.read_text(encoding="utf-8"))
+        assert not [c for c in comments if re.search(r"\bW\d\b", c)], path
+
+
+def test_no_caret_exponents_in_widget_text():
+    """Exponents are superscripts (×10⁻⁷); a caret in a string or template of a widget
+    module would reach the reader."""
+    caret = re.compile(r"10\^|\^[−-]?\d|\^\$\{")
+    for path in WIDGETS.rglob("*.js"):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            strings = re.findall(r'"[^"]*"|`[^`]*`', line.split("//")[0])
+            assert not [s for s in strings if caret.search(s)], (path, number)

@@ -1,4 +1,4 @@
-"""W1, the hinge builder: its JavaScript interpolant is the package's."""
+"""The hinge builder: its JavaScript interpolant is the package's."""
 
 from __future__ import annotations
 

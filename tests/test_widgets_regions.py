@@ -1,4 +1,4 @@
-"""W2, the unit-lines explorer: its JavaScript regions are the package's exact regions."""
+"""The unit-lines explorer: its JavaScript regions are the package's exact regions."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The trainer widget's math (book/_static/widgets/nn.js, pcg64.js) against bendlines.
+"""The trainer widget's math (book/_static/widgets/lib/maths/nn.js, pcg64.js) against bendlines.
 
 Python writes weights, data and batch order as JSON, node runs the JavaScript, and the results
 must equal bendlines.training at float64 (relative 1e-9): 1 and 100 steps, every optimiser,
@@ -10,18 +10,23 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 import widget_node
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "book" / "_ext"))
+import bendlines_widgets as bw
+
 from bendlines import data, regions
+from bendlines.experiments import deep
 from bendlines.mlp import MLP
 from bendlines.training import train
 
 ROOT = Path(__file__).resolve().parents[1]
-DRIVER = ROOT / "tests" / "js" / "widgets2_driver.mjs"
+DRIVER = ROOT / "tests" / "js" / "eval_trainer.mjs"
 
 
 def node_executable() -> str:
@@ -180,7 +185,7 @@ def test_grid_regions_equal_grid_count(widths, resolution):
     assert len(pairs) == js["count"]
 
 
-# ---------------------------------------------------------------- W4: gradients through depth
+# ---------------------------------------------------------------- gradients through depth
 
 
 def _mnist_batch(n: int = 48):
@@ -206,10 +211,26 @@ def test_depth_profile_equals_backward_pass(activation, init, depth, width):
     assert_close(js["actStd"], [a.std(axis=0).mean() for a in post[:-1]], 1e-10)
     assert js["dead"] == [float(np.mean(np.all(d == 0, axis=0))) for d in slopes]
     assert js["loss"] == pytest.approx(net.loss_value(X, y), rel=1e-10)
-    grad_ratio = js["gradNorm"][0] / js["gradNorm"][-1]
-    act_ratio = js["actStd"][-1] / js["actStd"][0]
-    vanishing = grad_ratio < 1e-6 or act_ratio < 1e-6
-    assert js["status"] == ("vanishing" if vanishing else "ok")
+    # the backward signal, as the deep chapter measures it (signal_profiles "backward")
+    deltas = deep._backward_signals(
+        net, net.hidden(X)[0], np.zeros((len(y), 10)) + _dout(net, X, y)
+    )
+    backward = [np.sqrt(np.mean(d * d)) for d in deltas[:-1]]
+    assert_close(js["backward"], backward, 1e-10)
+    # the chapter's rule: the backward signal changes more than 10 times from last to first
+    b_ratio = backward[0] / backward[-1]
+    expected = "exploding" if b_ratio > 10 else ("vanishing" if b_ratio < 0.1 else "ok")
+    assert js["status"] == expected
+    assert js["forwardShrinks"] == (js["actStd"][-1] / js["actStd"][0] < 0.1)
+
+
+def _dout(net, X, y):
+    """dL/dz of the output layer for the mean cross-entropy loss: (softmax - onehot) / n."""
+    z = net.hidden(X)[0][-1]
+    p = np.exp(z - z.max(axis=1, keepdims=True))
+    p /= p.sum(axis=1, keepdims=True)
+    p[np.arange(len(y)), y] -= 1.0
+    return p / len(y)
 
 
 def test_depth_sigmoid_50_layers_vanishes_and_relu_he_does_not():
@@ -222,6 +243,7 @@ def test_depth_sigmoid_50_layers_vanishes_and_relu_he_does_not():
                      "activation": activation, "X": X.tolist(), "y": y.tolist()})  # fmt: skip
         out[activation] = js
     assert out["sigmoid"]["status"] == "vanishing"
+    assert out["sigmoid"]["severe"]
     assert out["relu"]["status"] == "ok"
 
 
@@ -244,7 +266,7 @@ def test_depth_xavier_weights_are_numpys_times_gain(gain):
     assert_close(js["flat"], gain * expected, 1e-15)
 
 
-# --------------------------------------------------------------- W6: collapse of linear layers
+# --------------------------------------------------------------- collapse of linear layers
 
 
 @pytest.mark.parametrize("k", [2, 3, 5])
@@ -284,7 +306,7 @@ def test_collapse_rank_drops_with_a_singular_layer():
     assert js["rank"] == 1 == np.linalg.matrix_rank(np.array(weights[0]) @ weights[1])
 
 
-# ---------------------------------------------------------------- W5: "Copy as Python"
+# ---------------------------------------------------------------- "Copy as Python"
 
 SNIPPET_CASES = [
     # settings as the reader sets them, and the Step/Play chunks they pressed
@@ -303,8 +325,10 @@ SNIPPET_CASES = [
 @pytest.mark.parametrize(("settings", "chunks"), SNIPPET_CASES)
 def test_copied_python_snippet_reproduces_the_widget_loss(settings, chunks):
     """Run the widget's "Copy as Python" text as is; it prints the loss the widget shows."""
-    (X, y), (Xt, yt) = data.load(settings["data"], n_train=200, n_test=200, seed=0)
+    exported = bw.trainer_data(settings["data"])  # what the page reads
+    X, y, Xt, yt = (np.array(exported[k]) for k in ("X", "y", "X_test", "y_test"))
     js = run_js({"task": "session", "settings": settings, "chunks": chunks,
+                 "data_params": exported["params"],
                  "train": {"X": X.tolist(), "y": y.tolist()},
                  "test": {"X": Xt.tolist(), "y": yt.tolist()}})  # fmt: skip
     assert js["settings"]["seed"] == settings["seed"]  # nothing fell back to a default

@@ -15,7 +15,7 @@ HTML builders emit a collapsed ``<details data-widget="KIND">`` ("Explore this f
 body says in words what the widget does, so a reader without JavaScript learns what the figure
 above shows; other builders (LaTeX, text, ...) emit nothing, and the static figure stays the
 print version. Only pages holding a widget get the loader script and the widget stylesheet;
-the loader imports a kind's module (``_static/widgets/KIND.js``) the first time its widget is
+the loader imports a kind's module (``_static/widgets/kinds/KIND.js``) the first time its widget is
 opened. The data the widgets need (activation registry metadata, the 1-D targets) is written
 as JSON from the Python package on every HTML build into ``_static/widgets/data/NAME.json``,
 so the numbers a widget shows come from the same code as the book's.
@@ -25,6 +25,7 @@ See /README.md ("How to add a widget") for the contract a widget module follows.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import os
@@ -140,7 +141,6 @@ KINDS: dict[str, Kind] = {
         {"name": Option(str, _activation_names)},
         ("activations",),
     ),
-    # ---- W4-W6 (i15): trainer, depth, collapse ----
     "trainer": Kind(
         "train a network and watch its regions move",
         "A trainer: pick one of the book's data sets (xor, circles, moons, spiral), any "
@@ -182,7 +182,7 @@ KINDS: dict[str, Kind] = {
         },
     ),
 }
-"""Every widget kind; a kind's module is ``_static/widgets/KIND.js``."""
+"""Every widget kind; a kind's module is ``_static/widgets/kinds/KIND.js``."""
 
 
 # --- data written from the package --------------------------------------------------------------
@@ -195,13 +195,13 @@ def _num(value: float) -> float | str:
 
 
 def _properties(props) -> dict[str, Any]:
+    """The properties the gallery's table lists (range, monotonic, smooth, bounded; the mean
+    output the widget integrates itself), and the kinks and singularities it marks."""
     return {
         "range": [_num(props.range[0]), _num(props.range[1])],
         "monotonic": props.monotonic,
         "smooth": props.smooth,
-        "zero_centred": props.zero_centred,
         "bounded": props.bounded,
-        "domain": props.domain,
         "kinks": [_num(k) for k in props.kinks],
         "singularities": [_num(s) for s in props.singularities],
     }
@@ -226,11 +226,73 @@ def param_grid(check: Callable[[float], bool], default: float) -> list[float]:
     return sorted(v for v in grid | {float(default)} if check(v))
 
 
+BIBLIOGRAPHY = Path(__file__).resolve().parents[1] / "references.bib"
+
+#: Plain-text mathematics in the registry's notes, as a reader sees it in the book.
+_GREEK = {"Phi": "Φ", "phi": "φ", "sigma": "σ", "alpha": "α", "beta": "β", "lambda": "λ"}
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def cite_labels(bib: Path = BIBLIOGRAPHY) -> dict[str, tuple[str, str]]:
+    """(authors, year) per bibliography key, as the book cites it: ("Nair and Hinton",
+    "2010"), ("Clevert et al.", "2016"), with the 2019a/2019b letters of the book's style."""
+    import pybtex.database
+    import pybtex.plugin
+    from bendlines_bibstyle import year_labels
+
+    entries = list(pybtex.database.parse_file(str(bib)).entries.values())
+    plain = pybtex.plugin.find_plugin("pybtex.style.formatting", "plain")()
+    years = year_labels(plain.sort(entries))
+    out = {}
+    for entry in entries:
+        people = entry.persons.get("author") or entry.persons.get("editor") or []
+        names = [" ".join(p.last_names).replace("{", "").replace("}", "") for p in people]
+        if len(names) > 2:
+            who = f"{names[0]} et al."
+        else:
+            who = " and ".join(names) or entry.fields.get("title", entry.key)
+        out[entry.key] = (who, years.get(entry.key, entry.fields.get("year", "n.d.")))
+    return out
+
+
+def reader_text(note: str, labels: dict[str, tuple[str, str]]) -> str:
+    """A registry note as the book writes it: a cited key "(key)" as "(Authors, year)", Greek
+    names as letters, >= and <= as relations, a true minus sign and "5e-4" as 5 × 10⁻⁴."""
+    import re
+
+    def cite(m: re.Match) -> str:
+        return f"({labels[m[1]][0]}, {labels[m[1]][1]})" if m[1] in labels else m[0]
+
+    text = re.sub(r"\((\w+)\)", cite, note)
+    text = re.sub(r"\b(" + "|".join(_GREEK) + r")\b", lambda m: _GREEK[m[1]], text)
+    text = text.replace(" >= ", " ≥ ").replace(" <= ", " ≤ ")
+    text = re.sub(
+        r"\b(\d+)e(-?\d+)\b", lambda m: f"{m[1]} × 10{m[2].translate(_SUPERSCRIPT)}", text
+    )
+    text = re.sub(r"(?<![\w)])-(?=\w)", "−", text)  # a sign, not a hyphen
+    return text.replace(" - ", " − ")
+
+
+def piecewise_linear(act, kinks) -> bool:
+    """Whether ``act`` is linear between its kinks (its slope constant on every piece), so that
+    a net of it cuts the plane into linear regions: checked on each piece of [-8, 8]."""
+    import numpy as np
+
+    edges = [-8.0, *sorted(k for k in kinks if -8.0 < k < 8.0), 8.0]
+    for lo, hi in itertools.pairwise(edges):
+        slopes = np.asarray(act.grad(np.linspace(lo, hi, 41)[1:-1]), dtype=float)
+        if not (np.all(np.isfinite(slopes)) and np.ptp(slopes) <= 1e-12 * (1 + abs(slopes[0]))):
+            return False
+    return True
+
+
 def activation_data() -> dict[str, Any]:
-    """The activation registry for the explorer: names, formulas, notes, parameters (with the
-    slider grid) and properties at every grid value."""
+    """The activation registry for the explorer and the trainer: names, formulas, notes,
+    parameters (with the slider grid), properties at every grid value, and whether each
+    function is piecewise linear at its default parameters."""
     from bendlines import activations
 
+    labels = cite_labels()
     entries = []
     for name in activations.names():
         act = activations.get(name)
@@ -255,10 +317,12 @@ def activation_data() -> dict[str, Any]:
                 "latex": act.latex,
                 "latex_grad": act.latex_grad,
                 "cite": act.cite,
-                "note": act.note,
+                "cite_text": "{}, {}".format(*labels[act.cite]),
+                "note": reader_text(act.note, labels),
                 "counterexample": act.counterexample,
                 "params": params,
                 "properties": _properties(act.properties),
+                "piecewise_linear": piecewise_linear(act, act.properties.kinks),
             }
         )
     return {"entries": entries}
@@ -282,7 +346,7 @@ def target_data() -> dict[str, Any]:
 
 
 #: The trainer's data sets: ``data.load(name, **TRAINER_DATA_PARAMS)``, the same call its
-#: "Copy as Python" snippet makes (trainer_core.js DATA_PARAMS must match; a test checks).
+#: "Copy as Python" snippet makes (each data set's JSON carries them as ``params``).
 TRAINER_DATA_PARAMS = {"n_train": 200, "n_test": 200, "seed": 0}
 
 

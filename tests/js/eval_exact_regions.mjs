@@ -8,8 +8,8 @@
 //   explain: the unit-lines explorer's explanation (regions_math.js) for one hidden layer, else null
 import { readFileSync, writeFileSync } from "node:fs";
 
-import { countRegions, linearRegions } from "../../book/_static/widgets/exact_regions.js";
-import { explain } from "../../book/_static/widgets/regions_math.js";
+import { countRegions, linearRegions } from "../../book/_static/widgets/lib/maths/exact_regions.js";
+import { explain } from "../../book/_static/widgets/lib/maths/arrangement.js";
 
 function layerViews(sizes) {
   const layers = [];

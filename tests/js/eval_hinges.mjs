@@ -5,7 +5,7 @@
 //                  "max_error_sweep"}]}
 import { readFileSync, writeFileSync } from "node:fs";
 
-import { maxError, maxErrorOfSum, snap, TARGETS } from "../../book/_static/widgets/hinge_math.js";
+import { maxError, maxErrorOfSum, snap, TARGETS } from "../../book/_static/widgets/lib/maths/hinges.js";
 
 const input = JSON.parse(readFileSync(process.argv[2], "utf8"));
 const cases = input.cases.map(({ target, domain, n, x }) => {

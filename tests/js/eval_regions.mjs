@@ -4,8 +4,8 @@
 // OUT: {"cases": [{"count", "regions": [{"pattern": [bool], "area", "vertices"}], "explain"}]}
 import { readFileSync, writeFileSync } from "node:fs";
 
-import { layerRegions } from "../../book/_static/widgets/exact_regions.js";
-import { explain } from "../../book/_static/widgets/regions_math.js";
+import { layerRegions } from "../../book/_static/widgets/lib/maths/exact_regions.js";
+import { explain } from "../../book/_static/widgets/lib/maths/arrangement.js";
 
 const input = JSON.parse(readFileSync(process.argv[2], "utf8"));
 const cases = input.cases.map(({ W, b, bounds }) => {

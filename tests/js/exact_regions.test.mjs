@@ -4,8 +4,8 @@
 import assert from "node:assert/strict";
 import test from "node:test";
 
-import { countRegions, layerRegions, linearRegions } from "../../book/_static/widgets/exact_regions.js";
-import { explain } from "../../book/_static/widgets/regions_math.js";
+import { countRegions, layerRegions, linearRegions } from "../../book/_static/widgets/lib/maths/exact_regions.js";
+import { explain } from "../../book/_static/widgets/lib/maths/arrangement.js";
 
 const BOX = [-1, 1, -1, 1];
 
@@ -64,7 +64,7 @@ test("a line along a box edge or through a corner only does not cut", () => {
 test("a second-layer unit that copies a first-layer unit makes no new cut", () => {
   // 2-2-3-1: hidden layer 2 is relu(h0), -relu(h1) and relu(h0) - 1/4 (parallel to h0's line)
   const sizes = [2, 2, 3, 1];
-  const flat = [1, 0, 0, 1, 0, 0, /* W2 */ 1, 0, 1, 0, -1, 0, /* b2 */ 0, 0, -0.25, /* out */ 1, 1, 1, 0];
+  const flat = [1, 0, 0, 1, 0, 0, /* second weights */ 1, 0, 1, 0, -1, 0, /* b2 */ 0, 0, -0.25, /* out */ 1, 1, 1, 0];
   let offset = 0;
   const layers = sizes.slice(1).map((fanOut, l) => {
     const fanIn = sizes[l];

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import test from "node:test";
 
-import { fmt, heatmapPixels, linear, linePath, log10, niceCeil, polygonPath, ticks } from "../../book/_static/widgets/plot.js";
+import { fmt, heatmapPixels, linear, linePath, log10, niceCeil, polygonPath, ticks } from "../../book/_static/widgets/lib/toolkit/plot.js";
 
 test("linear maps the domain onto the range and back", () => {
   const s = linear([-2, 3], [0, 500]);
@@ -62,8 +62,8 @@ test("fmt never shows NaN and uses a true minus sign", () => {
   assert.equal(fmt(-Infinity), "−∞");
   assert.equal(fmt(-0.5), "−0.5");
   assert.equal(fmt(0.123456, 3), "0.123");
-  assert.equal(fmt(1234567, 3), "1.23 × 10^6");
-  assert.equal(fmt(-2.5e-7, 2), "−2.5 × 10^−7");
+  assert.equal(fmt(1234567, 3), "1.23 × 10⁶");
+  assert.equal(fmt(-2.5e-7, 2), "−2.5 × 10⁻⁷");
   assert.equal(fmt(0), "0");
 });
 

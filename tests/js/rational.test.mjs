@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import test from "node:test";
 
-import { ONE, Rational, ZERO, dot } from "../../book/_static/widgets/rational.js";
+import { ONE, Rational, ZERO, dot } from "../../book/_static/widgets/lib/maths/rational.js";
 
 const R = (x) => Rational.fromNumber(x);
 const str = (x) => R(x).toString();

@@ -1,12 +1,14 @@
 // Bending Lines widgets: the loader, linked only from pages that hold a widget.
 // Each widget is a collapsed <details data-widget="KIND"> under its static figure. Its module
-// (./KIND.js) is imported the first time a reader opens it, and mounted with a context:
-//   mount(app, {kind, config, state, hashProblem, data(name), saveState(obj), message(text)})
-// A hash "#w-KIND?..." opens that widget on load, hands it the state (see state.js) and
-// scrolls to it once mounted. (The element's id is "bl-widget-KIND", not "w-KIND", so the
-// browser does not jump there first and watch it grow.)
+// (kinds/KIND.js) is imported the first time a reader opens it, and mounted with a context:
+//   mount(app, {kind, config, state, hashProblem, data(name), saveState(obj), message(text),
+//               describe(text)})
+// describe(text): the summary in words under the widget (polite, at most once a second).
+// A hash "#w-KIND?..." opens that widget on load, hands it the state (lib/state/hash.js) and
+// scrolls to it once mounted (the element's id is "bl-widget-KIND", not "w-KIND", so the
+// browser does not jump there first and watch it grow).
 
-import { formatHash, parseHash } from "./state.js";
+import { formatHash, parseHash } from "./lib/state/hash.js";
 
 const KIND = /^[a-z][a-z0-9-]{0,31}$/;
 
@@ -17,6 +19,28 @@ function readConfig(root) {
   } catch {
     return {};
   }
+}
+
+const SUMMARY_MS = 1000;
+
+/** A polite live summary under `body`: `say(text)` updates it at most once a second. */
+function summary(body) {
+  const line = document.createElement("p");
+  line.className = "bl-summary";
+  line.setAttribute("aria-live", "polite");
+  body.append(line);
+  let [last, timer, pending] = [-Infinity, 0, ""];
+  const show = () => {
+    [timer, last] = [0, performance.now()];
+    line.textContent = pending;
+  };
+  return (text) => {
+    pending = text;
+    if (timer) return;
+    const wait = SUMMARY_MS - (performance.now() - last);
+    if (wait <= 0) show();
+    else timer = setTimeout(show, wait);
+  };
 }
 
 const cache = new Map();
@@ -55,12 +79,13 @@ async function start(root) {
       status.textContent = text;
       status.hidden = !text;
     },
+    describe: summary(body),
   };
   ctx.message("Loading the interactive figure…");
   try {
     if (!KIND.test(kind)) throw new Error(`unknown widget ${kind}`);
     const t0 = performance.now();
-    const module = await import(`./${kind}.js`);
+    const module = await import(`./kinds/${kind}.js`);
     const app = document.createElement("div");
     app.className = "bl-widget-app";
     body.append(app);

@@ -3,8 +3,9 @@
 The heavy training runs live in :mod:`bendlines.experiments.choosing_training` and are read
 from the results store (:mod:`bendlines.results`). This module tunes them (:func:`tuned`: each
 contender at its best learning rate on the validation split, over a x3 grid extended at its
-edges), summarises them over seeds (:func:`interval`: mean, ddof = 1 standard deviation and
-95 % t-interval; :func:`verdict`: a winner only when the intervals do not overlap), lists the
+edges), reports the head to head on fresh seeds (:func:`head_to_head_report`), turns the runs
+into the chapter's verdicts with :mod:`bendlines.stats` (:func:`verdicts`: paired,
+Holm-corrected comparisons; leaders only when they replicate in two halves), lists the
 store's entries (:func:`results_tasks`), and computes the chapter's light results: dead
 narrow nets at birth, softmax, GELU as an expected gate, and normal-input means.
 
@@ -17,47 +18,69 @@ import math
 from collections.abc import Callable, Sequence
 
 import numpy as np
-from scipy import integrate, stats
+from scipy import integrate
 
 from bendlines import activations, data, results
+from bendlines import stats as st
 from bendlines.experiments import asymmetric_init as ai
 from bendlines.experiments import choosing_training as ct
 from bendlines.experiments import sign_runs as sr
 from bendlines.mlp import MLP
 
 __all__ = [
-    "CONFIDENCE",
     "DEAD_DEPTHS",
     "DEAD_WIDTHS",
+    "DYING_FAMILY",
     "H2H_BUDGETS",
+    "REPORT_SEEDS",
     "SEEDS",
+    "TUNE_SEEDS",
     "at_rate",
     "bad_candidates",
-    "binomial_interval",
     "born_dead",
     "dying",
     "gated_comparison",
     "gelu_gate",
+    "h2h_leaders",
+    "h2h_verdicts",
     "head_to_head",
+    "head_to_head_report",
+    "head_to_head_report_tasks",
     "initialisations",
     "input_scale",
-    "interval",
+    "majority_share",
     "normal_moments",
     "results_spot_checks",
     "results_tasks",
     "sign_task",
+    "signal_at_init",
     "softmax",
+    "speed_at_rates",
     "square_by_depth",
     "square_growth",
     "tuned",
-    "verdict",
+    "verdicts",
 ]
 
-CONFIDENCE = 0.95
 #: Seeds of every comparison (each seed: its own initial weights and mini-batch order).
 SEEDS = ct.SEEDS
+#: Seeds that choose the learning rates of the head to head (the validation split decides).
+TUNE_SEEDS = ct.SEEDS
+#: Fresh seeds the head to head is reported on, disjoint from :data:`TUNE_SEEDS`.
+REPORT_SEEDS = tuple(range(5, 15))
 #: Training budgets of the head to head in steps, per depth, a short one and a long one.
 H2H_BUDGETS = ct.H2H_BUDGETS
+
+#: Display names of the activations in the chapter's sentences.
+NAMES = {
+    "relu": "ReLU", "leaky_relu": "leaky ReLU", "elu": "ELU", "selu": "SELU", "gelu": "GELU",
+    "silu": "SiLU", "tanh": "tanh", "sigmoid": "sigmoid", "signed_sqrt": "signed square root",
+    "square": "square", "sqrt": "square root", "log": "logarithm", "step": "step",
+}  # fmt: skip
+#: How many comparisons the dying-ReLU section states (one Bonferroni family).
+DYING_FAMILY = 5
+#: The one shared rate of the input-scale comparison without tuning.
+FIXED_LR = 1e-3
 
 DEAD_WIDTHS = (2, 4, 10)
 DEAD_DEPTHS = tuple(range(1, 41))
@@ -104,38 +127,6 @@ def born_dead(lookup=None) -> dict[str, dict[int, np.ndarray]]:
 
 def _born_settings(init: str, width: int) -> dict:
     return {"init": init, "width": width, "max_depth": max(DEAD_DEPTHS), "n_nets": DEAD_NETS}
-
-
-def binomial_interval(p: float, n: int) -> tuple[float, float]:
-    """95 % Wilson interval of a probability estimated as the fraction ``p`` of ``n`` trials."""
-    ci = stats.binomtest(round(p * n), n).proportion_ci(CONFIDENCE, method="wilson")
-    return float(ci.low), float(ci.high)
-
-
-# ---- statistics -----
-def interval(values) -> dict[str, float]:
-    """Mean, standard deviation (ddof = 1) and 95 % t-interval of values over seeds.
-
-    ``nan`` values (diverged runs) make the whole summary ``nan``.
-    """
-    x = np.asarray(values, dtype=np.float64)
-    n = x.size
-    if n < 2:
-        raise ValueError("an interval needs at least 2 values")
-    mean, std = float(x.mean()), float(x.std(ddof=1))
-    half = float(stats.t.ppf(0.5 + CONFIDENCE / 2, n - 1)) * std / math.sqrt(n)
-    return {"mean": mean, "std": std, "lo": mean - half, "hi": mean + half, "half": half, "n": n}
-
-
-def verdict(a, b) -> str:
-    """``"a"`` or ``"b"`` if that one's 95 % interval lies wholly above the other's, else
-    ``"tie"`` (overlapping intervals). ``a`` and ``b`` are values over seeds."""
-    ia, ib = interval(a), interval(b)
-    if ia["lo"] > ib["hi"]:
-        return "a"
-    if ib["lo"] > ia["hi"]:
-        return "b"
-    return "tie"
 
 
 # ---- learning-rate tuning over the results store -----
@@ -240,9 +231,72 @@ def at_rate(fn: Callable, lr: float, seeds: Sequence[int] = SEEDS, lookup=None,
 
 
 def head_to_head(depth: int, steps: int, lookup=None) -> dict:
-    """:func:`tuned` runs of ``choosing_training.h2h_run``, activations in
+    """:func:`tuned` runs of ``choosing_training.h2h_run`` on the tuning seeds, activations in
     ``H2H_ACTIVATIONS`` order."""
-    return tuned(ct.h2h_run, lookup=lookup, depth=depth, steps=steps)
+    return tuned(ct.h2h_run, seeds=TUNE_SEEDS, lookup=lookup, depth=depth, steps=steps)
+
+
+def _report_groups(rates: np.ndarray) -> dict[float, list[str]]:
+    """Learning rate -> the activations tuned to it (``H2H_ACTIVATIONS`` order)."""
+    groups: dict[float, list[str]] = {}
+    for name, lr in zip(ct.H2H_ACTIVATIONS, rates, strict=True):
+        groups.setdefault(float(lr), []).append(name)
+    return groups
+
+
+def _report_tasks(depth: int, steps: int, rates: np.ndarray) -> list:
+    return [
+        (ct.h2h_run, {"depth": depth, "steps": steps, "lr": lr, "seed": seed, "names": names})
+        for seed in REPORT_SEEDS
+        for lr, names in _report_groups(rates).items()
+    ]
+
+
+def head_to_head_report(depth: int, steps: int, lookup=None,
+                        seeds: Sequence[int] = REPORT_SEEDS) -> dict:  # fmt: skip
+    """The head to head reported on ``seeds`` (default :data:`REPORT_SEEDS`), fresh seeds
+    that chose nothing (a seed of :data:`TUNE_SEEDS` is refused).
+
+    Each activation runs at the rate :func:`head_to_head` chose on :data:`TUNE_SEEDS`; the
+    runs sharing a rate are one entry (``names``: those activations).
+
+    Returns
+    -------
+    dict
+        ``"lr"`` (C,), ``"seeds"`` and every array of the runs with shape (C, n_seeds, ...),
+        activations in ``H2H_ACTIVATIONS`` order.
+    """
+    lookup = results.get if lookup is None else lookup
+    seeds = tuple(int(s) for s in seeds)
+    if set(seeds) & set(TUNE_SEEDS) or len(seeds) < 2:
+        raise ValueError(f"report on at least 2 seeds outside the tuning seeds {TUNE_SEEDS}")
+    rates = head_to_head(depth, steps, lookup=lookup)["lr"]
+    rows: dict[str, dict[str, np.ndarray]] = {}
+    for lr, names in _report_groups(rates).items():
+        runs = [lookup(ct.h2h_run, depth=depth, steps=steps, lr=lr, seed=s, names=names)
+                for s in seeds]  # fmt: skip
+        for i, name in enumerate(names):
+            rows[name] = {key: np.stack([r[key][i] for r in runs]) for key in runs[0]}
+    out = {"lr": rates, "seeds": np.array(seeds)}
+    for key in rows[ct.H2H_ACTIVATIONS[0]]:
+        out[key] = np.stack([rows[name][key] for name in ct.H2H_ACTIVATIONS])
+    return out
+
+
+def head_to_head_report_tasks() -> list:
+    """The report runs whose rates are known (their tuning runs are stored), long 8-layer
+    table first."""
+    out = []
+    for depth, steps in sorted(
+        ((d, s) for d, budgets in H2H_BUDGETS.items() for s in budgets),
+        key=lambda ds: (-ds[0], -ds[1]),
+    ):
+        try:
+            rates = head_to_head(depth, steps, lookup=results.peek)["lr"]
+        except (RuntimeError, TypeError):
+            continue  # tuning runs missing: listed once they are stored
+        out += _report_tasks(depth, steps, rates)
+    return out
 
 
 def dying(setting: str, lookup=None) -> dict[str, np.ndarray]:
@@ -289,6 +343,242 @@ def gated_comparison(lookup=None) -> dict:
     return tuned(ct.gated_run, lookup=lookup, steps=ct.GATED_STEPS)
 
 
+def signal_at_init(setting: str, names: Sequence[str] = ("relu", "leaky_relu")) -> np.ndarray:
+    """The spread of the signal at the start of a dying-ReLU setting: the standard deviation of
+    every hidden layer's activations over the whole training set, before any training.
+
+    Returns
+    -------
+    ndarray of shape (len(names), len(DYING_SEEDS), DYING_DEPTH)
+    """
+    bias = ct.DYING_SETTINGS[setting][0]
+    (X, _), _ = data.load("mnist1d", dtype=np.float32)
+    sizes = [X.shape[1], *[ct.DYING_WIDTH] * ct.DYING_DEPTH, 10]
+    out = np.empty((len(names), len(ct.DYING_SEEDS), ct.DYING_DEPTH))
+    for i, name in enumerate(names):
+        for j, seed in enumerate(ct.DYING_SEEDS):
+            net = MLP(sizes, name, init="he", seed=seed, dtype=np.float32, bias_init=bias)
+            _, post = net.hidden(X)
+            out[i, j] = [float(a.std()) for a in post[:-1]]
+    return out
+
+
+# ---- verdicts -----
+def majority_share(task: str = "mnist1d") -> float:
+    """The test set's largest class share: the accuracy of a net that always answers that
+    class, at or below which a seed counts as collapsed (:func:`bendlines.stats.collapsed`)."""
+    y = ct.split(task)[2][1]
+    return float(np.bincount(y).max() / len(y))
+
+
+def h2h_table(report: dict) -> dict[str, np.ndarray]:
+    """Activation name -> test accuracy over the report seeds (``H2H_ACTIVATIONS`` order)."""
+    return {name: report["test_acc"][i] for i, name in enumerate(ct.H2H_ACTIVATIONS)}
+
+
+def h2h_verdicts(report: dict) -> dict[tuple[str, str], st.Comparison]:
+    """Every pair of one head-to-head table, paired over the report seeds, one Holm family."""
+    return st.compare(h2h_table(report))
+
+
+def h2h_leaders(report: dict) -> dict:
+    """:func:`bendlines.stats.replicated_top` of one head-to-head table."""
+    return st.replicated_top(h2h_table(report))
+
+
+def speed_at_rates(depth: int, steps: int, target: int = 1, lookup=None) -> dict:
+    """Steps to the training-loss target ``H2H_TARGETS[target]`` of every activation at every
+    shared rate of the head-to-head grid (the tuning runs: nothing is chosen here).
+
+    Returns
+    -------
+    dict
+        ``"grid"`` (R,) rates; ``"steps"`` (R, C, S): steps per rate, activation and seed
+        (``nan``: the target was not reached within the budget).
+    """
+    lookup = results.get if lookup is None else lookup
+    ks, runs, complete = _grid(ct.h2h_run, {"depth": depth, "steps": steps}, TUNE_SEEDS, lookup)
+    if not complete:
+        raise RuntimeError(f"head-to-head runs for {depth} layers, {steps} steps are missing")
+    grid = np.array([ct.learning_rate(k) for k in ks])
+    per = np.array([[runs[k][s]["steps_to"][:, target] for s in TUNE_SEEDS] for k in ks])
+    return {"grid": grid, "steps": per.transpose(0, 2, 1)}
+
+
+def _pair(table: dict, a: str, b: str, names: dict, family: int = 1) -> str:
+    return st.verdict(table[a], table[b], names=(names[a], names[b]), family=family).words()
+
+
+def verdicts(lookup=None) -> dict[str, str]:
+    """Every verdict sentence of the chapter (glue name -> text), from :mod:`bendlines.stats`
+    on the stored runs. Comparisons stated together are one family: Holm within a table,
+    Bonferroni (a little stricter) for the few pairs of a paragraph."""
+    lookup = results.get if lookup is None else lookup
+    names = dict(NAMES)
+    out: dict[str, str] = {}
+    # why not any nonlinear function (the spiral)
+    bad = bad_candidates(lookup)
+    b = {n: bad["test_acc"][i] for i, n in enumerate(ct.BAD_CANDIDATES)}
+    out["bad_ssq_vs_relu"] = _pair(b, "signed_sqrt", "relu", names)
+    square = square_by_depth(lookup)
+    words = []
+    for d in ct.SQUARE_DEPTHS:
+        t = {"square": square[d]["test_acc"][0], "relu": square[d]["test_acc"][1]}
+        words.append(f"{_pair(t, 'square', 'relu', names, len(ct.SQUARE_DEPTHS))} with {d}")
+    out["square_verdicts"] = st.join_words(words)
+    # tanh and the input scale
+    combos = [(n, str(i)) for n in ct.SCALE_NAMES for i in ct.SCALE_INITS]
+    label = {("tanh", "1.41"): "standard deviation 1.41", ("tanh", "xavier"): "Xavier",
+             ("relu", "1.41"): "standard deviation 1.41", ("relu", "xavier"): "Xavier"}  # fmt: skip
+    for steps, tag in zip(ct.SCALE_BUDGETS, ("short", "long"), strict=True):
+        acc = input_scale(steps, lookup)["test_acc"]
+        t = {c: acc[k] for k, c in enumerate(combos)}
+        out[f"scale_{tag}_verdict"] = _pair(t, ("tanh", "1.41"), ("tanh", "xavier"), label)
+    fixed = at_rate(ct.scale_run, FIXED_LR, lookup=lookup, steps=ct.SCALE_BUDGETS[0])
+    t = {c: fixed["test_acc"][k] for k, c in enumerate(combos)}
+    out["fixed_tanh_verdict"] = _pair(t, ("tanh", "1.41"), ("tanh", "xavier"), label, 2)
+    out["fixed_relu_verdict"] = _pair(t, ("relu", "1.41"), ("relu", "xavier"), label, 2)
+    # dying ReLU: the four comparisons of the section are one family
+    acc = {s: dying(s, lookup)["test_acc"] for s in ct.DYING_SETTINGS}
+    D = {n: i for i, n in enumerate(ct.DYING_ACTIVATIONS)}
+    adam, large = acc["negative bias, Adam"], acc["large rate"]
+    dy = {
+        "d_adam_leaky_vs_relu": (adam[D["leaky_relu"]], adam[D["relu"]], "leaky ReLU", "ReLU"),
+        "d_adam_elu_vs_relu": (adam[D["elu"]], adam[D["relu"]], "ELU", "ReLU"),
+        "d_large_leaky_vs_relu": (large[D["leaky_relu"]], large[D["relu"]], "leaky ReLU", "ReLU"),
+        "d_fix_vs_large": (acc["zero bias, Adam"][D["relu"]], large[D["relu"]],
+                           "the smaller rate", "the large rate"),
+        "d_elu_vs_fix": (adam[D["elu"]], acc["zero bias, Adam"][D["relu"]],
+                         "ELU", "ReLU with zero biases"),
+    }  # fmt: skip
+    assert len(dy) == DYING_FAMILY
+    for key, (x, y, nx, ny) in dy.items():
+        out[key] = st.verdict(x, y, names=(nx, ny), family=DYING_FAMILY).words()
+    # initialisations: three pairs at two budgets, one family
+    pairs = [("rai", "he"), ("rai_symmetric", "he"), ("rai", "rai_symmetric")]
+    declared = []
+    for steps in ai.INIT_BUDGETS:
+        r = initialisations(steps, lookup)["test_acc"]
+        t = {n: r[i] for i, n in enumerate(ai.INIT_CONTENDERS)}
+        declared += [st.verdict(t[x], t[y], family=2 * len(pairs)).winner for x, y in pairs]
+    out["init_all_tie"] = (
+        "no pair can be told apart at this strictness"
+        if not any(declared)
+        else "some pairs can be told apart"
+    )
+    # gated units: two comparisons with ReLU
+    g = gated_comparison(lookup)["test_acc"]
+    t = {n: g[i] for i, n in enumerate(ct.GATED_MODELS)}
+    gnames = {n: n for n in ct.GATED_MODELS}
+    out["g_swiglu_relu"] = _pair(t, "SwiGLU", "ReLU", gnames, 2)
+    out["g_glu_relu"] = _pair(t, "GLU", "ReLU", gnames, 2)
+    out.update(_h2h_verdicts(lookup, names))
+    return out
+
+
+def _h2h_verdicts(lookup, names: dict) -> dict[str, str]:
+    out = {}
+    for d, budgets in H2H_BUDGETS.items():
+        for s, tag in zip(budgets, ("short", "long"), strict=True):
+            report = head_to_head_report(d, s, lookup)
+            v = h2h_verdicts(report)
+            lead = h2h_leaders(report)
+            n = report["test_acc"].shape[1]
+
+            def group(key: str, lead: dict = lead) -> str:
+                return st.join_words([names[n] for n in ct.H2H_ACTIVATIONS if n in lead[key]])
+
+            if lead["holds"]:
+                out[f"top_{d}_{tag}"] = (
+                    f"led by {group('all')}, on all seeds and on each half of them"
+                )
+            else:
+                out[f"top_{d}_{tag}"] = (
+                    f"without a replicated leader: on all {n} seeds no activation is ahead of "
+                    f"{group('all')}, but the halves of {n // 2} seeds disagree (first half: "
+                    f"{group('first')}; second half: {group('second')})"
+                )
+            if tag == "long":
+                out[f"leaders_{d}"] = (
+                    f"{group('all')} lead on all seeds and on each half of them"
+                    if lead["holds"]
+                    else f"no leader replicates (on all seeds nothing was ahead of {group('all')})"
+                )
+                ahead = sorted({c.winner for c in v.values() if c.loser == "relu"},
+                               key=ct.H2H_ACTIVATIONS.index)  # fmt: skip
+                out[f"relu_rank_{d}"] = (
+                    "no activation was ahead of it"
+                    if not ahead
+                    else st.join_words([names[n] for n in ahead])
+                    + (" were" if len(ahead) > 1 else " was")
+                    + " ahead of it"
+                )
+            for other, key in (("leaky_relu", "leaky"), ("gelu", "gelu")):
+                c = v[("relu", other)]
+                c = c.renamed(names)
+                out[f"{key}_{d}_{tag}"] = c.words()
+            if (d, tag) == (8, "long"):
+                out.update(_deep_verdicts(report, v, names))
+    out.update(speed_verdicts(lookup, names))
+    return out
+
+
+def _deep_verdicts(report: dict, v: dict, names: dict) -> dict[str, str]:
+    """The long 8-layer table's sentences: the best mean against ReLU, GELU's claim, sigmoid."""
+    order = list(ct.H2H_ACTIVATIONS)
+    best = order[int(np.argmax(report["test_acc"].mean(axis=1)))]
+
+    def pair(a: str, b: str) -> st.Comparison:
+        return v[(a, b)] if (a, b) in v else v[(b, a)]
+
+    gelu = pair("gelu", "relu")
+    ahead_of_sigmoid = [n for n in order if n != "sigmoid" and pair(n, "sigmoid").winner == n]
+    behind = [n for n in order if n not in ahead_of_sigmoid and n != "sigmoid"]
+    return {
+        "best_8": names[best],
+        "relu_vs_best_8": pair(best, "relu").renamed(names).words(),
+        "gelu_claim": "Here GELU did come out ahead of ReLU."
+        if gelu.winner == "gelu"
+        else "The claim that GELU is the best deep activation does not survive here.",
+        "sigmoid_8_long": "every other activation is ahead of it"
+        if not behind
+        else "ahead of it are " + st.join_words([names[n] for n in ahead_of_sigmoid])
+        + "; " + st.join_words([names[n] for n in behind]) + " cannot be told apart from it",
+    }  # fmt: skip
+
+
+#: Activations whose training speed the chapter compares at shared rates.
+SPEED_NAMES = ("relu", "tanh", "silu", "gelu")
+
+
+def speed_verdicts(lookup=None, names: dict = NAMES) -> dict[str, str]:
+    """Steps to the loss target at shared rates: ReLU against tanh at every rate where both
+    reached it on every seed (one Bonferroni family per depth; differences are tanh's steps minus
+    ReLU's), and each activation's fastest rate."""
+    out = {}
+    for d, budgets in H2H_BUDGETS.items():
+        sp = speed_at_rates(d, budgets[1], lookup=lookup)
+        H = {n: i for i, n in enumerate(ct.H2H_ACTIVATIONS)}
+        ok = [r for r in range(len(sp["grid"]))
+              if not np.isnan(sp["steps"][r, [H["relu"], H["tanh"]]]).any()]  # fmt: skip
+        words = []
+        for r in ok:
+            relu, tanh = sp["steps"][r, H["relu"]], sp["steps"][r, H["tanh"]]
+            # fewer steps is better: the difference is tanh's steps minus ReLU's
+            c = st.verdict(tanh, relu, names=("ReLU", "tanh"), family=len(ok))
+            text = c.words(unit="steps", scale=1, digits=0, ahead="faster than")
+            words.append(f"at rate {sp['grid'][r]:g}, {text}")
+        out[f"speed_shared_{d}"] = "; ".join(words)
+        fastest = []
+        for n in SPEED_NAMES:
+            mean = np.where(np.isnan(sp["steps"][:, H[n]]).any(axis=1), np.inf,
+                            sp["steps"][:, H[n]].mean(axis=1))  # fmt: skip
+            r = int(np.argmin(mean))
+            fastest.append(f"{names[n]} {mean[r]:.0f} (at {sp['grid'][r]:g})")
+        out[f"speed_fastest_{d}"] = st.join_words(fastest)
+    return out
+
+
 # ---- what `make experiments` computes -----
 def results_tasks() -> list:
     """Every run the chapter reads from the results store (cheap experiments first)."""
@@ -307,8 +597,8 @@ def results_tasks() -> list:
         out += _grid_tasks(ct.bad_run, depth=depth, steps=ct.BAD_STEPS, names=["square", "relu"])
     for depth, budgets in H2H_BUDGETS.items():
         for steps in budgets:
-            out += _grid_tasks(ct.h2h_run, depth=depth, steps=steps)
-    return out
+            out += _grid_tasks(ct.h2h_run, seeds=TUNE_SEEDS, depth=depth, steps=steps)
+    return out + head_to_head_report_tasks()
 
 
 def results_spot_checks() -> list:
@@ -320,6 +610,10 @@ def results_spot_checks() -> list:
             {"steps": ct.SCALE_BUDGETS[0], "lr": ct.learning_rate(ct.GRID_START[1]), "seed": 1},
         ),
         (ct.h2h_run, {"depth": 2, "steps": H2H_BUDGETS[2][0], "lr": 1e-3, "seed": 0}),
+        # one run of the head to head's report seeds (its rates come from the tuning runs)
+        _report_tasks(
+            2, H2H_BUDGETS[2][0], head_to_head(2, H2H_BUDGETS[2][0], lookup=results.peek)["lr"]
+        )[-1],
         (sr.sign_run, {"steps": sr.SIGN_BUDGETS[0], "lr": 1e-2, "seed": 2}),
         (ai.collapsed_at_init, _born_settings("rai", DEAD_WIDTHS[0])),
         (ai.init_run, {"steps": ai.INIT_BUDGETS[0], "lr": 1e-2, "seed": 3}),

@@ -21,9 +21,10 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
-from scipy import integrate, stats
+from scipy import integrate
 
 from bendlines import activations, data, results
+from bendlines import stats as st
 from bendlines.experiments import deep_training
 from bendlines.mlp import MLP, init_weights
 
@@ -38,17 +39,18 @@ __all__ = [
     "SIGNAL_DEPTH",
     "SIGNAL_WIDTH",
     "VARIANCES",
-    "compare",
     "family_curves",
     "fan_conditions",
     "gain_propagation",
     "he_backward_ratio",
     "interval",
     "layers_to_reach",
+    "majority_share",
     "mean_field_variance",
     "normal_moments",
     "per_layer_factor",
     "relu_depth_signals",
+    "rescue_comparisons",
     "rescue_gradients",
     "rescue_ranking_stable",
     "rescue_results",
@@ -59,6 +61,7 @@ __all__ = [
     "sigmoid_slope_max",
     "signal_profiles",
     "variance_gain",
+    "verdicts",
 ]
 
 # ---- settings of the chapter -----
@@ -88,20 +91,13 @@ RESCUE_SEEDS = deep_training.SEEDS
 _check_names = deep_training._check_names  # one check of names for both modules
 
 
-def interval(values: Sequence[float], level: float = 0.95) -> dict[str, float]:
-    """Mean, standard deviation (ddof = 1) and a Student-t confidence interval of the mean.
-
-    Returns
-    -------
-    dict
-        ``mean``, ``std``, ``low``, ``high`` and ``n``.
-    """
-    v = np.asarray(values, dtype=np.float64)
-    if v.ndim != 1 or len(v) < 2:
-        raise ValueError("an interval needs at least two values")
-    mean, std = float(v.mean()), float(v.std(ddof=1))
-    half = float(stats.t.ppf(0.5 + level / 2, len(v) - 1)) * std / math.sqrt(len(v))
-    return {"mean": mean, "std": std, "low": mean - half, "high": mean + half, "n": len(v)}
+def interval(values: Sequence[float], chance: float | None = None) -> dict[str, float]:
+    """Mean, standard deviation (ddof = 1) and a 95 % interval of the mean of accuracies over
+    seeds that stays inside [0, 1] (:func:`bendlines.stats.summarise`); ``collapsed`` counts
+    the seeds at or below the majority-class share ``chance`` (then ``lo`` and ``hi`` are
+    ``nan``: the count is reported instead)."""
+    s = st.summarise(values, chance)
+    return {**s, "std": st.mean_interval(values)["std"]}
 
 
 # ---- the family and its slopes -----
@@ -590,7 +586,8 @@ def rescue_summary(runs: dict) -> dict[str, dict]:
             "at_edge": i in (0, len(lrs) - 1),
             "flat": bool(np.all(np.abs(finite - 0.1) <= 0.03)),
             "val_range": (float(finite.min()), float(finite.max())),
-            "test": interval(r["test"][i]),
+            "test": interval(r["test"][i], majority_share()),
+            "test_values": np.asarray(r["test"][i], dtype=np.float64),
             "val": interval(r["val"][i]),
             "val_half": interval(r["val_half"][i]),
             "best_half_lr": float(lrs[int(np.argmax(half))]),
@@ -598,41 +595,47 @@ def rescue_summary(runs: dict) -> dict[str, dict]:
     return out
 
 
-def compare(summary: dict, a: str, b: str) -> str:
-    """``"better"``, ``"worse"`` or ``"tie"``: ``a`` against ``b`` by their 95 % test intervals.
+def majority_share() -> float:
+    """The MNIST-1D test set's largest class share: the score of a net that always answers
+    one class (a *collapsed* net)."""
+    y = data.load("mnist1d")[1][1]
+    return float(np.bincount(y).max() / len(y))
 
-    A ranking needs intervals that do not overlap; overlapping intervals are a tie.
-    """
-    ta, tb = summary[a]["test"], summary[b]["test"]
-    if ta["low"] > tb["high"]:
-        return "better"
-    if ta["high"] < tb["low"]:
-        return "worse"
-    return "tie"
+
+#: The rescue comparisons the chapter states: one Holm family.
+RESCUE_PAIRS = (("standardised", "plain"), ("residual", "plain"), ("standardised", "residual"))
+
+
+def rescue_comparisons(summary: dict) -> dict[tuple[str, str], st.Comparison]:
+    """Paired (shared seeds), Holm-corrected verdicts on :data:`RESCUE_PAIRS`."""
+    return st.compare({v: summary[v]["test_values"] for v in summary}, RESCUE_PAIRS)
 
 
 def rescue_verdicts(summary: dict) -> str:
-    """Sentences comparing the rescues with the plain net and with each other, from intervals."""
-    sentences = []
-    for v in ("standardised", "residual"):
-        verdict = compare(summary, v, "plain")
-        if verdict == "better":
-            sentences.append(f"The {v} net beats the plain one: their intervals do not overlap.")
-        elif verdict == "worse":
-            sentences.append(f"The {v} net does worse than the plain one.")
-        else:
-            sentences.append(f"The {v} and plain nets tie: their intervals overlap.")
-    verdict = compare(summary, "standardised", "residual")
-    if verdict == "tie":
-        sentences.append("Standardisation and residual connections tie with each other.")
-    else:
-        first, second = (
-            ("standardisation", "residual connections")
-            if verdict == "better"
-            else ("residual connections", "standardisation")
-        )
-        sentences.append(f"Here {first} did better than {second}, beyond the spread of seeds.")
-    return " ".join(sentences)
+    """Sentences comparing the rescues with the plain net and with each other, from
+    :func:`rescue_comparisons` (the plain net's collapsed seeds counted)."""
+    v = rescue_comparisons(summary)
+    n = summary["plain"]["test"]["n"]
+    sentences = [
+        f"The plain net collapsed to the majority-class share on "
+        f"{summary['plain']['test']['collapsed']} of {n} seeds."
+    ]
+    names = {"standardised": "the standardised net", "residual": "the residual net",
+             "plain": "the plain one"}  # fmt: skip
+    for pair in RESCUE_PAIRS:
+        c = v[pair]
+        c = c.renamed(names)
+        text = c.words(sentence=True)
+        sentences.append(text[0].upper() + text[1:] + ".")
+    return " ".join(sentences) + (
+        f" (Paired over the {n} seeds, the {len(RESCUE_PAIRS)} comparisons one Holm family.)"
+    )
+
+
+def verdicts(summary: dict | None = None) -> dict[str, str]:
+    """The chapter's glued verdict sentences (glue name -> text)."""
+    summary = rescue_summary(rescue_results()) if summary is None else summary
+    return {"rs_verdicts": rescue_verdicts(summary)}
 
 
 def rescue_ranking_stable(summary: dict) -> bool:

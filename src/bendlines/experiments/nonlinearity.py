@@ -26,9 +26,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.stats
 
 from bendlines import data, results
+from bendlines import stats as st
 from bendlines.experiments.nonlinearity_runs import LOGISTIC, mnist1d_runs
 from bendlines.mlp import MLP, cross_entropy_loss
 from bendlines.training import train_many
@@ -63,15 +63,17 @@ __all__ = [
     "collapse_demo",
     "collapsed_rank",
     "contenders",
-    "interval",
     "line_curves",
     "mnist1d_experiment",
+    "mnist_pairs",
+    "mnist_table",
+    "mnist_verdicts",
     "random_params",
     "results_tasks",
     "three_of_four_loss",
-    "tied",
     "toy_experiment",
     "tune_lr",
+    "verdicts",
     "xor_linear_losses",
 ]
 
@@ -690,31 +692,6 @@ def tune_lr(activation: str, depth: int, lookup=None) -> Tuning:
     return Tuning(grid, mean, float(grid[best]), True)
 
 
-def interval(values: np.ndarray, confidence: float = 0.95) -> tuple[float, float, float]:
-    """Mean, standard deviation (ddof = 1) and half-width of the t confidence interval.
-
-    Parameters
-    ----------
-    values : ndarray of shape (n,)
-        One value per seed (n >= 2).
-    confidence : float
-        Two-sided level of the interval.
-    """
-    values = np.asarray(values, dtype=float)
-    if values.ndim != 1 or len(values) < 2:
-        raise ValueError(f"need a 1-D array of at least 2 values, got shape {values.shape}")
-    sd = float(np.std(values, ddof=1))
-    t = float(scipy.stats.t.ppf(0.5 + confidence / 2, len(values) - 1))
-    return float(np.mean(values)), sd, float(t * sd / np.sqrt(len(values)))
-
-
-def tied(a: np.ndarray, b: np.ndarray) -> bool:
-    """Whether the 95 % intervals of the means of ``a`` and ``b`` overlap (a tie)."""
-    ma, _, ha = interval(a)
-    mb, _, hb = interval(b)
-    return bool(abs(ma - mb) <= ha + hb)
-
-
 @dataclass
 class MnistResult:
     """The fair comparison on MNIST-1D: tuned rates, then :data:`MNIST_SEEDS` on the test set.
@@ -821,3 +798,90 @@ def results_tasks() -> list[tuple]:
     for fn, settings in tasks:
         unique[results.entry_key(fn, settings)] = (fn, settings)
     return list(unique.values())
+
+
+# ---- verdicts -----
+def mnist_table(result: MnistResult) -> dict[str, np.ndarray]:
+    """Every MNIST-1D model's test accuracies over the same seeds, by its name in the text."""
+    table = {"logistic regression": result.logistic}
+    for act, label in (("identity", "linear"), ("relu", "ReLU")):
+        for i, d in enumerate(result.depths):
+            table[f"{label}, {d} hidden"] = result.test_acc[act][i]
+    return table
+
+
+def mnist_pairs(result: MnistResult) -> list[tuple[str, str]]:
+    """The family of comparisons the chapter states: every linear net and every ReLU MLP
+    against logistic regression, and every pair of ReLU depths (one Holm family)."""
+    relu = [f"ReLU, {d} hidden" for d in result.depths]
+    against = [(f"{label}, {d} hidden", "logistic regression")
+               for label in ("linear", "ReLU") for d in result.depths]  # fmt: skip
+    return against + list(itertools.combinations(relu, 2))
+
+
+def mnist_verdicts(result: MnistResult) -> dict[tuple[str, str], st.Comparison]:
+    """Paired, Holm-corrected verdicts on :func:`mnist_pairs`."""
+    return st.compare(mnist_table(result), mnist_pairs(result))
+
+
+def verdicts(result: MnistResult | None = None) -> dict[str, str]:
+    """The chapter's glued verdict sentences (glue name -> text), from :mod:`bendlines.stats`.
+
+    ``mnist_linear_verdict``: the linear nets against logistic regression;
+    ``mnist_relu_verdict``: the ReLU MLPs against it; ``mnist_relu_ties``: which depths lead,
+    a leader named only when the top group is the same on all seeds and on both halves.
+    """
+    result = mnist1d_experiment() if result is None else result
+    v = mnist_verdicts(result)
+    family = len(v)
+    linear = [v[f"linear, {d} hidden", "logistic regression"] for d in result.depths]
+    relu = [v[f"ReLU, {d} hidden", "logistic regression"] for d in result.depths]
+    ahead = [c for c in linear if c.winner is not None]
+    lo = min(100 * c.diff for c in linear)
+    hi = max(100 * c.diff for c in linear)
+    if not ahead:
+        linear_text = (
+            f"none of them can be told apart from it at this strictness: their mean "
+            f"differences from it run from {lo:.1f} to {hi:.1f} points, and every paired "
+            f"interval contains 0"
+        )
+    else:
+        linear_text = (
+            "; ".join(c.words() for c in ahead)
+            + f"; the other linear nets cannot be told apart from it (differences from "
+            f"{lo:.1f} to {hi:.1f} points)"
+        )
+    if all(c.winner == c.first for c in relu):
+        low = min(100 * c.lo for c in relu)
+        relu_text = (
+            f"every ReLU MLP is ahead of logistic regression, each paired interval lying above "
+            f"{low:.1f} points"
+        )
+    else:
+        relu_text = "; ".join(c.words() for c in relu)
+    depths = {f"ReLU, {d} hidden": d for d in result.depths}
+    top = st.replicated_top({k: mnist_table(result)[k] for k in depths})
+    n = len(result.seeds)
+
+    def group(key: str) -> str:
+        return st.join_words([str(d) for d in sorted(depths[k] for k in top[key])])
+
+    if top["holds"] and len(top["all"]) == 1:
+        ties_text = f"{group('all')} hidden layers lead, on all seeds and on each half of them."
+    elif top["holds"]:
+        ties_text = (
+            f"No depth is ahead of {group('all')} hidden layers, on all seeds and on each half "
+            "of them; the data cannot separate those."
+        )
+    else:
+        ties_text = (
+            f"On all {n} seeds no depth is ahead of {group('all')} hidden layers, but halves "
+            f"of {n // 2} seeds give other top groups (first half: {group('first')}; second "
+            f"half: {group('second')}), so the data name no best depth."
+        )
+    return {
+        "mnist_linear_verdict": linear_text,
+        "mnist_relu_verdict": relu_text,
+        "mnist_relu_ties": ties_text,
+        "mnist_family": str(family),
+    }

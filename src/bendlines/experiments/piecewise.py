@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from bendlines import approx, data, regions, results
+from bendlines import stats as st
 from bendlines.experiments import piecewise_runs as runs
 from bendlines.experiments.piecewise_runs import random_relu_net
 from bendlines.mlp import MLP
@@ -49,6 +50,7 @@ __all__ = [
     "sum_params",
     "tent_pieces",
     "trained_vs_constructed",
+    "verdicts",
 ]
 
 # ------------------------------------------------------------------------------ settings
@@ -345,13 +347,10 @@ def first_layer_kinks(params) -> np.ndarray:
 
 
 def _interval95(values: np.ndarray) -> tuple[float, float, float, float]:
-    """Mean, ddof=1 standard deviation and the 95 % t-interval of the mean."""
-    from scipy import stats
-
-    v = np.asarray(values, dtype=float)
-    mean, sd = float(v.mean()), float(v.std(ddof=1))
-    half = float(stats.t.ppf(0.975, v.size - 1)) * sd / np.sqrt(v.size)
-    return mean, sd, mean - half, mean + half
+    """Mean, ddof=1 standard deviation and the 95 % t-interval of the mean
+    (:func:`bendlines.stats.mean_interval`) as ``(mean, sd, lo, hi)``."""
+    s = st.mean_interval(values)
+    return s["mean"], s["std"], s["lo"], s["hi"]
 
 
 def train_settings(steps: int) -> dict:
@@ -754,3 +753,26 @@ def results_tasks() -> list[tuple]:
     ]
     tasks += [(runs.depth_run, depth_settings(n, d)) for n, d in depth_splits()]
     return tasks
+
+
+def verdicts(tvc: dict | None = None) -> dict[str, str]:
+    """The chapter's glued verdict sentences (glue name -> text): the random starts' mean RMS
+    error after the longest budget against the construction's, a one-sample t-test (the
+    construction is one fixed number): "cannot be told apart" when the 95 % interval of the
+    mean contains it."""
+    tvc = trained_vs_constructed() if tvc is None else tvc
+    run = tvc["runs"][max(tvc["budgets"])]
+    s = st.mean_interval(run["random_rms"])
+    c = tvc["constructed_rms"]
+    if s["lo"] <= c <= s["hi"]:
+        text = (
+            f"That interval contains the construction's {c:.4f}, so on average the random "
+            "starts and the construction cannot be told apart at this strictness."
+        )
+    else:
+        side = "above" if s["lo"] > c else "below"
+        text = (
+            f"That interval lies wholly {side} the construction's {c:.4f}: on average the "
+            f"random starts do {'worse' if side == 'above' else 'better'}."
+        )
+    return {"random_vs_constructed": text}  # fmt: skip

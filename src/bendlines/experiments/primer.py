@@ -20,9 +20,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import stats
 
 from bendlines import data, results
+from bendlines import stats as st
 from bendlines.experiments import primer_runs as pr_runs
 from bendlines.experiments.primer_runs import (
     OPT_BATCH,
@@ -48,8 +48,10 @@ __all__ = [
     "OPT_EVAL_EVERY",
     "OPT_GRIDS",
     "OPT_N_TRAIN",
+    "OPT_REPORT_SEEDS",
     "OPT_SEEDS",
     "OPT_SIZES",
+    "OPT_TUNE_SEEDS",
     "OVERFIT_SIZES",
     "SOFTMAX_LOGITS",
     "by_backprop",
@@ -58,7 +60,6 @@ __all__ = [
     "descent_1d",
     "descent_2d",
     "fit_line",
-    "interval95",
     "line_data",
     "line_loss",
     "line_loss_grad",
@@ -72,6 +73,7 @@ __all__ = [
     "softmax",
     "softmax_cross_entropy_by_hand",
     "uniform_guess_loss",
+    "verdicts",
 ]
 
 # ------------------------------------------------------------------------------ data
@@ -237,12 +239,10 @@ def descent_2d(steps: int = DESCENT_STEPS) -> dict:
 # The settings and the training runs live in primer_runs (read from the results store).
 
 
-def interval95(values) -> tuple[float, float, float, float]:
-    """Mean, ddof=1 standard deviation, and the 95 % t-interval ``(low, high)`` of the mean."""
-    v = np.asarray(values, float)
-    mean, sd = float(v.mean()), float(v.std(ddof=1))
-    half = float(stats.t.ppf(0.975, len(v) - 1)) * sd / math.sqrt(len(v))
-    return mean, sd, mean - half, mean + half
+#: Seeds that choose each optimiser's learning rate (``OPT_SEEDS``).
+OPT_TUNE_SEEDS = OPT_SEEDS
+#: Fresh seeds, disjoint from :data:`OPT_TUNE_SEEDS`, that the comparison is reported on.
+OPT_REPORT_SEEDS = tuple(range(5, 15))
 
 
 def optimiser_comparison(lookup=None) -> dict:
@@ -250,44 +250,61 @@ def optimiser_comparison(lookup=None) -> dict:
 
     Reads :func:`~bendlines.experiments.primer_runs.optimiser_run` for every optimiser and
     seed from the results store. At each budget the rate with the best mean validation
-    accuracy is chosen per optimiser, and its nets' test accuracy at that step is reported
-    (the runs that watched the test set followed the same path as those that watched the
-    validation set: ``same_path``).
+    accuracy over :data:`OPT_TUNE_SEEDS` is chosen per optimiser, and the test accuracy at
+    that step of the nets of :data:`OPT_REPORT_SEEDS`, fresh seeds that chose nothing, at that
+    rate is reported (the runs that watched the test set followed the same path as those that
+    watched the validation set: ``same_path``).
 
     Returns
     -------
     dict
-        ``val[budget][opt]``: validation accuracy at that step, array (seeds, rates);
+        ``val[budget][opt]``: validation accuracy at that step, array (tuning seeds, rates);
         ``best[budget][opt]``: index of the chosen rate;
-        ``test[budget][opt]``: test accuracy of the chosen rate, array (seeds,);
-        ``curves[opt]``: validation accuracy along the runs, array (seeds, rates, evals);
-        ``same_path[opt]``: (seeds, rates) whether both runs ended with equal weights;
+        ``test[budget][opt]``: test accuracy of the chosen rate, array (report seeds,);
+        ``curves[opt]``: validation accuracy along the report seeds' runs, array (seeds,
+        rates, evals);
+        ``same_path[opt]``: (all seeds, rates) whether both runs ended with equal weights;
         ``steps``: the evaluation steps of ``curves``.
     """
     lookup = results.get if lookup is None else lookup
     out = {"val": {}, "best": {}, "test": {}, "curves": {}, "same_path": {}, "steps": None}
     tests = {}
+    tune_curves = {}
     for opt in OPT_GRIDS:
-        runs = [lookup(pr_runs.optimiser_run, opt=opt, seed=seed) for seed in OPT_SEEDS]
+        tuning = [lookup(pr_runs.optimiser_run, opt=opt, seed=seed) for seed in OPT_TUNE_SEEDS]
+        runs = [lookup(pr_runs.optimiser_run, opt=opt, seed=seed) for seed in OPT_REPORT_SEEDS]
         out["steps"] = runs[0]["steps"]
+        tune_curves[opt] = np.array([r["val_curves"] for r in tuning])
         out["curves"][opt] = np.array([r["val_curves"] for r in runs])
-        out["same_path"][opt] = np.array([r["same_path"] for r in runs])
+        out["same_path"][opt] = np.array([r["same_path"] for r in tuning + runs])
         tests[opt] = np.array([r["test_curves"] for r in runs])
     for budget in OPT_BUDGETS:
         k = int(np.flatnonzero(out["steps"] == budget)[0])
         for key in ("val", "best", "test"):
             out[key].setdefault(budget, {})
         for opt in OPT_GRIDS:
-            v = out["curves"][opt][:, :, k]
+            v = tune_curves[opt][:, :, k]
             best = int(np.argmax(v.mean(axis=0)))
             out["val"][budget][opt], out["best"][budget][opt] = v, best
             out["test"][budget][opt] = tests[opt][:, best, k]
     return out
 
 
+def verdicts(comparison: dict | None = None) -> dict[str, str]:
+    """The chapter's glued verdict sentences (glue name -> text): Adam against SGD at the short
+    and the long budget, a paired comparison on the report seeds (:mod:`bendlines.stats`)."""
+    comparison = optimiser_comparison() if comparison is None else comparison
+    out = {}
+    for tag, budget in (("short", min(OPT_BUDGETS)), ("long", max(OPT_BUDGETS))):
+        test = comparison["test"][budget]
+        out[f"verdict_{tag}"] = st.verdict(test["adam"], test["sgd"], names=("Adam", "SGD")).words()
+    return out
+
+
 def results_tasks() -> list:
     """The primer's runs in the results store (`make experiments`)."""
-    return [(pr_runs.optimiser_run, {"opt": o, "seed": s}) for o in OPT_GRIDS for s in OPT_SEEDS]
+    seeds = OPT_TUNE_SEEDS + OPT_REPORT_SEEDS
+    return [(pr_runs.optimiser_run, {"opt": o, "seed": s}) for o in OPT_GRIDS for s in seeds]
 
 
 # ------------------------------------------------------------------------------ overfitting
