@@ -67,6 +67,16 @@ def test_untrained_mnist1d_nets_are_worse_than_a_uniform_guess():
     losses = pr.untrained_mnist1d_loss()
     assert len(losses) >= 5
     assert np.all(losses > math.log(10))
+    assert np.all(losses > math.log(10) + 0.5)  # "confidently wrong", not a rounding
+
+
+def test_small_last_layer_starts_at_ln_10_the_sanity_check():
+    small = pr.untrained_mnist1d_loss(last_layer_scale=pr.SMALL_LAST_LAYER)
+    assert np.all(np.abs(small - math.log(10)) < 0.02)  # "within a few hundredths"
+    # the same nets with He output weights are far from it: the last layer is the cause
+    assert np.all(pr.untrained_mnist1d_loss() - small > 0.5)
+    with pytest.raises(ValueError, match="last_layer_scale"):
+        pr.untrained_mnist1d_loss(last_layer_scale=-1.0)
 
 
 # ------------------------------------------------------------------------------ gradient
