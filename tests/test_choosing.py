@@ -491,3 +491,38 @@ def test_on_a_wide_net_the_initialisations_tie_at_tuned_rates():
             assert ch.verdict(acc[a], acc[b]) == "tie", (steps, a, b)
         he = ai.INIT_CONTENDERS.index("he")
         assert table["dead_start"][he].mean() < 0.01  # a wide net: little to rescue
+
+
+# ---- saturation by scale: every layer's spread at the start -----
+def test_std_141_saturates_the_second_layer_not_the_first():
+    big = ch.layer_spreads("tanh", 1.41)
+    assert big["flat_share"][0] < 0.1  # the first layer looks fine
+    assert big["std"][1] > 3 and big["flat_share"][1] > 0.5  # the second starts flat
+    xavier = ch.layer_spreads("tanh", "xavier")
+    assert np.all(xavier["flat_share"] == 0) and np.all(xavier["std"] < 0.3)
+
+
+def test_a_truly_large_scale_starts_both_tanh_layers_in_the_flat_parts():
+    large = ch.layer_spreads("tanh", ch.LARGE_SCALE)
+    assert np.all(large["flat_share"] > 0.5)
+    assert 1 - np.tanh(ch.FLAT_BEYOND) ** 2 < 0.1  # "flat": slope below 0.1 there
+
+
+def test_relu_output_scale_compounds_with_the_weight_scale():
+    # homogeneous: the shape is scale-free, the size is not
+    spreads = [ch.layer_spreads("relu", s)["std"][1] for s in (1.41, ch.LARGE_SCALE)]
+    ratio = ch.LARGE_SCALE / 1.41
+    assert spreads[1] / spreads[0] == pytest.approx(ratio**2, rel=1e-3)
+
+
+# ---- the decision guide leads deep-net advice with what the book measured -----
+def test_deeper_plain_nets_do_worse_and_normalisation_or_residuals_rescue():
+    from bendlines.experiments import deep as dp
+
+    t8 = ch.head_to_head(8, ch.H2H_BUDGETS[8][1])["test_acc"]
+    t2 = ch.head_to_head(2, ch.H2H_BUDGETS[2][1])["test_acc"]
+    assert np.all(t8.mean(axis=1) < t2.mean(axis=1))  # every activation, 8 layers below 2
+    rescue = dp.rescue_summary(dp.rescue_results())
+    plain = rescue["plain"]["test"]["mean"]
+    for variant in ("standardised", "residual"):
+        assert rescue[variant]["test"]["mean"] > plain + 0.3

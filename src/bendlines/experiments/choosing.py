@@ -297,9 +297,10 @@ FLAT_BEYOND = 2.0
 def layer_spreads(name: str, init: str | float, seeds: Sequence[int] = SEEDS) -> dict:
     """Every hidden layer's pre-activation spread at initialisation on the spiral's training set.
 
-    The nets of :func:`choosing_training.scale_run` (same sizes, weights and seeds), before any
-    training: per hidden layer, the standard deviation of the pre-activations over units and
-    examples, and the share of them beyond ``FLAT_BEYOND`` in size, averaged over the seeds.
+    The nets of :func:`bendlines.experiments.choosing_training.scale_run` (same sizes, weights
+    and seeds), before any training: per hidden layer, the standard deviation of the
+    pre-activations over units and examples, and the share of them beyond ``FLAT_BEYOND`` in
+    size, averaged over the seeds.
 
     Returns
     -------
