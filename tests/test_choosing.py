@@ -526,3 +526,19 @@ def test_deeper_plain_nets_do_worse_and_normalisation_or_residuals_rescue():
     plain = rescue["plain"]["test"]["mean"]
     for variant in ("standardised", "residual"):
         assert rescue[variant]["test"]["mean"] > plain + 0.3
+
+
+def test_sigmoid_output_with_cross_entropy_has_error_signal_p_minus_y():
+    sig = activations.get("sigmoid")
+    z = np.linspace(-8, 8, 33)
+    h = 1e-6
+    for y in (0.0, 1.0):
+
+        def loss(v, y=y):
+            p = sig(v)
+            return -(y * np.log(p) + (1 - y) * np.log(1 - p))
+
+        slope = (loss(z + h) - loss(z - h)) / (2 * h)
+        np.testing.assert_allclose(slope, sig(z) - y, atol=1e-6)
+    # confidently wrong (z = -8, y = 1): a large signal although the sigmoid is flat there
+    assert abs(sig(-8.0) - 1) > 0.99 and sig.grad(-8.0) < 1e-3

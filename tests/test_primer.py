@@ -124,6 +124,18 @@ def test_good_rate_gets_near_the_bottom_in_one_dimension():
     assert pr.descent_1d()["losses"]["good"][-1] < 1.01 * best
 
 
+def test_good_rate_jumps_across_the_bottom_at_every_step_and_closes_in():
+    # 1 - eta L'' is negative: the slope parameter lands on the other side every step
+    result = pr.descent_1d()
+    x, y = pr.line_data()
+    w_best = np.sum(x * y) / np.sum(x * x)
+    factor = 1 - result["rates"]["good"] * pr.curvature_1d(x)
+    assert -1 < factor < 0
+    offsets = np.asarray(result["paths"]["good"]).ravel() - w_best
+    assert np.all(np.sign(offsets[1:]) == -np.sign(offsets[:-1]))  # across at every step
+    np.testing.assert_allclose(offsets[1:] / offsets[:-1], factor, rtol=1e-9)
+
+
 @pytest.mark.parametrize("fraction, converges", [(0.98, True), (1.02, False)])
 def test_the_border_is_two_over_the_curvature(fraction, converges):
     """Just below 2 / L'' gradient descent converges, just above it diverges."""
