@@ -542,3 +542,12 @@ def test_sigmoid_output_with_cross_entropy_has_error_signal_p_minus_y():
         np.testing.assert_allclose(slope, sig(z) - y, atol=1e-6)
     # confidently wrong (z = -8, y = 1): a large signal although the sigmoid is flat there
     assert abs(sig(-8.0) - 1) > 0.99 and sig.grad(-8.0) < 1e-3
+
+
+def test_mnist1d_setups_of_nonlinearity_and_head_to_head_differ_as_the_text_says():
+    from bendlines import data
+    from bendlines.experiments import nonlinearity as nl
+
+    assert nl.MNIST_WIDTH > ct.H2H_WIDTH
+    assert nl.MNIST_BUDGET["batch_size"] > ct.H2H_BATCH
+    assert len(data.load("mnist1d")[0][1]) > len(ct.split("mnist1d")[0][1])

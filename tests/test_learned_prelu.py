@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bendlines import results
+from bendlines.experiments import choosing as ch
 from bendlines.experiments import learned_prelu as lp
 
 
@@ -48,3 +48,27 @@ def test_tuning_and_report_seeds_are_disjoint_and_report_has_ten():
 def test_bad_contender_is_a_clear_error():
     with pytest.raises(ValueError, match="unknown contender"):
         lp.prelu_runs("swish", [1e-3], [0])
+
+
+def test_slope_sentence_counts_negative_slopes_per_layer():
+    slopes = np.array([[-0.1, 0.2], [-0.2, -0.01], [0.3, 0.1]])
+    text = ch.slope_sentence(slopes)
+    assert "layer 1's slope ended negative on 2 of 3 seeds" in text
+    assert "layer 2's slope ended negative on 1 of 3 seeds" in text
+
+
+def test_stored_comparison_reports_ten_seeds_and_learned_slopes_move():
+    cmp = lp.comparison()
+    assert set(cmp) == set(lp.CONTENDERS)
+    for r in cmp.values():
+        assert r["test"].shape == (len(lp.REPORT_SEEDS),)
+        assert r["lr"] in lp.LRS
+    learned = cmp["prelu"]["slopes"]
+    assert np.all(np.abs(learned - lp.START_SLOPE) > 0.05)  # "what it learns": not its start
+    np.testing.assert_array_equal(cmp["leaky_0.01"]["slopes"], 0.01)
+
+
+def test_one_stored_report_run_recomputes_equal():
+    cmp = lp.comparison()
+    again = lp.prelu_runs("prelu", [cmp["prelu"]["lr"]], [lp.REPORT_SEEDS[0]])
+    assert again["test"][0, 0] == pytest.approx(cmp["prelu"]["test"][0], abs=0.005)

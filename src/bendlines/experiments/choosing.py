@@ -49,6 +49,7 @@ __all__ = [
     "results_spot_checks",
     "results_tasks",
     "sign_task",
+    "slope_sentence",
     "softmax",
     "square_by_depth",
     "square_growth",
@@ -411,3 +412,16 @@ def gelu_gate(z, n_draws: int = 200_000, seed: int = 0) -> dict[str, np.ndarray]
     mean = z * opened / n_draws
     se = np.abs(z) * np.sqrt(p * (1 - p) / n_draws)
     return {"z": z, "mean": mean, "se": se, "gelu": activations.get("gelu")(z)}
+
+
+def slope_sentence(slopes: np.ndarray) -> str:
+    """What learned PReLU slopes ``(seeds, layers)`` did, in words, for the chapter."""
+    slopes = np.asarray(slopes)
+    n = len(slopes)
+    parts = [
+        f"layer {k + 1}'s slope ended negative on {int(np.sum(slopes[:, k] < 0))} of {n} seeds"
+        for k in range(slopes.shape[1])
+    ]
+    sentence = "Below 0 a slope makes the unit rise again for negative inputs, like an absolute "
+    sentence += "value, which no leaky ReLU with a positive slope can do: " + " and ".join(parts)
+    return sentence + "."
