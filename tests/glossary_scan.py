@@ -336,6 +336,51 @@ def check_book(pages: dict[str, str], order: list[str], entries: list[Entry]) ->
     for entry in entries:
         if entry.home in position and not _mentions(pages[entry.home], entry):
             problems.append(f"{entry.names[0]!r}: its home {entry.home}.md never uses it")
+    problems += _definition_problems(pages, order, entries)
+    return problems
+
+
+def _is_definition(text: str, use: Use) -> bool:
+    """Whether ``use`` is a defining use: it opens an italic span, as in ``*term*``,
+    ``*{term}`...`*`` or ``*{term}`...` theorem*``."""
+    return use.start > 0 and text[use.start - 1] == "*" and text[use.start - 2 : use.start] != "**"
+
+
+def _paragraph(text: str, position: int) -> int:
+    """Index of the paragraph (blocks separated by blank lines) holding ``position``."""
+    return len(re.findall(r"\n[ \t]*\n", text[:position]))
+
+
+def _definition_problems(pages: dict[str, str], order: list[str], entries: list[Entry]) -> list:
+    """A term defined (italicised) first in a chapter other than its glossary home, or used in
+    its defining chapter before the paragraph that defines it."""
+    problems = []
+    uses = {name: find_uses(pages[name], entries) for name in order}
+    for entry in entries:
+        main = entry.names[0]
+        defining = next(
+            (
+                (name, use)
+                for name in order
+                for use in uses[name]
+                if use.entry is entry and _is_definition(pages[name], use)
+            ),
+            None,
+        )
+        if defining is None:
+            continue
+        name, definition = defining
+        if entry.home != name:
+            problems.append(
+                f"{main!r}: the glossary points to {entry.home}.md, but {name}.md defines it"
+            )
+        first = next(use for use in uses[name] if use.entry is entry)
+        text = pages[name]
+        if _paragraph(text, first.start) < _paragraph(text, definition.start):
+            line = text.count("\n", 0, first.start) + 1
+            problems.append(
+                f"{name}.md:{line}: {main!r} is used before the paragraph that defines it"
+            )
     return problems
 
 

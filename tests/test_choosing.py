@@ -521,3 +521,63 @@ def test_the_sgd_collapse_is_the_shrunken_signal_not_dead_units(dying):
     # the measured collapse is one class's share of the test set, not 1/10
     collapsed = acc[RELU][sorted(relu)]
     assert np.all(collapsed <= chance) and not np.allclose(collapsed, 0.1)
+
+
+# ---- saturation by scale: every layer's spread at the start -----
+def test_std_141_saturates_the_second_layer_not_the_first():
+    big = ch.layer_spreads("tanh", 1.41)
+    assert big["flat_share"][0] < 0.1  # the first layer looks fine
+    assert big["std"][1] > 3 and big["flat_share"][1] > 0.5  # the second starts flat
+    xavier = ch.layer_spreads("tanh", "xavier")
+    assert np.all(xavier["flat_share"] == 0) and np.all(xavier["std"] < 0.3)
+
+
+def test_a_truly_large_scale_starts_both_tanh_layers_in_the_flat_parts():
+    large = ch.layer_spreads("tanh", ch.LARGE_SCALE)
+    assert np.all(large["flat_share"] > 0.5)
+    assert 1 - np.tanh(ch.FLAT_BEYOND) ** 2 < 0.1  # "flat": slope below 0.1 there
+
+
+def test_relu_output_scale_compounds_with_the_weight_scale():
+    # homogeneous: the shape is scale-free, the size is not
+    spreads = [ch.layer_spreads("relu", s)["std"][1] for s in (1.41, ch.LARGE_SCALE)]
+    ratio = ch.LARGE_SCALE / 1.41
+    assert spreads[1] / spreads[0] == pytest.approx(ratio**2, rel=1e-3)
+
+
+# ---- the decision guide leads deep-net advice with what the book measured -----
+def test_deeper_plain_nets_do_worse_and_normalisation_or_residuals_rescue():
+    from bendlines.experiments import deep as dp
+
+    t8 = ch.head_to_head_report(8, ch.H2H_BUDGETS[8][1])["test_acc"]
+    t2 = ch.head_to_head_report(2, ch.H2H_BUDGETS[2][1])["test_acc"]
+    assert np.all(t8.mean(axis=1) < t2.mean(axis=1))  # every activation, 8 layers below 2
+    rescue = dp.rescue_summary(dp.rescue_results())
+    plain = rescue["plain"]["test"]["mean"]
+    for variant in ("standardised", "residual"):
+        assert rescue[variant]["test"]["mean"] > plain + 0.3
+
+
+def test_sigmoid_output_with_cross_entropy_has_error_signal_p_minus_y():
+    sig = activations.get("sigmoid")
+    z = np.linspace(-8, 8, 33)
+    h = 1e-6
+    for y in (0.0, 1.0):
+
+        def loss(v, y=y):
+            p = sig(v)
+            return -(y * np.log(p) + (1 - y) * np.log(1 - p))
+
+        slope = (loss(z + h) - loss(z - h)) / (2 * h)
+        np.testing.assert_allclose(slope, sig(z) - y, atol=1e-6)
+    # confidently wrong (z = -8, y = 1): a large signal although the sigmoid is flat there
+    assert abs(sig(-8.0) - 1) > 0.99 and sig.grad(-8.0) < 1e-3
+
+
+def test_mnist1d_setups_of_nonlinearity_and_head_to_head_differ_as_the_text_says():
+    from bendlines import data
+    from bendlines.experiments import nonlinearity as nl
+
+    assert nl.MNIST_WIDTH > ct.H2H_WIDTH
+    assert nl.MNIST_BUDGET["batch_size"] > ct.H2H_BATCH
+    assert len(data.load("mnist1d")[0][1]) > len(ct.split("mnist1d")[0][1])

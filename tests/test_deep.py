@@ -138,7 +138,7 @@ def test_he_backward_half_telescopes_to_a_ratio_of_widths():
 
 
 # ---- gains -----
-def test_variance_preserving_gains():
+def test_forward_variance_gains():
     assert dp.variance_gain("relu") == pytest.approx(math.sqrt(2), rel=1e-8)
     tanh_gain = dp.variance_gain("tanh")
     assert 1.5 < tanh_gain < 5 / 3

@@ -219,6 +219,27 @@ def test_check_fails_on_a_home_that_is_missing_or_silent():
     assert "'learning rate': its home one.md never uses it" in problems
 
 
+def test_check_fails_when_a_term_is_used_before_the_paragraph_that_defines_it():
+    one = "{term}`Pre-activation`, {term}`mini-batch`, a {term}`learning rate`.\n"
+    two = (
+        "First {term}`initialisation` and {term}`activation`.\n\n"
+        "Later: an *initialisation* is the random start.\n"
+    )
+    problems = scan.check_book(*book(one, two))
+    assert problems == ["two.md:1: 'initialisation' is used before the paragraph that defines it"]
+    # defined (italicised) in the paragraph of its first use: fine
+    two = "An *{term}`initialisation`* is the random start; {term}`activation`.\n"
+    assert scan.check_book(*book(one, two)) == []
+
+
+def test_check_fails_when_the_glossary_points_to_another_chapter_than_the_definition():
+    # "mini-batch" points to one.md, but two.md is where it is italicised, defined
+    one = "{term}`Pre-activation`, {term}`learning rate`, and a {term}`mini-batch` in passing.\n"
+    two = "{term}`Initialisation`, {term}`activation`, and a *{term}`mini-batch`* is a few rows.\n"
+    problems = scan.check_book(*book(one, two))
+    assert problems == ["'mini-batch': the glossary points to one.md, but two.md defines it"]
+
+
 # ------------------------------------------------------------------------------ linking
 
 

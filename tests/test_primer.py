@@ -68,6 +68,16 @@ def test_untrained_mnist1d_nets_are_worse_than_a_uniform_guess():
     losses = pr.untrained_mnist1d_loss()
     assert len(losses) >= 5
     assert np.all(losses > math.log(10))
+    assert np.all(losses > math.log(10) + 0.5)  # "confidently wrong", not a rounding
+
+
+def test_small_last_layer_starts_at_ln_10_the_sanity_check():
+    small = pr.untrained_mnist1d_loss(last_layer_scale=pr.SMALL_LAST_LAYER)
+    assert np.all(np.abs(small - math.log(10)) < 0.02)  # "within a few hundredths"
+    # the same nets with He output weights are far from it: the last layer is the cause
+    assert np.all(pr.untrained_mnist1d_loss() - small > 0.5)
+    with pytest.raises(ValueError, match="last_layer_scale"):
+        pr.untrained_mnist1d_loss(last_layer_scale=-1.0)
 
 
 # ------------------------------------------------------------------------------ gradient
@@ -113,6 +123,18 @@ def test_good_rate_gets_near_the_bottom_in_one_dimension():
     x, y = pr.line_data()
     best = pr.line_loss(np.sum(x * y) / np.sum(x * x), 0.0, x, y)
     assert pr.descent_1d()["losses"]["good"][-1] < 1.01 * best
+
+
+def test_good_rate_jumps_across_the_bottom_at_every_step_and_closes_in():
+    # 1 - eta L'' is negative: the slope parameter lands on the other side every step
+    result = pr.descent_1d()
+    x, y = pr.line_data()
+    w_best = np.sum(x * y) / np.sum(x * x)
+    factor = 1 - result["rates"]["good"] * pr.curvature_1d(x)
+    assert -1 < factor < 0
+    offsets = np.asarray(result["paths"]["good"]).ravel() - w_best
+    assert np.all(np.sign(offsets[1:]) == -np.sign(offsets[:-1]))  # across at every step
+    np.testing.assert_allclose(offsets[1:] / offsets[:-1], factor, rtol=1e-9)
 
 
 @pytest.mark.parametrize("fraction, converges", [(0.98, True), (1.02, False)])

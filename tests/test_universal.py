@@ -119,6 +119,27 @@ def test_one_layer_beats_towers_with_no_more_units(tower_curve, layer_curve):
         assert layer_curve.rms[fewer][-1] < rms, units
 
 
+def test_fitted_tower_heights_stay_behind_the_one_layer_and_close_to_sampled(
+    tower_curve, layer_curve
+):
+    fitted = uni.fitted_tower_errors()
+    # fitting both the same way: the single layer still wins at no more units
+    for units, rms in zip(fitted.units, fitted.rms, strict=True):
+        fewer = layer_curve.units <= units
+        assert layer_curve.rms[fewer][-1] < rms, units
+    # "close to the sampled heights": within a factor 1.6 either way
+    assert np.all(fitted.rms / tower_curve.rms < 1.6) and np.all(tower_curve.rms / fitted.rms < 1.6)
+    # the fit is a least-squares fit: on the fitting grid it is no worse than sampled heights
+    _, _, pts = uni.evaluation_grid(uni.FIT_RESOLUTION)
+    target = uni.surface(pts[:, 0], pts[:, 1])
+    for sampled, fit in zip(tower_curve.params, fitted.params, strict=True):
+        err = [
+            np.mean((MLP.from_params(p, activation="relu").forward(pts)[:, 0] - target) ** 2)
+            for p in (sampled, fit)
+        ]
+        assert err[1] <= err[0] + 1e-12
+
+
 def test_one_layer_fit_is_the_least_squares_solution():
     """The nested QR solve agrees with numpy's lstsq on the same design matrix."""
     width = 32

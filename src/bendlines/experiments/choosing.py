@@ -31,7 +31,9 @@ __all__ = [
     "DEAD_DEPTHS",
     "DEAD_WIDTHS",
     "DYING_FAMILY",
+    "FLAT_BEYOND",
     "H2H_BUDGETS",
+    "LARGE_SCALE",
     "REPORT_SEEDS",
     "SEEDS",
     "TUNE_SEEDS",
@@ -48,12 +50,14 @@ __all__ = [
     "head_to_head_report_tasks",
     "initialisations",
     "input_scale",
+    "layer_spreads",
     "majority_share",
     "normal_moments",
     "results_spot_checks",
     "results_tasks",
     "sign_task",
     "signal_at_init",
+    "slope_sentence",
     "softmax",
     "speed_at_rates",
     "square_by_depth",
@@ -336,6 +340,37 @@ def input_scale(steps: int, lookup=None) -> dict:
     """:func:`tuned` runs of tanh and ReLU spiral nets under each initialisation; contenders
     in the order ``(name, init) for name in SCALE_NAMES for init in SCALE_INITS``."""
     return tuned(ct.scale_run, lookup=lookup, steps=steps)
+
+
+#: A truly large starting scale for the spiral's tanh net (weight standard deviation), shown
+#: at initialisation next to ``SCALE_INITS`` to see what "sits in its flat parts" means.
+LARGE_SCALE = 10.0
+#: Beyond this size a tanh slope is below ``1 - tanh(2)**2``, about 0.07: the flat parts.
+FLAT_BEYOND = 2.0
+
+
+def layer_spreads(name: str, init: str | float, seeds: Sequence[int] = SEEDS) -> dict:
+    """Every hidden layer's pre-activation spread at initialisation on the spiral's training set.
+
+    The nets of :func:`bendlines.experiments.choosing_training.scale_run` (same sizes, weights
+    and seeds), before any training: per hidden layer, the standard deviation of the
+    pre-activations over units and examples, and the share of them beyond ``FLAT_BEYOND`` in
+    size, averaged over the seeds.
+
+    Returns
+    -------
+    dict with ``"std"`` and ``"flat_share"``, arrays of length ``SCALE_DEPTH``.
+    """
+    train, _, _ = ct.split("spiral")
+    sizes = ct._sizes("spiral", ct.SCALE_DEPTH, ct.SCALE_WIDTH)
+    std = np.zeros(ct.SCALE_DEPTH)
+    flat = np.zeros(ct.SCALE_DEPTH)
+    for seed in seeds:
+        pre, _ = MLP(sizes, name, init=init, seed=seed, dtype=np.float32).hidden(train[0])
+        for layer in range(ct.SCALE_DEPTH):
+            std[layer] += float(pre[layer].std())
+            flat[layer] += float(np.mean(np.abs(pre[layer]) > FLAT_BEYOND))
+    return {"std": std / len(seeds), "flat_share": flat / len(seeds)}
 
 
 def gated_comparison(lookup=None) -> dict:
@@ -671,3 +706,16 @@ def gelu_gate(z, n_draws: int = 200_000, seed: int = 0) -> dict[str, np.ndarray]
     mean = z * opened / n_draws
     se = np.abs(z) * np.sqrt(p * (1 - p) / n_draws)
     return {"z": z, "mean": mean, "se": se, "gelu": activations.get("gelu")(z)}
+
+
+def slope_sentence(slopes: np.ndarray) -> str:
+    """What learned PReLU slopes ``(seeds, layers)`` did, in words, for the chapter."""
+    slopes = np.asarray(slopes)
+    n = len(slopes)
+    parts = [
+        f"layer {k + 1}'s slope ended negative on {int(np.sum(slopes[:, k] < 0))} of {n} seeds"
+        for k in range(slopes.shape[1])
+    ]
+    sentence = "Below 0 a slope makes the unit rise again for negative inputs, like an absolute "
+    sentence += "value, which no leaky ReLU with a positive slope can do: " + " and ".join(parts)
+    return sentence + "."

@@ -4,7 +4,8 @@ Everything here but ``deep_training.rescue_runs`` looks at untrained networks: h
 forward signal and the size of the backward signal change from layer to layer (one product of
 slopes governs both), how the weight variance decides between vanishing, preserved and exploding
 signals, Xavier's compromise between the forward and the backward condition, SELU's attracting
-fixed point, and the variance-preserving gain of an activation. :func:`rescue_results` reads
+fixed point, and the forward-variance gain of an activation (whose order and chaos are
+:mod:`bendlines.experiments.order_chaos`). :func:`rescue_results` reads
 the training runs of :mod:`bendlines.experiments.deep_training` (deep sigmoid nets with plain
 SGD, with per-layer standardisation and with residual connections, over a grid of learning rates
 and several seeds) from the results store, and :func:`rescue_summary` picks each contender's

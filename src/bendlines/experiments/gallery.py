@@ -24,10 +24,12 @@ from bendlines import activations
 __all__ = [
     "COST_FILE",
     "LEAKY_RELU_DEFAULTS",
+    "SWISH_BETAS",
     "activation_cost",
     "cost_sentence",
     "gelu_approximations",
     "stored_cost",
+    "swish_family",
 ]
 
 #: Default negative slope of leaky ReLU in three libraries, quoted from their documentation.
@@ -63,6 +65,32 @@ def gelu_approximations(lo: float = -10.0, hi: float = 10.0, n: int = 2_000_001)
         "sigmoid_max": float(err_sig[j]),
         "sigmoid_at": float(z[j]),
     }
+
+
+#: The Swish-beta family drawn in the gallery: beta = 0 is z / 2, large beta approaches ReLU.
+SWISH_BETAS = (0.0, 0.5, 1.0, 2.0, 10.0)
+
+
+def swish_family(
+    betas: Sequence[float] = SWISH_BETAS, lo: float = -4.0, hi: float = 4.0, n: int = 801
+) -> dict:
+    """Values of ``z sigmoid(beta z)`` for each beta on ``[lo, hi]``, and how far each is from
+    ReLU (largest gap on a fine grid of ``[-50, 50]``) and from the straight line ``z / 2``
+    (largest gap on ``[lo, hi]``).
+
+    For ``beta > 0`` the gap to ReLU is ``m / beta``, where ``m`` is the depth of SiLU's dip
+    below 0 (about 0.278): Swish-beta is SiLU with its input and output scaled by ``beta``.
+    """
+    z = np.linspace(lo, hi, n)
+    fine = np.linspace(-50.0, 50.0, 2_000_001)
+    relu = np.maximum(fine, 0.0)
+    out = {"z": z, "values": {}, "gap_relu": {}, "gap_line": {}}
+    for beta in betas:
+        f = activations.get("swish_beta", beta=float(beta))
+        out["values"][beta] = f(z)
+        out["gap_relu"][beta] = float(np.max(np.abs(f(fine) - relu)))
+        out["gap_line"][beta] = float(np.max(np.abs(f(z) - z / 2)))
+    return out
 
 
 def activation_cost(

@@ -151,10 +151,26 @@ def uniform_guess_loss(n_classes: int = 10) -> float:
     return float(cross_entropy_loss(logits, np.arange(n_classes))[0])
 
 
-def untrained_mnist1d_loss(seeds=range(5)) -> np.ndarray:
-    """Cross-entropy (nats) of freshly initialised 40-100-100-10 ReLU nets (He) on MNIST-1D."""
+#: Scale of the output layer's He weights in the "small last layer" start of the primer.
+SMALL_LAST_LAYER = 0.01
+
+
+def untrained_mnist1d_loss(seeds=range(5), last_layer_scale: float = 1.0) -> np.ndarray:
+    """Cross-entropy (nats) of freshly initialised 40-100-100-10 ReLU nets (He) on MNIST-1D.
+
+    ``last_layer_scale`` multiplies the output layer's weights: 1 is He everywhere; a small
+    value (:data:`SMALL_LAST_LAYER`) makes the starting scores nearly equal, so the loss starts
+    near ``ln 10``, the usual sanity check of a classifier's first step.
+    """
+    if not last_layer_scale >= 0:
+        raise ValueError(f"last_layer_scale must be >= 0, got {last_layer_scale!r}")
     (X, y), _ = data.load("mnist1d")
-    return np.array([MLP([X.shape[1], 100, 100, 10], seed=s).loss_value(X, y) for s in seeds])
+    losses = []
+    for s in seeds:
+        net = MLP([X.shape[1], 100, 100, 10], seed=s)
+        net.params[-1][0][...] *= last_layer_scale
+        losses.append(net.loss_value(X, y))
+    return np.array(losses)
 
 
 # ------------------------------------------------------------------------------ descent

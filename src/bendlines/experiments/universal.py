@@ -37,6 +37,7 @@ __all__ = [
     "count_lines_exactly",
     "count_planes_by_restriction",
     "evaluation_grid",
+    "fitted_tower_errors",
     "one_layer_errors",
     "one_layer_params",
     "random_lines",
@@ -139,6 +140,43 @@ def tower_errors(
         max=np.array([e[1] for e in errs]),
         params=params,
     )
+
+
+def fitted_tower_errors(
+    cells: Sequence[int] = TOWER_CELLS, resolution: int = EVAL_RESOLUTION
+) -> ErrorCurve:
+    """Error of the tower grids with their heights fitted by least squares, not sampled.
+
+    The same two hidden layers as :func:`tower_errors`, but the output weights (one height per
+    tower) and bias minimise the squared error on the ``FIT_RESOLUTION`` grid, as
+    :func:`one_layer_params` does for the single layer: the even-handed comparison.
+    """
+    _, _, points = evaluation_grid(resolution)
+    target = surface(points[:, 0], points[:, 1])
+    _, _, fit_points = evaluation_grid(FIT_RESOLUTION)
+    fit_target = surface(fit_points[:, 0], fit_points[:, 1])
+    params = []
+    for n in cells:
+        hidden = towers.tower_grid_params(surface, int(n), BOUNDS)[:-1]
+        _, post = MLP.from_params([*hidden, *_zero_output(hidden)], activation="relu").hidden(
+            fit_points
+        )
+        design = np.column_stack([np.ones(len(fit_points)), post[-2]])
+        coef = np.linalg.lstsq(design, fit_target, rcond=None)[0]
+        params.append([*hidden, (coef[1:, None], coef[:1])])
+    errs = [_errors(p, points, target) for p in params]
+    return ErrorCurve(
+        units=np.array([towers.tower_grid_units(int(n)) for n in cells]),
+        rms=np.array([e[0] for e in errs]),
+        max=np.array([e[1] for e in errs]),
+        params=params,
+    )
+
+
+def _zero_output(hidden: list) -> list:
+    """A zero output layer for the hidden layers ``hidden``, to run them as a net."""
+    width = hidden[-1][0].shape[1]
+    return [(np.zeros((width, 1)), np.zeros(1))]
 
 
 def _one_layer_fits(widths: Sequence[int], seed: int, resolution: int) -> list:

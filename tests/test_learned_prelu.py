@@ -1,0 +1,74 @@
+"""The learned PReLU: its gradients against finite differences, and the stored comparison."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bendlines.experiments import choosing as ch
+from bendlines.experiments import learned_prelu as lp
+
+
+def test_gradients_match_finite_differences_including_the_slopes():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((7, 5))
+    y = rng.integers(0, 3, 7)
+    params = lp.init_params([5, 4, 4, 3], 0.25, seed=1)
+    params["b"] = [rng.standard_normal(b.shape) * 0.3 for b in params["b"]]
+    params["a"] = [np.array(0.2), np.array(-0.1)]
+    _, grads = lp.loss_and_grads(params, X, y)
+    h = 1e-6
+    for key in ("W", "b", "a"):
+        for p, g in zip(params[key], grads[key], strict=True):
+            flat, gflat = p.reshape(-1), np.asarray(g).reshape(-1)
+            for i in range(flat.size):
+                old = flat[i]
+                flat[i] = old + h
+                up = lp.loss_and_grads(params, X, y)[0]
+                flat[i] = old - h
+                down = lp.loss_and_grads(params, X, y)[0]
+                flat[i] = old
+                assert gflat[i] == pytest.approx((up - down) / (2 * h), abs=1e-7), (key, i)
+    assert all(abs(float(g)) > 1e-6 for g in grads["a"])  # the slopes do get a signal
+
+
+def test_a_fixed_slope_is_leaky_relu_and_the_learned_one_moves():
+    r = lp.prelu_runs("prelu", [3e-3], [100], steps=200)
+    assert r["slopes"].shape == (1, 1, 2)
+    assert np.all(np.abs(r["slopes"][0, 0] - lp.START_SLOPE) > 1e-3)
+    fixed = lp.prelu_runs("leaky_0.01", [3e-3], [100], steps=20)
+    assert np.all(fixed["slopes"] == 0.01)
+
+
+def test_tuning_and_report_seeds_are_disjoint_and_report_has_ten():
+    assert not set(lp.TUNING_SEEDS) & set(lp.REPORT_SEEDS)
+    assert len(lp.REPORT_SEEDS) >= 10
+
+
+def test_bad_contender_is_a_clear_error():
+    with pytest.raises(ValueError, match="unknown contender"):
+        lp.prelu_runs("swish", [1e-3], [0])
+
+
+def test_slope_sentence_counts_negative_slopes_per_layer():
+    slopes = np.array([[-0.1, 0.2], [-0.2, -0.01], [0.3, 0.1]])
+    text = ch.slope_sentence(slopes)
+    assert "layer 1's slope ended negative on 2 of 3 seeds" in text
+    assert "layer 2's slope ended negative on 1 of 3 seeds" in text
+
+
+def test_stored_comparison_reports_ten_seeds_and_learned_slopes_move():
+    cmp = lp.comparison()
+    assert set(cmp) == set(lp.CONTENDERS)
+    for r in cmp.values():
+        assert r["test"].shape == (len(lp.REPORT_SEEDS),)
+        assert r["lr"] in lp.LRS
+    learned = cmp["prelu"]["slopes"]
+    assert np.all(np.abs(learned - lp.START_SLOPE) > 0.05)  # "what it learns": not its start
+    np.testing.assert_array_equal(cmp["leaky_0.01"]["slopes"], 0.01)
+
+
+def test_one_stored_report_run_recomputes_equal():
+    cmp = lp.comparison()
+    again = lp.prelu_runs("prelu", [cmp["prelu"]["lr"]], [lp.REPORT_SEEDS[0]])
+    assert again["test"][0, 0] == pytest.approx(cmp["prelu"]["test"][0], abs=0.005)
