@@ -72,3 +72,22 @@ def test_one_stored_report_run_recomputes_equal():
     cmp = lp.comparison()
     again = lp.prelu_runs("prelu", [cmp["prelu"]["lr"]], [lp.REPORT_SEEDS[0]])
     assert again["test"][0, 0] == pytest.approx(cmp["prelu"]["test"][0], abs=0.005)
+
+
+def test_the_prelu_verdicts_are_the_paired_bonferroni_comparisons():
+    """The chapter's two PReLU verdicts come from bendlines.stats on the report seeds, judged
+    as one family of two, and a declared winner is the one with the larger mean."""
+    from bendlines import stats as st
+
+    cmp = lp.comparison()
+    said = ch.verdicts()
+    for slope, key in (("0.01", "pr_vs_001"), ("0.25", "pr_vs_025")):
+        leaky, prelu = cmp[f"leaky_{slope}"]["test"], cmp["prelu"]["test"]
+        v = st.verdict(leaky, prelu, names=("leaky", "prelu"), family=ch.PRELU_FAMILY)
+        assert v.p_holm == pytest.approx(min(1.0, 2 * st.paired_difference(leaky, prelu)["p"]))
+        assert said[key].startswith(f"leaky ReLU with slope {slope}") == (v.winner != "prelu")
+        if v.winner is not None:
+            assert (v.winner == "leaky") == (leaky.mean() > prelu.mean())
+            assert "ahead of" in said[key]
+        else:
+            assert "not distinguishable" in said[key]

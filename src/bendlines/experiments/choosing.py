@@ -24,6 +24,7 @@ from bendlines import activations, data, results
 from bendlines import stats as st
 from bendlines.experiments import asymmetric_init as ai
 from bendlines.experiments import choosing_training as ct
+from bendlines.experiments import learned_prelu
 from bendlines.experiments import sign_runs as sr
 from bendlines.mlp import MLP
 
@@ -34,6 +35,7 @@ __all__ = [
     "FLAT_BEYOND",
     "H2H_BUDGETS",
     "LARGE_SCALE",
+    "PRELU_FAMILY",
     "REPORT_SEEDS",
     "SEEDS",
     "TUNE_SEEDS",
@@ -83,6 +85,8 @@ NAMES = {
 }  # fmt: skip
 #: How many comparisons the dying-ReLU section states (one Bonferroni family).
 DYING_FAMILY = 5
+#: The learned PReLU against leaky ReLU at two fixed slopes: one Bonferroni family of two.
+PRELU_FAMILY = 2
 #: The one shared rate of the input-scale comparison without tuning.
 FIXED_LR = 1e-3
 
@@ -507,6 +511,13 @@ def verdicts(lookup=None) -> dict[str, str]:
     gnames = {n: n for n in ct.GATED_MODELS}
     out["g_swiglu_relu"] = _pair(t, "SwiGLU", "ReLU", gnames, 2)
     out["g_glu_relu"] = _pair(t, "GLU", "ReLU", gnames, 2)
+    # a learned PReLU against leaky ReLU at two fixed slopes: two pairs, one family
+    prelu = learned_prelu.comparison()
+    for slope, key in (("0.01", "pr_vs_001"), ("0.25", "pr_vs_025")):
+        out[key] = st.verdict(
+            prelu[f"leaky_{slope}"]["test"], prelu["prelu"]["test"],
+            names=(f"leaky ReLU with slope {slope}", "PReLU"), family=PRELU_FAMILY,
+        ).words()  # fmt: skip
     out.update(_h2h_verdicts(lookup, names))
     return out
 
