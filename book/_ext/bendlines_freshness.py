@@ -29,7 +29,10 @@ def digest(paths: Iterable[Path], root: Path) -> str:
     """SHA-256 of the files' paths (relative to ``root``) and contents, in sorted order."""
     sha = hashlib.sha256()
     for path in sorted(set(paths)):
-        sha.update(str(path.relative_to(root)).encode() + b"\0")
+        # named relative to the book's root, so a moved checkout keeps its stamps (the build
+        # glue itself may live elsewhere, as in the tests: then by its full path)
+        name = path.relative_to(root) if path.is_relative_to(root) else path
+        sha.update(str(name).encode() + b"\0")
         sha.update(path.read_bytes() if path.is_file() else b"<missing>")
         sha.update(b"\0")
     return sha.hexdigest()
