@@ -552,7 +552,7 @@ def test_deeper_plain_nets_do_worse_and_normalisation_or_residuals_rescue():
     t8 = ch.head_to_head_report(8, ch.H2H_BUDGETS[8][1])["test_acc"]
     t2 = ch.head_to_head_report(2, ch.H2H_BUDGETS[2][1])["test_acc"]
     assert np.all(t8.mean(axis=1) < t2.mean(axis=1))  # every activation, 8 layers below 2
-    rescue = dp.rescue_summary(dp.rescue_results())
+    rescue = dp.rescue_reported()
     plain = rescue["plain"]["test"]["mean"]
     for variant in ("standardised", "residual"):
         assert rescue[variant]["test"]["mean"] > plain + 0.3

@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from bendlines import activations
+from bendlines import activations, results
 from bendlines.experiments import deep as dp
 
 
@@ -228,13 +228,28 @@ def test_rescues_restore_the_first_layer_gradient_at_initialisation():
 
 @pytest.fixture(scope="module")
 def rescue():
-    return dp.rescue_summary(dp.rescue_results())
+    return dp.rescue_reported()
+
+
+def test_rescue_reports_on_enough_seeds_that_chose_nothing():
+    assert len(dp.RESCUE_SEEDS) >= 2 and len(dp.RESCUE_REPORT_SEEDS) >= 10
+    assert not set(dp.RESCUE_SEEDS) & set(dp.RESCUE_REPORT_SEEDS)
+
+
+def test_rescue_report_is_the_stored_run_at_the_chosen_rate_on_the_report_seeds(rescue):
+    for v, s in rescue.items():
+        stored = results.peek(
+            dp.deep_training.rescue_runs, variant=v, lrs=[s["lr"]],
+            seeds=list(dp.RESCUE_REPORT_SEEDS),
+        )  # fmt: skip
+        assert stored is not None, v
+        np.testing.assert_array_equal(s["test_values"], stored["test"][0])
 
 
 def test_rescue_protocol_tuned_rates_inside_the_grid(rescue):
-    assert len(dp.RESCUE_SEEDS) >= 5
+    assert len(dp.RESCUE_SEEDS) >= 2
     for v, s in rescue.items():
-        assert s["test"]["n"] >= 5
+        assert s["test"]["n"] == len(dp.RESCUE_REPORT_SEEDS)
         if s["flat"]:  # every rate scored alike: there is no best rate to tune
             continue
         assert not s["at_edge"], (v, s["lr"])  # an edge choice means: extend the grid

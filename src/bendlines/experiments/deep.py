@@ -34,6 +34,8 @@ __all__ = [
     "HE_WIDTHS",
     "RESCUE_EXTRA_LRS",
     "RESCUE_LRS",
+    "RESCUE_REPORT_SEEDS",
+    "RESCUE_SEEDS",
     "RESCUE_VARIANTS",
     "SELU_STARTS",
     "SIGNAL_CASES",
@@ -54,6 +56,8 @@ __all__ = [
     "rescue_comparisons",
     "rescue_gradients",
     "rescue_ranking_stable",
+    "rescue_report",
+    "rescue_reported",
     "rescue_results",
     "rescue_summary",
     "rescue_verdicts",
@@ -86,7 +90,10 @@ SELU_SAMPLES = 512
 
 RESCUE_VARIANTS = deep_training.VARIANTS
 RESCUE_LRS = deep_training.LRS
+#: Seeds whose validation accuracy chose each variant's learning rate.
 RESCUE_SEEDS = deep_training.SEEDS
+#: Fresh seeds the rescue is reported on, disjoint from :data:`RESCUE_SEEDS`.
+RESCUE_REPORT_SEEDS = tuple(range(5, 15))
 
 
 _check_names = deep_training._check_names  # one check of names for both modules
@@ -491,33 +498,56 @@ def layers_to_reach(var: np.ndarray, target: float = 1.0, tol: float = 0.1) -> i
 RESCUE_EXTRA_LRS = {"plain": (30.0, 100.0)}
 
 
+def _report_settings(variant: str, lr: float) -> dict:
+    """Settings of the stored run of ``variant`` at ``lr`` on :data:`RESCUE_REPORT_SEEDS`."""
+    return {"variant": variant, "lrs": [float(lr)], "seeds": list(RESCUE_REPORT_SEEDS)}
+
+
 def results_tasks() -> list[tuple]:
-    """The stored grid extensions (``make experiments`` computes them with the main grid)."""
-    return [
+    """The stored grid extensions (``make experiments`` computes them with the main grid)
+    and, once every tuning run is stored, each variant's run at its chosen rate on the report
+    seeds."""
+    tasks = [
         (deep_training.rescue_runs, {"variant": v, "lrs": list(lrs)})
         for v, lrs in RESCUE_EXTRA_LRS.items()
     ]
+    runs = rescue_results(lookup=results.peek)
+    if runs is not None:
+        for v, s in rescue_summary(runs).items():
+            tasks.append((deep_training.rescue_runs, _report_settings(v, s["lr"])))
+    return tasks
 
 
 def rescue_results(
-    variants: Sequence[str] = RESCUE_VARIANTS,
-) -> dict[str, dict[str, np.ndarray]]:
-    """The chapter's rescue runs from the results store, grid extensions appended.
+    variants: Sequence[str] = RESCUE_VARIANTS, lookup=None
+) -> dict[str, dict[str, np.ndarray]] | None:
+    """The chapter's tuning runs (on :data:`RESCUE_SEEDS`), grid extensions appended.
 
     Read from ``results/`` when stored (``make experiments`` fills it); computed and stored on
     a miss. See :func:`bendlines.experiments.deep_training.rescue_runs`.
 
+    Parameters
+    ----------
+    variants : sequence of str
+        Variants to read.
+    lookup : callable, default :func:`bendlines.results.get`
+        ``lookup(fn, **settings)``; with :func:`bendlines.results.peek` a missing entry makes
+        the result ``None``.
+
     Returns
     -------
-    dict
+    dict or None
         variant -> ``{"lrs": (n,), "val_half", "val", "test": (n, seeds)}``, rates ascending.
     """
+    lookup = results.get if lookup is None else lookup
     out = {}
     for v in _check_names(variants, RESCUE_VARIANTS, "variant"):
-        parts = [(list(RESCUE_LRS), results.get(deep_training.rescue_runs, variant=v))]
+        parts = [(list(RESCUE_LRS), lookup(deep_training.rescue_runs, variant=v))]
         if v in RESCUE_EXTRA_LRS:
             extra = list(RESCUE_EXTRA_LRS[v])
-            parts.append((extra, results.get(deep_training.rescue_runs, variant=v, lrs=extra)))
+            parts.append((extra, lookup(deep_training.rescue_runs, variant=v, lrs=extra)))
+        if any(p[1] is None for p in parts):
+            return None
         lrs = np.concatenate([np.asarray(p[0], dtype=np.float64) for p in parts])
         order = np.argsort(lrs)
         out[v] = {"lrs": lrs[order]}
@@ -553,13 +583,43 @@ def rescue_gradients(
     return out
 
 
-def rescue_summary(runs: dict) -> dict[str, dict]:
+def rescue_report(runs: dict, lookup=None) -> dict[str, np.ndarray]:
+    """Test accuracy of each variant on :data:`RESCUE_REPORT_SEEDS`, at the rate its
+    validation accuracy on :data:`RESCUE_SEEDS` chose (``runs`` from :func:`rescue_results`).
+
+    Returns
+    -------
+    dict
+        variant -> test accuracies (fractions), one per report seed.
+    """
+    lookup = results.get if lookup is None else lookup
+    chosen = rescue_summary(runs)
+    return {
+        v: np.asarray(
+            lookup(deep_training.rescue_runs, **_report_settings(v, s["lr"]))["test"][0],
+            dtype=np.float64,
+        )
+        for v, s in chosen.items()
+    }
+
+
+def rescue_reported() -> dict[str, dict]:
+    """:func:`rescue_summary` of the stored runs: rates chosen on :data:`RESCUE_SEEDS`, test
+    accuracy on :data:`RESCUE_REPORT_SEEDS` (what the chapter reports)."""
+    runs = rescue_results()
+    return rescue_summary(runs, rescue_report(runs))
+
+
+def rescue_summary(runs: dict, report: dict | None = None) -> dict[str, dict]:
     """Per variant: the learning rate with the best mean validation accuracy, and intervals.
 
     Parameters
     ----------
     runs : dict
-        As returned by :func:`rescue_results`.
+        As returned by :func:`rescue_results` (the tuning seeds).
+    report : dict, optional
+        As returned by :func:`rescue_report`: the test accuracies on fresh seeds, which then
+        replace those of the tuning seeds in ``"test"`` and ``"test_values"``.
 
     Returns
     -------
@@ -580,6 +640,7 @@ def rescue_summary(runs: dict) -> dict[str, dict]:
             np.isnan(r["val_half"]).any(axis=1), -np.inf, np.nanmean(r["val_half"], axis=1)
         )
         finite = means[np.isfinite(means)]
+        test = np.asarray(r["test"][i] if report is None else report[variant], dtype=np.float64)
         out[variant] = {
             "lr": float(lrs[i]),
             "lr_index": i,
@@ -587,8 +648,8 @@ def rescue_summary(runs: dict) -> dict[str, dict]:
             "at_edge": i in (0, len(lrs) - 1),
             "flat": bool(np.all(np.abs(finite - 0.1) <= 0.03)),
             "val_range": (float(finite.min()), float(finite.max())),
-            "test": interval(r["test"][i], majority_share()),
-            "test_values": np.asarray(r["test"][i], dtype=np.float64),
+            "test": interval(test, majority_share()),
+            "test_values": test,
             "val": interval(r["val"][i]),
             "val_half": interval(r["val_half"][i]),
             "best_half_lr": float(lrs[int(np.argmax(half))]),
@@ -635,7 +696,7 @@ def rescue_verdicts(summary: dict) -> str:
 
 def verdicts(summary: dict | None = None) -> dict[str, str]:
     """The chapter's glued verdict sentences (glue name -> text)."""
-    summary = rescue_summary(rescue_results()) if summary is None else summary
+    summary = rescue_reported() if summary is None else summary
     return {"rs_verdicts": rescue_verdicts(summary)}
 
 

@@ -132,7 +132,7 @@ MNIST_DEPTHS: tuple[int, ...] = (1, 2, 3, 4)
 #: Width of every hidden layer of the MNIST-1D nets.
 MNIST_WIDTH = 100
 #: Seeds of the final runs: each sets a net's initial weights and its mini-batch order.
-MNIST_SEEDS: tuple[int, ...] = (0, 1, 2, 3, 4)
+MNIST_SEEDS: tuple[int, ...] = tuple(range(10))
 #: Seeds of the learning-rate tuning runs (on the validation split).
 MNIST_TUNE_SEEDS: tuple[int, ...] = (100, 101)
 #: Learning rates tried first for every model (Adam); the grid grows at an edge.
