@@ -91,3 +91,24 @@ def test_the_prelu_verdicts_are_the_paired_bonferroni_comparisons():
             assert "ahead of" in said[key]
         else:
             assert "not distinguishable" in said[key]
+
+
+def test_a_second_budget_is_stored_and_the_ranking_sentence_follows_the_verdicts():
+    cmp = lp.comparison()
+    for r in cmp.values():
+        assert r["test_long"].shape == (len(lp.REPORT_SEEDS),)
+    assert lp.LONG_STEPS > lp.STEPS
+    text = ch.verdicts()["pr_ranking"]
+    assert text == ch.prelu_ranking_sentence(cmp)
+    # the sentence says "change" when a verdict flips between the budgets
+    rng = np.random.default_rng(0)
+    base, up = 0.6 + 0.01 * rng.standard_normal((2, 10))
+    up = base + 0.05 + 0.005 * up  # clearly ahead, with seed-to-seed noise
+    flipped = {
+        "prelu": {"test": base, "test_long": up},
+        "leaky_0.01": {"test": up, "test_long": base},
+        "leaky_0.25": {"test": base - 0.001, "test_long": base - 0.001},
+    }
+    assert "verdict against slope 0.01 changes" in ch.prelu_ranking_sentence(flipped)
+    same = {k: {"test": v["test"], "test_long": v["test"]} for k, v in flipped.items()}
+    assert "both verdicts are unchanged" in ch.prelu_ranking_sentence(same)

@@ -55,6 +55,7 @@ __all__ = [
     "layer_spreads",
     "majority_share",
     "normal_moments",
+    "prelu_ranking_sentence",
     "results_spot_checks",
     "results_tasks",
     "sign_task",
@@ -518,8 +519,34 @@ def verdicts(lookup=None) -> dict[str, str]:
             prelu[f"leaky_{slope}"]["test"], prelu["prelu"]["test"],
             names=(f"leaky ReLU with slope {slope}", "PReLU"), family=PRELU_FAMILY,
         ).words()  # fmt: skip
+        # the same pair after more steps (same rates and seeds), its own family of two
+        out[f"{key}_long"] = st.verdict(
+            prelu[f"leaky_{slope}"]["test_long"], prelu["prelu"]["test_long"],
+            names=(f"leaky ReLU with slope {slope}", "PReLU"), family=PRELU_FAMILY,
+        ).words()  # fmt: skip
+    out["pr_ranking"] = prelu_ranking_sentence(prelu)
     out.update(_h2h_verdicts(lookup, names))
     return out
+
+
+def prelu_ranking_sentence(prelu: dict) -> str:
+    """Whether the PReLU comparison's two declared verdicts (against each leaky slope) and the
+    order of the three mean accuracies are the same after ``LONG_STEPS`` as after ``STEPS``."""
+    winners, orders = [], []
+    for key in ("test", "test_long"):
+        winners.append([st.verdict(prelu[f"leaky_{s}"][key], prelu["prelu"][key],
+                                   names=(f"leaky_{s}", "prelu"), family=PRELU_FAMILY).winner
+                        for s in ("0.01", "0.25")])  # fmt: skip
+        orders.append(sorted(prelu, key=lambda c, k=key: -prelu[c][k].mean()))
+    changed = [s for s, a, b in zip(("0.01", "0.25"), *winners, strict=True) if a != b]
+    order = "the same" if orders[0] == orders[1] else "not the same"
+    if not changed:
+        return f"so both verdicts are unchanged and the order of the three means is {order}"
+    slopes = " and ".join(f"slope {s}" for s in changed)
+    return (
+        f"so the order of the three means is {order}, but the verdict against {slopes} "
+        "changes with the budget: on that pair the ranking has not settled"
+    )
 
 
 def _h2h_verdicts(lookup, names: dict) -> dict[str, str]:

@@ -26,10 +26,13 @@ __all__ = [
     "LEAKY_RELU_DEFAULTS",
     "SWISH_BETAS",
     "activation_cost",
+    "compare_swish",
     "cost_sentence",
     "gelu_approximations",
     "stored_cost",
     "swish_family",
+    "swish_names",
+    "verdicts",
 ]
 
 #: Default negative slope of leaky ReLU in three libraries, quoted from their documentation.
@@ -222,3 +225,52 @@ def cost_sentence(table: dict) -> str:
             else:
                 out.append("`tanh` was not cheaper than all of the exponential-based ones.")
     return " ".join(out)
+
+
+def swish_names() -> dict[str, str]:
+    """The Swish-β contenders' names as the page prints them."""
+    from bendlines.experiments import swish_beta
+
+    return {c: "ReLU" if b is None else f"β = {b:g}" for c, b in swish_beta.CONTENDERS.items()}
+
+
+def verdicts() -> dict[str, str]:
+    """The page's verdict sentences on the stored Swish-β runs (glue name -> text): at each
+    budget every pair of contenders judged together (paired, Holm, :func:`bendlines.stats.compare`),
+    and the leaders (``"swish_top"``, both budgets in one sentence, said once when they agree),
+    named only when they replicate in both halves of the seeds."""
+    from bendlines import stats as st
+    from bendlines.experiments import swish_beta
+
+    cmp = swish_beta.comparison()
+    names = swish_names()
+    out, tops = {}, []
+    for steps in swish_beta.BUDGETS:
+        table = {c: r["test"][steps] for c, r in cmp.items()}
+        v = compare_swish(table)
+        out[f"swish_vs_relu_{steps}"] = "; ".join(
+            v[(c, "relu")].renamed(names).words() for c in table if c != "relu"
+        )
+        lead = st.replicated_top(table)
+        group = st.join_words([names[c] for c in table if c in lead["all"]])
+        n = len(next(iter(table.values())))
+        tops.append(
+            f"led by {group}, on all {n} seeds and on each half of them"
+            if lead["holds"]
+            else f"without a replicated leader: on all {n} seeds no contender is ahead of "
+            f"{group}, but the two halves of {n // 2} seeds do not agree on that group"
+        )
+    short, long = swish_beta.BUDGETS
+    out["swish_top"] = (
+        f"after {short} steps and after {long} steps alike the field is {tops[0]}"
+        if tops[0] == tops[1]
+        else f"after {short} steps the field is {tops[0]}; after {long} steps it is {tops[1]}"
+    )
+    return out
+
+
+def compare_swish(table: dict) -> dict:
+    """Every pair of the Swish-β table as one Holm family (:func:`bendlines.stats.compare`)."""
+    from bendlines import stats as st
+
+    return st.compare(table)

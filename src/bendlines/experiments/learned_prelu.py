@@ -27,6 +27,7 @@ from bendlines.optim import Adam
 
 __all__ = [
     "CONTENDERS",
+    "LONG_STEPS",
     "LRS",
     "REPORT_SEEDS",
     "STEPS",
@@ -41,6 +42,8 @@ __all__ = [
 
 WIDTH = 64
 STEPS = 2000
+#: a second, longer budget for the report runs: does the ranking hold with more steps?
+LONG_STEPS = 4000
 BATCH = 100
 LRS = (3e-3, 1e-2, 3e-2, 1e-1)  # 1e-3 was worst for all three in a first grid
 TUNING_SEEDS = (100, 101)
@@ -151,6 +154,7 @@ def results_tasks() -> list[tuple]:
         lr = _tuned_rate(c, lookup=results.peek)
         if lr is not None:
             tasks.append((prelu_runs, _report_settings(c, lr)))
+            tasks.append((prelu_runs, {**_report_settings(c, lr), "steps": LONG_STEPS}))
     return tasks
 
 
@@ -172,11 +176,14 @@ def _tuned_rate(contender: str, lookup=results.get) -> float | None:
 
 def comparison() -> dict[str, dict]:
     """Per contender: tuned rate, report-seed test accuracies and final slopes (from the store),
-    and ``"at_edge"``: whether the tuned rate is at an end of ``LRS``."""
+    ``"test_long"``: the same at ``LONG_STEPS`` steps (same rate and seeds), and ``"at_edge"``:
+    whether the tuned rate is at an end of ``LRS``."""
     out = {}
     for c in CONTENDERS:
         lr = _tuned_rate(c)
         r = results.get(prelu_runs, **_report_settings(c, lr))
+        long = results.get(prelu_runs, **_report_settings(c, lr), steps=LONG_STEPS)
         out[c] = {"lr": lr, "test": np.asarray(r["test"])[0], "slopes": np.asarray(r["slopes"])[0],
+                  "test_long": np.asarray(long["test"])[0],
                   "at_edge": lr in (LRS[0], LRS[-1])}  # fmt: skip
     return out
