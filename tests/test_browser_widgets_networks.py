@@ -191,6 +191,41 @@ def test_the_trainer_plays_only_when_asked_without_long_tasks(visit):
     assert v.errors == []
 
 
+#: Record every text the trainer's "Linear regions" and "Dead units" readouts (the 4th and 5th)
+#: show, with the step count at that moment, as the page writes them.
+RECORD_READOUTS = """r => { const dd = r.querySelectorAll('dl.bl-readouts dd');
+  window.__seen = {regions: [], dead: []};
+  const watch = (node, key) => new MutationObserver(() => window.__seen[key].push(
+      [Number(dd[0].textContent), node.textContent])).observe(
+      node, {childList: true, characterData: true, subtree: true});
+  watch(dd[3], 'regions'); watch(dd[4], 'dead'); }"""
+
+
+@pytest.mark.parametrize(("speed", "at_least", "at_most"), [("60", 60, 400), ("max", 2000, None)])
+def test_regions_and_dead_units_update_during_play_at_the_slowest_and_fastest_speed(
+    visit, speed, at_least, at_most
+):
+    # a large learning rate moves the first-layer lines and switches units off within steps
+    v = visit(f"piecewise.html#w-trainer?lr=0.1&speed={speed}")
+    root = v.open("trainer")
+    assert root.get_by_label("Speed", exact=True).input_value() == speed
+    root.evaluate(RECORD_READOUTS)
+    root.get_by_role("button", name="Play").click()
+    v.page.wait_for_timeout(4000)
+    seen = v.page.evaluate("window.__seen")
+    steps = _steps(root)
+    assert steps >= at_least and (at_most is None or steps <= at_most), steps
+    for key in ("regions", "dead"):
+        texts = [text for _, text in seen[key]]
+        # written many times while playing, at increasing step counts, with changing values
+        assert len(seen[key]) >= 10, (key, seen[key])
+        assert len({step for step, _ in seen[key]}) >= 10, (key, seen[key])
+        assert len(set(texts)) >= 2, (key, texts)
+        assert all("NaN" not in t and "undefined" not in t for t in texts)
+    assert all("seen on the" in text for _, text in seen["regions"])
+    assert v.errors == []
+
+
 def test_the_trainer_pauses_off_screen_and_resumes_when_seen(visit):
     v = visit("piecewise.html")
     root = v.open("trainer")
