@@ -9,6 +9,7 @@ Needs Debian's Chromium and a built book (as tests/test_browser.py).
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 
@@ -109,3 +110,73 @@ def test_a_shared_address_restores_the_same_state(visit, kind):
     assert again.get_by_label(KINDS[kind][1], exact=True).input_value() == value
     assert _summary(shared, again) == shown
     assert shared.errors == []
+
+
+#: Widgets whose charts offer their numbers as a table on request.
+TABLE_KINDS = ["depth", "activations", "unit-lines"]
+
+
+def _open_table_by_keyboard(v, root) -> tuple[list[str], list[list[str]]]:
+    """Open the "numbers as a table" box from its summary with the keyboard; its header and
+    rows once written."""
+    box = root.locator("details:has(> table.bl-numbers)")
+    assert not box.evaluate("d => d.open")
+    box.locator("summary").focus()
+    v.page.keyboard.press("Enter")
+    assert box.evaluate("d => d.open")
+    table = box.locator("table.bl-numbers")
+    v.page.wait_for_function("t => t.rows.length > 1", arg=table.element_handle())
+    assert table.locator("caption").inner_text()
+    assert table.locator("th[scope=col]").count() >= 2
+    header = table.locator("th").all_inner_texts()
+    rows = [r.locator("td").all_inner_texts() for r in table.locator("tr:has(td)").all()]
+    assert rows and all(len(r) == len(header) for r in rows)
+    assert not any("NaN" in c or "undefined" in c for r in rows for c in r)
+    return header, rows
+
+
+def _readout(root, label: str) -> str:
+    return root.locator(f"dt:text-is('{label}') + dd").inner_text()
+
+
+@pytest.mark.parametrize("kind", TABLE_KINDS)
+def test_the_charts_numbers_open_as_a_table_by_keyboard(visit, kind):
+    v = visit(KINDS[kind][0])
+    root = v.open(kind)
+    _summary(v, root)
+    header, rows = _open_table_by_keyboard(v, root)
+    if kind == "depth":  # one row per hidden layer and the output layer; the readouts' numbers
+        depth = int(root.get_by_label("Hidden layers", exact=True).input_value())
+        assert len(rows) == depth + 1 and rows[-1][0] == "output"
+        spread = [r[header.index("spread")] for r in rows[:-1]]
+        assert _readout(root, "Spread: first → last hidden layer") == f"{spread[0]} → {spread[-1]}"
+    elif kind == "activations":  # φ and φ′ every half unit; at the probe, the readouts
+        z = float(root.get_by_label("Probe z", exact=True).input_value())
+        assert len(rows) == 25
+        row = next(r for r in rows if float(r[0].replace("−", "-")) == z)
+        assert row[1] == _readout(root, "φ(z)") and row[2] == _readout(root, "φ′(z)")
+    else:  # each unit's line: unit weights (cos, sin of its angle) and bias = −offset
+        n = root.get_by_label("Unit", exact=True).locator("option").count()
+        assert len(rows) == n >= 1
+        for _, angle, offset, w1, w2, b in ([c.replace("−", "-") for c in r] for r in rows):
+            turn = math.radians(float(angle.rstrip("°")))
+            unit = (math.cos(turn), math.sin(turn))
+            assert (float(w1), float(w2)) == pytest.approx(unit, abs=1e-3)
+            assert float(b) == pytest.approx(-float(offset), abs=1e-3)
+    # the table follows the state: a control changed by keyboard rewrites it (the probe
+    # moves along the activation's curve, so there another activation)
+    if kind == "activations":
+        pick = root.get_by_label("Activation", exact=True)
+        pick.focus()
+        v.page.keyboard.press("ArrowDown")
+        pick.dispatch_event("change")
+    else:
+        _change(v, root, kind)
+    v.page.wait_for_timeout(1500)
+    assert _open_rows(root) != rows
+    assert v.errors == []
+
+
+def _open_rows(root) -> list[list[str]]:
+    table = root.locator("table.bl-numbers")
+    return [r.locator("td").all_inner_texts() for r in table.locator("tr:has(td)").all()]

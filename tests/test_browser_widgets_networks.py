@@ -418,3 +418,23 @@ def test_touch_targets_are_at_least_24_px(visit, path):
         ".filter(([, r]) => r.width < 24 || r.height < 24).map(([n, r]) => [n, r.width, r.height])"
     )
     assert small == []
+
+
+def test_the_depth_explorers_snippet_loads_on_request_and_follows_the_state(visit):
+    v = visit("deep.html#w-depth?init=he&seed=5")
+    root = v.open("depth")
+    box = root.locator("details:has(> summary:text-is('Python for this state'))")
+    box.locator("summary").focus()
+    v.page.keyboard.press("Enter")  # its module is fetched now, on request
+    code = box.locator("code")
+    has_seed = "c => c.textContent.includes('default_rng(5)')"
+    v.page.wait_for_function(has_seed, arg=code.element_handle())
+    assert "MLP.from_params" in code.inner_text() and "np.sqrt(2.0 / a)" in code.inner_text()
+    layers = root.get_by_label("Hidden layers", exact=True)
+    layers.focus()
+    v.page.keyboard.press("ArrowLeft")
+    depth = layers.input_value()
+    v.page.wait_for_function(
+        "([c, d]) => c.textContent.includes(`] * ${d} +`)", arg=[code.element_handle(), depth]
+    )
+    assert v.errors == []
