@@ -113,7 +113,7 @@ def test_a_shared_address_restores_the_same_state(visit, kind):
 
 
 #: Widgets whose charts offer their numbers as a table on request.
-TABLE_KINDS = ["depth", "activations", "unit-lines"]
+TABLE_KINDS = ["depth", "activations", "unit-lines", "collapse"]
 
 
 def _open_table_by_keyboard(v, root) -> tuple[list[str], list[list[str]]]:
@@ -155,6 +155,11 @@ def test_the_charts_numbers_open_as_a_table_by_keyboard(visit, kind):
         assert len(rows) == 25
         row = next(r for r in rows if float(r[0].replace("−", "-")) == z)
         assert row[1] == _readout(root, "φ(z)") and row[2] == _readout(root, "φ′(z)")
+    elif kind == "collapse":  # each layer's matrix, then their product as the readout shows it
+        layers = root.get_by_label("Edit layer", exact=True).locator("option").count()
+        assert len(rows) == layers + 1 and rows[-1][0] == "product"
+        a, b, c, d = rows[-1][1:]
+        assert _readout(root, "Product W₁W₂⋯Wₖ") == f"[{a}, {b}]\n[{c}, {d}]"
     else:  # each unit's line: unit weights (cos, sin of its angle) and bias = −offset
         n = root.get_by_label("Unit", exact=True).locator("option").count()
         assert len(rows) == n >= 1
