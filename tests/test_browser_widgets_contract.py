@@ -113,7 +113,7 @@ def test_a_shared_address_restores_the_same_state(visit, kind):
 
 
 #: Widgets whose charts offer their numbers as a table on request.
-TABLE_KINDS = ["depth", "activations", "unit-lines", "collapse"]
+TABLE_KINDS = ["depth", "activations", "unit-lines", "collapse", "hinges"]
 
 
 def _open_table_by_keyboard(v, root) -> tuple[list[str], list[list[str]]]:
@@ -160,6 +160,10 @@ def test_the_charts_numbers_open_as_a_table_by_keyboard(visit, kind):
         assert len(rows) == layers + 1 and rows[-1][0] == "product"
         a, b, c, d = rows[-1][1:]
         assert _readout(root, "Product W₁W₂⋯Wₖ") == f"[{a}, {b}]\n[{c}, {d}]"
+    elif kind == "hinges":  # one row per hinge, at the kinks the readout lists
+        assert len(rows) == int(_readout(root, "Hinges").split()[0]) >= 1
+        kinks = _readout(root, "Kinks at").split(", ")
+        assert sorted(r[1] for r in rows) == sorted(kinks)
     else:  # each unit's line: unit weights (cos, sin of its angle) and bias = −offset
         n = root.get_by_label("Unit", exact=True).locator("option").count()
         assert len(rows) == n >= 1
