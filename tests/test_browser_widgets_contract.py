@@ -112,8 +112,12 @@ def test_a_shared_address_restores_the_same_state(visit, kind):
     assert shared.errors == []
 
 
-#: Widgets whose charts offer their numbers as a table on request.
-TABLE_KINDS = ["depth", "activations", "unit-lines", "collapse", "hinges"]
+#: Every widget's charts offer their numbers as a table on request.
+TABLE_KINDS = ["depth", "activations", "unit-lines", "collapse", "hinges", "trainer"]
+
+
+def test_every_kind_offers_its_numbers_as_a_table():
+    assert set(TABLE_KINDS) == set(bw.KINDS)
 
 
 def _open_table_by_keyboard(v, root) -> tuple[list[str], list[list[str]]]:
@@ -144,6 +148,13 @@ def test_the_charts_numbers_open_as_a_table_by_keyboard(visit, kind):
     v = visit(KINDS[kind][0])
     root = v.open(kind)
     _summary(v, root)
+    if kind == "trainer":  # curves to tabulate: one step, then a hundred more
+        for button, steps in (("Step", "1"), ("100 steps", "101")):
+            root.get_by_role("button", name=button, exact=True).click()
+            v.page.wait_for_function(
+                "([r, n]) => r.querySelector('dd').textContent === n",
+                arg=[root.element_handle(), steps],
+            )
     header, rows = _open_table_by_keyboard(v, root)
     if kind == "depth":  # one row per hidden layer and the output layer; the readouts' numbers
         depth = int(root.get_by_label("Hidden layers", exact=True).input_value())
@@ -160,6 +171,11 @@ def test_the_charts_numbers_open_as_a_table_by_keyboard(visit, kind):
         assert len(rows) == layers + 1 and rows[-1][0] == "product"
         a, b, c, d = rows[-1][1:]
         assert _readout(root, "Product W₁W₂⋯Wₖ") == f"[{a}, {b}]\n[{c}, {d}]"
+    elif kind == "trainer":  # the curves' points, the last one the readouts'
+        assert rows[0][0] == "1" and rows[-1][0] == "101"
+        assert [int(r[0]) for r in rows] == sorted({int(r[0]) for r in rows})
+        assert _readout(root, "Loss (training / test)") == f"{rows[-1][1]} / {rows[-1][2]}"
+        assert _readout(root, "Accuracy (training / test)") == f"{rows[-1][3]} / {rows[-1][4]}"
     elif kind == "hinges":  # one row per hinge, at the kinks the readout lists
         assert len(rows) == int(_readout(root, "Hinges").split()[0]) >= 1
         kinks = _readout(root, "Kinks at").split(", ")
