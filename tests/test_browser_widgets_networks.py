@@ -15,7 +15,6 @@ from browser_support import (
     drawn,
     require_chromium_and_site,
     shown_text,
-    touch_drag_left,
 )
 
 from bendlines import regions
@@ -367,14 +366,6 @@ def test_a_malformed_hash_falls_back_to_defaults_with_a_note(visit, path, hash_)
     assert v.errors == []
 
 
-def test_reduced_motion_nothing_animates(visit):
-    v = visit("piecewise.html", reduced_motion="reduce")
-    root = v.open("trainer")
-    root.get_by_role("button", name="Play").click()
-    _wait_steps(v.page, root, 100)
-    assert v.page.evaluate("document.getAnimations().length") == 0
-
-
 @pytest.mark.parametrize("path", sorted({p for _, p in WIDGETS}))
 def test_with_the_widgets_open_axe_is_clean_and_nothing_is_wider_than_a_phone(visit, path):
     v = visit(path)
@@ -393,17 +384,6 @@ def test_with_the_widgets_open_axe_is_clean_and_nothing_is_wider_than_a_phone(vi
     result = Axe().run(v.page)
     assert result.violations_count == 0, result.generate_report()
     assert v.errors == []
-
-
-def test_a_touch_drag_moves_an_arrow(visit):
-    v = visit("nonlinearity.html", has_touch=True, is_mobile=True)
-    root = v.open("collapse")
-    zone = root.locator("circle.bl-handle-zone").first
-    slider = root.get_by_label("Arrow 1 (image of (1, 0)): x", exact=True)
-    before = float(slider.input_value())
-    touch_drag_left(v, zone, step=3)
-    assert float(slider.input_value()) < before
-    assert zone.evaluate("e => getComputedStyle(e).touchAction") == "none"
 
 
 @pytest.mark.parametrize("path", sorted({p for _, p in WIDGETS}))

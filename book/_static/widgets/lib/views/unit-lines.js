@@ -26,13 +26,13 @@ export function layerOf(units) {
   return { W: [rad.map(Math.cos), rad.map(Math.sin)], b: units.map((u) => -u.offset) };
 }
 
-/** The chart's numbers: each unit's arrow angle, its line's offset from the origin, and the
- * weights and bias of the ReLU unit they make (w₁x + w₂y + b = 0 on the line), as a header and
- * rows for toolkit/table.js. */
+/** The chart's numbers: each unit's arrow angle and the weights and bias of the ReLU unit it
+ * makes (w₁x + w₂y + b = 0 on its line; b is minus the line's offset from the origin), as a
+ * header and rows for toolkit/table.js (five columns: a phone's width). */
 export function unitTable(units) {
   const { W, b } = layerOf(units);
-  const rows = units.map((u, i) => [String(i + 1), `${fmt(u.angle, 4)}°`, fmt(u.offset, 4), fmt(W[0][i], 4), fmt(W[1][i], 4), fmt(b[i], 4)]);
-  return [["unit", "arrow angle", "offset", "w₁", "w₂", "b"], rows];
+  const rows = units.map((u, i) => [String(i + 1), `${fmt(u.angle, 4)}°`, fmt(W[0][i], 4), fmt(W[1][i], 4), fmt(b[i], 4)]);
+  return [["unit", "arrow angle", "w₁", "w₂", "b"], rows];
 }
 
 /** The square's parts (svg, layers, the chosen unit's handles) and its scales for `box`. */
