@@ -17,7 +17,6 @@ from browser_support import (
     drawn,
     require_chromium_and_site,
     shown_text,
-    touch_drag_left,
 )
 
 from bendlines import activations, regions
@@ -162,32 +161,8 @@ def test_a_drag_moves_the_linked_control_without_long_tasks(visit, kind, handle,
     assert v.errors == []
 
 
-def test_a_touch_drag_moves_the_probe(visit):
-    v = visit("gallery.html", has_touch=True, is_mobile=True)
-    root = v.open("activations")
-    handle = root.locator("circle.bl-handle")
-    slider = root.get_by_label("Probe z", exact=True)
-    before = slider.input_value()
-    touch_drag_left(v, handle, step=10)
-    assert float(slider.input_value()) < float(before)
-    assert (
-        root.locator(".bl-plot").first.evaluate("e => getComputedStyle(e).touchAction") == "pan-y"
-    )
-
-
-# --- motion, phone, touch targets, axe -----------------------------------------------------------
-def test_reduced_motion_is_honoured_and_nothing_animates_by_itself(visit):
-    for motion, expect in (("reduce", "0s"), ("no-preference", "0.15s")):
-        v = visit("piecewise.html", reduced_motion=motion)
-        root = v.open("hinges")
-        duration = root.locator(".bl-handle").first.evaluate(
-            "e => getComputedStyle(e).transitionDuration"
-        )
-        assert duration == expect, motion
-        v.page.wait_for_timeout(300)
-        assert v.page.evaluate("document.getAnimations().length") == 0  # no autoplay
-
-
+# --- phone, touch targets, axe with every widget of a page open (touch drag and reduced motion:
+# tests/test_browser_widgets_contract.py) ------------------------------------------------------
 @pytest.mark.parametrize("path", sorted(set(WIDGETS.values())))
 def test_with_every_widget_open_axe_is_clean_and_nothing_is_wider_than_a_phone(visit, path):
     v = visit(path)

@@ -15,7 +15,6 @@ from browser_support import (
     drawn,
     require_chromium_and_site,
     shown_text,
-    touch_drag_left,
 )
 
 from bendlines import regions
@@ -191,6 +190,41 @@ def test_the_trainer_plays_only_when_asked_without_long_tasks(visit):
     assert v.errors == []
 
 
+#: Record every text the trainer's "Linear regions" and "Dead units" readouts (the 4th and 5th)
+#: show, with the step count at that moment, as the page writes them.
+RECORD_READOUTS = """r => { const dd = r.querySelectorAll('dl.bl-readouts dd');
+  window.__seen = {regions: [], dead: []};
+  const watch = (node, key) => new MutationObserver(() => window.__seen[key].push(
+      [Number(dd[0].textContent), node.textContent])).observe(
+      node, {childList: true, characterData: true, subtree: true});
+  watch(dd[3], 'regions'); watch(dd[4], 'dead'); }"""
+
+
+@pytest.mark.parametrize(("speed", "at_least", "at_most"), [("60", 60, 400), ("max", 2000, None)])
+def test_regions_and_dead_units_update_during_play_at_the_slowest_and_fastest_speed(
+    visit, speed, at_least, at_most
+):
+    # a large learning rate moves the first-layer lines and switches units off within steps
+    v = visit(f"piecewise.html#w-trainer?lr=0.1&speed={speed}")
+    root = v.open("trainer")
+    assert root.get_by_label("Speed", exact=True).input_value() == speed
+    root.evaluate(RECORD_READOUTS)
+    root.get_by_role("button", name="Play").click()
+    v.page.wait_for_timeout(4000)
+    seen = v.page.evaluate("window.__seen")
+    steps = _steps(root)
+    assert steps >= at_least and (at_most is None or steps <= at_most), steps
+    for key in ("regions", "dead"):
+        texts = [text for _, text in seen[key]]
+        # written many times while playing, at increasing step counts, with changing values
+        assert len(seen[key]) >= 10, (key, seen[key])
+        assert len({step for step, _ in seen[key]}) >= 10, (key, seen[key])
+        assert len(set(texts)) >= 2, (key, texts)
+        assert all("NaN" not in t and "undefined" not in t for t in texts)
+    assert all("seen on the" in text for _, text in seen["regions"])
+    assert v.errors == []
+
+
 def test_the_trainer_pauses_off_screen_and_resumes_when_seen(visit):
     v = visit("piecewise.html")
     root = v.open("trainer")
@@ -332,14 +366,6 @@ def test_a_malformed_hash_falls_back_to_defaults_with_a_note(visit, path, hash_)
     assert v.errors == []
 
 
-def test_reduced_motion_nothing_animates(visit):
-    v = visit("piecewise.html", reduced_motion="reduce")
-    root = v.open("trainer")
-    root.get_by_role("button", name="Play").click()
-    _wait_steps(v.page, root, 100)
-    assert v.page.evaluate("document.getAnimations().length") == 0
-
-
 @pytest.mark.parametrize("path", sorted({p for _, p in WIDGETS}))
 def test_with_the_widgets_open_axe_is_clean_and_nothing_is_wider_than_a_phone(visit, path):
     v = visit(path)
@@ -360,17 +386,6 @@ def test_with_the_widgets_open_axe_is_clean_and_nothing_is_wider_than_a_phone(vi
     assert v.errors == []
 
 
-def test_a_touch_drag_moves_an_arrow(visit):
-    v = visit("nonlinearity.html", has_touch=True, is_mobile=True)
-    root = v.open("collapse")
-    zone = root.locator("circle.bl-handle-zone").first
-    slider = root.get_by_label("Arrow 1 (image of (1, 0)): x", exact=True)
-    before = float(slider.input_value())
-    touch_drag_left(v, zone, step=3)
-    assert float(slider.input_value()) < before
-    assert zone.evaluate("e => getComputedStyle(e).touchAction") == "none"
-
-
 @pytest.mark.parametrize("path", sorted({p for _, p in WIDGETS}))
 def test_touch_targets_are_at_least_24_px(visit, path):
     v = visit(path)
@@ -383,3 +398,23 @@ def test_touch_targets_are_at_least_24_px(visit, path):
         ".filter(([, r]) => r.width < 24 || r.height < 24).map(([n, r]) => [n, r.width, r.height])"
     )
     assert small == []
+
+
+def test_the_depth_explorers_snippet_loads_on_request_and_follows_the_state(visit):
+    v = visit("deep.html#w-depth?init=he&seed=5")
+    root = v.open("depth")
+    box = root.locator("details:has(> summary:text-is('Python for this state'))")
+    box.locator("summary").focus()
+    v.page.keyboard.press("Enter")  # its module is fetched now, on request
+    code = box.locator("code")
+    has_seed = "c => c.textContent.includes('default_rng(5)')"
+    v.page.wait_for_function(has_seed, arg=code.element_handle())
+    assert "MLP.from_params" in code.inner_text() and "np.sqrt(2.0 / a)" in code.inner_text()
+    layers = root.get_by_label("Hidden layers", exact=True)
+    layers.focus()
+    v.page.keyboard.press("ArrowLeft")
+    depth = layers.input_value()
+    v.page.wait_for_function(
+        "([c, d]) => c.textContent.includes(`] * ${d} +`)", arg=[code.element_handle(), depth]
+    )
+    assert v.errors == []

@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import contextlib
 import io
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 import widget_node
 
-from bendlines import activations, targets
+from bendlines import activations, data, targets
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "book" / "_ext"))
+import bendlines_widgets as bw
 
 ACTIVATION_STATES = [
     {"name": "relu", "z": 1.0, "depth": 10},
@@ -26,6 +31,14 @@ HINGE_STATES = [
     ("sin", {"n": 10}),
     ("abs", {"n": 3}),
     ("sin", {"model": {"bias": 0.2, "hinges": [{"k": 1.0, "a": 1.0}, {"k": 2.5, "a": -2.0}]}}),
+]
+#: Depth explorer states: each initialisation, a gain, a width and seeds (He's and LeCun's
+#: normals are the widget's own Box-Muller draws, Xavier's uniforms are numpy's).
+DEPTH_STATES = [
+    {"act": "relu", "init": "he", "gain": 1, "depth": 10, "width": 32, "seed": 0},
+    {"act": "tanh", "init": "lecun", "gain": 1.5, "depth": 20, "width": 16, "seed": 7},
+    {"act": "sigmoid", "init": "xavier", "gain": 0.75, "depth": 5, "width": 8, "seed": 123456},
+    {"act": "relu", "init": "he", "gain": 2.5, "depth": 3, "width": 64, "seed": 2**40 + 3},
 ]
 BOX = [-1.5, 1.5, -1.5, 1.5]
 UNIT_STATES = [
@@ -55,6 +68,9 @@ def widget(tmp_path_factory):
         t = targets.TARGETS[name]
         info = {"name": name, "domain": list(t.domain)}
         cases.append({"kind": "hinges", "info": info, **state})
+    (X, y), _ = data.load("mnist1d")
+    inputs = {"X": X[: bw.DEPTH_SAMPLES].tolist(), "y": y[: bw.DEPTH_SAMPLES].tolist()}
+    cases += [{"kind": "depth", "state": s, **inputs} for s in DEPTH_STATES]
     answer = widget_node.run("eval_snippets.mjs", {"cases": cases}, tmp_path_factory.mktemp("snip"))
     return answer["cases"]
 
@@ -89,3 +105,16 @@ def test_the_hinge_builders_snippet_gives_its_largest_error(widget, i):
     js = widget[len(ACTIVATION_STATES) + len(COLLAPSE_STATES) + len(UNIT_STATES) + i]
     ns = _run(js["snippet"])
     assert ns["error"] == pytest.approx(js["error"], rel=1e-9, abs=1e-12)
+
+
+@pytest.mark.parametrize("i", range(len(DEPTH_STATES)))
+def test_the_depth_explorers_snippet_gives_its_numbers(widget, i):
+    js = widget[-len(DEPTH_STATES) + i]
+    ns = _run(js["snippet"])
+    # the same weights (to rounding), hence the same per-layer numbers the charts and table show
+    np.testing.assert_allclose(ns["grad_norm"], js["gradNorm"], rtol=1e-9)
+    np.testing.assert_allclose(ns["spread"], js["actStd"], rtol=1e-9)
+    assert ns["dead"] == js["dead"]
+    assert ns["grad_norm"][0] / ns["grad_norm"][-1] == pytest.approx(
+        js["gradNorm"][0] / js["gradNorm"][-1], rel=1e-9
+    )  # the "first layer ÷ output layer" readout

@@ -6,6 +6,10 @@ import { product, rank } from "../../book/_static/widgets/lib/maths/collapse.js"
 import { matrices } from "../../book/_static/widgets/lib/state/collapse.js";
 import * as activations from "../../book/_static/widgets/lib/views/activations.js";
 import * as collapse from "../../book/_static/widgets/lib/views/collapse.js";
+import * as depth from "../../book/_static/widgets/lib/views/depth.js";
+import { pythonSnippet as depthSnippet } from "../../book/_static/widgets/lib/views/depth_python.js";
+import { depthSizes, drawWeights, profile, runToEnd } from "../../book/_static/widgets/lib/maths/depth.js";
+import { pointwise } from "../../book/_static/widgets/lib/maths/layers.js";
 import * as hinges from "../../book/_static/widgets/lib/views/hinges.js";
 import { TARGETS, maxErrorOfSum } from "../../book/_static/widgets/lib/maths/hinges.js";
 import { snapped } from "../../book/_static/widgets/lib/state/hinges.js";
@@ -35,6 +39,15 @@ function run(c) {
   if (c.kind === "unit-lines") {
     const { W, b } = unitLines.layerOf(c.units);
     return { snippet: unitLines.pythonSnippet(c.units, c.box), count: layerRegions(W, b, c.box).length };
+  }
+  if (c.kind === "depth") {
+    // as kinds/depth.js: the registry's default parameters, weights from the seed, one profile
+    const { state, X, y } = c;
+    const fn = bind(state.act, {});
+    const sizes = depthSizes(state.depth, state.width, 40, 10);
+    const flat = runToEnd(drawWeights(sizes, { init: state.init, gain: state.gain, seed: state.seed }));
+    const result = runToEnd(profile(sizes, flat, pointwise(state.act, fn.value, fn.grad), Float64Array.from(X.flat()), Int32Array.from(y), y.length));
+    return { snippet: depthSnippet(state, y.length), ...result, readouts: depth.readouts(result) };
   }
   const weights = matrices(c.w, c.k);
   const P = product(weights);

@@ -10,8 +10,9 @@ import { activationSettings, gridIndex, MAX_DEPTH, Z_RANGE } from "../lib/state/
 import { readSettings, writeSettings } from "../lib/state/settings.js";
 import { drag, fmt } from "../lib/toolkit/plot.js";
 import { el, numberField, parseNumber, readout, select, slider } from "../lib/toolkit/ui.js";
-import { chart, drawCurves, drawProbe, kinksOf, probeTexts, propertyTexts, pythonSnippet } from "../lib/views/activations.js";
+import { chart, curveTable, drawCurves, drawProbe, kinksOf, probeTexts, propertyTexts, pythonSnippet } from "../lib/views/activations.js";
 import { codeBox } from "../lib/toolkit/code.js";
+import { numbersTable } from "../lib/toolkit/table.js";
 
 const SLOPE_RANGE = [-8, 8];
 // The book's bibliography page, two folders up from this module (_static/widgets/kinds/).
@@ -52,7 +53,8 @@ export async function mount(app, ctx) {
     const p = byName.get(state.name).params[0];
     return pythonSnippet(state.name, p, state.p, state.z, state.depth);
   });
-  app.append(controls, parts.plot, legend, note, dl, python.box);
+  const numbers = numbersTable("The chart's numbers as a table", "φ(z) and φ′(z) every half unit of z");
+  app.append(controls, parts.plot, legend, note, dl, numbers.box, python.box);
 
   function rebuildParam() {
     const p = byName.get(state.name).params[0];
@@ -71,6 +73,7 @@ export async function mount(app, ctx) {
       if (!summaries.has(key)) summaries.set(key, { slope: maxAbsSlope(act.grad, ...SLOPE_RANGE, kinks), mean: normalMean(act.value, kinks) });
       summary = summaries.get(key);
       drawCurves(parts, act, kinks);
+      numbers.show(...curveTable(act));
       const source = el("a", "", entry.cite_text);
       source.href = BIBLIOGRAPHY;
       note.replaceChildren(`${entry.note} (`, source, ")");

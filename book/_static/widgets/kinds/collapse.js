@@ -10,8 +10,9 @@ import { COLLAPSE_SETTINGS, DEFAULT_WEIGHTS, MAX_LAYERS, RANGE, STEP, matrices, 
 import { readSettings, writeSettings } from "../lib/state/settings.js";
 import { drag, fmt } from "../lib/toolkit/plot.js";
 import { button, el, readout, select, slider } from "../lib/toolkit/ui.js";
-import { ACTIVATION_NAMES, drawLayer, drawOutput, layerPicture, layerX, layerY, outputPicture, pythonSnippet, readoutTexts } from "../lib/views/collapse.js";
+import { ACTIVATION_NAMES, drawLayer, drawOutput, layerPicture, layerX, layerY, matrixTable, outputPicture, pythonSnippet, readoutTexts } from "../lib/views/collapse.js";
 import { codeBox } from "../lib/toolkit/code.js";
+import { numbersTable } from "../lib/toolkit/table.js";
 
 const ENTRIES = [["Arrow 1 (image of (1, 0)): x", 0], ["Arrow 1: y", 1], ["Arrow 2 (image of (0, 1)): x", 2], ["Arrow 2: y", 3]];
 
@@ -57,7 +58,8 @@ export async function mount(app, ctx) {
     bend: readout(dl, "Largest bend of a pushed line"), verdict: readout(dl, "What this shows") };
   outs.product.classList.add("bl-matrix");
   const python = codeBox("Python for this state", () => pythonSnippet(matrices(state.w, state.k), state.act));
-  app.append(controls, sliderBox, row, legend, dl, python.box);
+  const numbers = numbersTable("The pictures' numbers as a table", "Each layer's matrix and their product");
+  app.append(controls, sliderBox, row, legend, dl, numbers.box, python.box);
   let views = [];
 
   function rebuildLayers() {
@@ -95,6 +97,7 @@ export async function mount(app, ctx) {
     });
     const texts = readoutTexts(weights, state.act, phi, drawOutput(output, weights, phi));
     for (const key of Object.keys(outs)) outs[key].textContent = texts[key];
+    numbers.show(...matrixTable(weights));
     output.out.setAttribute("aria-label", texts.label);
     output.title.textContent = texts.label;
     ctx.describe(`${texts.label}. Product rank ${texts.rank}. ${texts.verdict}`);

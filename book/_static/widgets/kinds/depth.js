@@ -1,10 +1,6 @@
-// Gradients through depth (the vanishing-gradients figure): a deep net at initialisation on
-// MNIST-1D inputs. The reader picks the activation, the initialisation (Xavier, He, LeCun) and
-// a gain on its spread, the depth (1 to 50), the width and the seed; the charts show each
-// layer's gradient size (log scale), the spread of each layer's activations and the fraction
-// of dead units, with the chapter's published curves as faint references. This module wires
-// controls to the settings (state/depth.js) and the profile (maths/depth.js, checked against
-// bendlines' backward pass, run in slices of a few milliseconds) to the views (views/depth.js).
+// Gradients through depth: a deep net at initialisation on MNIST-1D inputs. Wires the
+// controls to the settings (state/depth.js), the profile (maths/depth.js, run in slices) to the
+// views (views/depth.js); the "Python for this state" module loads when its box is opened.
 
 import { bind } from "../lib/maths/activations.js";
 import { depthSizes, drawWeights, profile, runSliced } from "../lib/maths/depth.js";
@@ -67,7 +63,15 @@ export async function mount(app, ctx) {
     dead: "Dead units (φ′ = 0 on every input)",
   });
   const numbers = numbersTable("The charts' numbers as a table", "Per layer: gradient size, spread and dead fraction");
-  app.append(controls, row, legend, stateLine, dl, numbers.box);
+  const python = { box: el("details", "bl-fieldset"), code: el("code") };
+  python.box.append(el("summary", "", "Python for this state"), el("pre", "bl-snippet"));
+  python.box.lastChild.append(python.code);
+  const writeSnippet = async () => {
+    const { pythonSnippet } = await import("../lib/views/depth_python.js");
+    if (python.box.open) python.code.textContent = pythonSnippet(state, n);
+  };
+  python.box.addEventListener("toggle", writeSnippet);
+  app.append(controls, row, legend, stateLine, dl, numbers.box, python.box);
 
   let generation = 0;
   async function recompute(save = true) {
@@ -95,6 +99,7 @@ export async function mount(app, ctx) {
     drawDeadChart(charts.dead, result.dead, state.depth);
     const texts = readouts(result);
     numbers.show(...layerTable(result));
+    if (python.box.open) writeSnippet();
     for (const [key, text] of Object.entries(texts)) outs[key].textContent = text;
     stateLine.textContent = statusText(result);
     const label = `Gradient size per layer for ${state.depth} ${state.act} layers: first ÷ output layer = ${texts.ratio}. ${stateLine.textContent}`;

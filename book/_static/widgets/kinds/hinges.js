@@ -73,7 +73,7 @@ export async function mount(app, ctx) {
   const dl = el("dl", "bl-readouts");
   const out = { count: readout(dl, "Hinges"), kinks: readout(dl, "Kinks at"), error: readout(dl, "max |error|"), bound: readout(dl, "Bound h²/8 · max|f″|") };
   const python = codeBox("Python for this state", () => pythonSnippet(target, model));
-  app.append(controls, editor, p.plot, caption, p.inset, dl, python.box);
+  app.append(controls, editor, p.plot, caption, p.inset, dl, p.numbers.box, python.box);
   function syncEditors() {
     which.input.replaceChildren(...model.hinges.map((_, i) => Object.assign(el("option", "", `${i + 1} of ${model.hinges.length}`), { value: String(i) })));
     which.input.value = String(selected);

@@ -8,8 +8,9 @@ import { readSettings, writeSettings } from "../lib/state/settings.js";
 import { ANGLE_STEP, MAX_UNITS, OFFSET_STEP, offsetLimit, snapOffset, unitLinesSettings, wrapAngle } from "../lib/state/unit-lines.js";
 import { drag, fmt } from "../lib/toolkit/plot.js";
 import { button, el, readout, select, slider } from "../lib/toolkit/ui.js";
-import { drawSquare, geometry, pythonSnippet, square } from "../lib/views/unit-lines.js";
+import { drawSquare, geometry, pythonSnippet, square, unitTable } from "../lib/views/unit-lines.js";
 import { codeBox } from "../lib/toolkit/code.js";
+import { numbersTable } from "../lib/toolkit/table.js";
 
 export async function mount(app, ctx) {
   const net = await ctx.data("plane_net");
@@ -57,7 +58,8 @@ export async function mount(app, ctx) {
   const dl = el("dl", "bl-readouts");
   const out = { count: readout(dl, "Regions in the square"), formula: readout(dl, "1 + n + n(n − 1)/2"), why: readout(dl, "Why they differ") };
   const python = codeBox("Python for this state", () => pythonSnippet(units, net.box));
-  app.append(controls, parts.plot, caption, dl, python.box);
+  const numbers = numbersTable("The chart's numbers as a table", "Each unit's line and its weights");
+  app.append(controls, parts.plot, caption, dl, numbers.box, python.box);
 
   function sync() {
     which.input.replaceChildren(...units.map((_, i) => Object.assign(el("option", "", `${i + 1} of ${units.length}`), { value: String(i) })));
@@ -77,6 +79,7 @@ export async function mount(app, ctx) {
     for (const key of Object.keys(out)) out[key].textContent = texts[key];
     out.count.dataset.value = texts.count;
     if (python.box.open) python.code.textContent = pythonSnippet(units, net.box);
+    numbers.show(...unitTable(units));
     parts.plot.setAttribute("aria-label", texts.label);
     parts.title.textContent = texts.label;
     const u = units[selected];

@@ -104,6 +104,15 @@ export function probeTexts(v, g, slope, depth) {
   };
 }
 
+/** The chart's numbers: φ(z) and φ′(z) at every half unit of z across the chart (with the
+ * readouts' precision), as a header and rows for toolkit/table.js. */
+export function curveTable(act) {
+  const cell = (v) => (Number.isNaN(v) ? "undefined" : fmt(v, 4));
+  const rows = [];
+  for (let z = Z_RANGE[0]; z <= Z_RANGE[1]; z += 0.5) rows.push([fmt(z, 3), cell(act.value(z)), cell(act.grad(z))]);
+  return [["z", "φ(z)", "φ′(z)"], rows];
+}
+
 /** Python for this state: a bendlines snippet that prints the readouts' numbers (φ(z), φ′(z),
  * the mean output, the largest slope on [−8, 8] and its power L). `param` is the entry's
  * parameter ({name}) when it has one, `p` its value. */

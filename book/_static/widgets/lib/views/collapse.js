@@ -81,6 +81,14 @@ export function drawOutput(parts, weights, phi) {
   return curves;
 }
 
+/** The pictures' numbers: each layer's matrix W₁ … Wₖ (the arrows' tips are its rows) and
+ * their product, entries to the readout's precision, as a header and rows for toolkit/table.js. */
+export function matrixTable(weights) {
+  const row = (name, [[a, b], [c, d]]) => [name, ...[a, b, c, d].map((v) => fmt(v, 3))];
+  const rows = weights.map((W, l) => row(`W${"₁₂₃₄₅₆₇₈₉"[l] ?? l + 1}`, W));
+  return [["matrix", "row 1, column 1", "row 1, column 2", "row 2, column 1", "row 2, column 2"], [...rows, row("product", product(weights))]];
+}
+
 /** The readouts in words for `weights` (k matrices) with activation `act` ({phi} given), and
  * the output picture's label. */
 export function readoutTexts(weights, act, phi, curves) {

@@ -6,6 +6,7 @@ import { TARGETS, hingeSum, interpolationBound, maxErrorOfSum, snap } from "../m
 import { MAX_HINGES } from "../state/hinges.js";
 import { logTick } from "../toolkit/format.js";
 import { axes, fmt, linear, linePath, log10, svg } from "../toolkit/plot.js";
+import { numbersTable } from "../toolkit/table.js";
 
 export const CHART = { width: 360, height: 250, margin: { left: 40, right: 12, top: 18, bottom: 34 } };
 const INSET = { width: 360, height: 160, margin: { left: 48, right: 12, top: 24, bottom: 32 } };
@@ -29,6 +30,7 @@ export function charts() {
   p.insetBound = svg("path", { class: "bl-curve-thin bl-orange bl-dashed" }, p.inset);
   p.insetErr = svg("path", { class: "bl-curve-thin bl-blue" }, p.inset);
   p.insetMark = svg("circle", { class: "bl-marker", r: 4 }, p.inset);
+  p.numbers = numbersTable("The chart's numbers as a table", "Each hinge: its kink, its change of slope, and the sum and the target there");
   return p;
 }
 
@@ -36,6 +38,14 @@ export function charts() {
 export function scales(lim) {
   const { width: W, height: H, margin: M } = CHART;
   return { sx: linear([lim.lo, lim.hi], [M.left, W - M.right]), sy: linear(lim.y, [H - M.bottom, M.top]) };
+}
+
+/** The main chart's numbers for sum g against target `info`: one row per hinge (its kink,
+ * its change of slope, g and f at the kink), as a header and rows for toolkit/table.js. */
+export function hingeTable(info, g) {
+  const f = TARGETS[info.name];
+  const rows = g.kinks.map((k, i) => [String(i + 1), fmt(k, 3), fmt(g.weights[i], 4), fmt(g.evaluate(k), 4), fmt(f(k), 4)]);
+  return [["hinge", "kink at x", "change of slope", "sum g(x) there", "target f(x) there"], rows];
 }
 
 /** How far right of its kink the chosen hinge's slope handle sits. */
@@ -75,6 +85,7 @@ export function drawMain(p, info, lim, model, selected, full, onPick) {
     Object.entries({ x: px - 6, y: py - 6 }).forEach(([a, v]) => { p.slopeHandle.setAttribute(a, v); });
     Object.entries({ cx: px, cy: py }).forEach(([a, v]) => { p.slopeZone.setAttribute(a, v); });
   }
+  p.numbers.show(...hingeTable(info, g));
   return g;
 }
 

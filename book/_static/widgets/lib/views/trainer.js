@@ -4,6 +4,7 @@
 
 import { logTick, siCount } from "../toolkit/format.js";
 import { axes, fmt, linear, linePath, log10, niceCeil, svg } from "../toolkit/plot.js";
+import { numbersTable } from "../toolkit/table.js";
 import { el } from "../toolkit/ui.js";
 
 export const RES = 80; // cells per side of the heatmap and region grid
@@ -139,7 +140,11 @@ export function extendHistory(history, msg) {
   return h.length > 600 ? h.filter((_, i) => i % 2 === 0 || i === h.length - 1) : h;
 }
 
-/** The loss and accuracy charts against steps, and a method to draw a history. */
+const CURVE_HEADERS = ["step", "training loss", "test loss", "training accuracy", "test accuracy"];
+const curveRows = (history) => history.map((e) => [String(e.step), ...[e.trainLoss, e.testLoss].map((v) => fmt(v, 4)), ...[e.trainAcc, e.testAcc].map((v) => `${fmt(100 * v, 3)}%`)]);
+
+/** The loss and accuracy charts against steps (log scale), and a method to draw a history;
+ * their numbers as a table on request. */
 export function curves() {
   const { width: W, height: H, margin: M } = CHART;
   const panel = el("div", "bl-panel");
@@ -152,7 +157,10 @@ export function curves() {
   };
   const loss = chart("Loss against steps, training and test");
   const acc = chart("Accuracy against steps, training and test");
-  panel.append(el("p", "bl-note", "Solid: training data. Dashed: test data."));
+  const numbers = numbersTable("The curves' numbers as a table", "Loss and accuracy at each recorded step");
+  let shown = [];
+  numbers.box.addEventListener("toggle", () => numbers.box.open && numbers.show(CURVE_HEADERS, curveRows(shown)));
+  panel.append(el("p", "bl-note", "Solid: training data. Dashed: test data."), numbers.box);
   let axesKey = ""; // axes rebuilt only when their range changes; steps end at 1, 2 or 5 x 10^k
   return {
     panel,
@@ -178,6 +186,8 @@ export function curves() {
       loss.test.setAttribute("d", linePath(steps, kept.map((e) => e.testLoss), sx, sl, 0));
       acc.train.setAttribute("d", linePath(steps, kept.map((e) => e.trainAcc), sx, sa, 0));
       acc.test.setAttribute("d", linePath(steps, kept.map((e) => e.testAcc), sx, sa, 0));
+      shown = kept;
+      if (numbers.box.open) numbers.show(CURVE_HEADERS, curveRows(kept)); // rows only when they can be read
     },
   };
 }

@@ -4,7 +4,7 @@
 
 import { arrangementCount, explain } from "../maths/arrangement.js";
 import { layerRegions } from "../maths/exact_regions.js";
-import { axes, linear, polygonPath, svg } from "../toolkit/plot.js";
+import { axes, fmt, linear, polygonPath, svg } from "../toolkit/plot.js";
 
 export const SIZE = 300;
 const M = { left: 34, right: 10, top: 22, bottom: 30 };
@@ -24,6 +24,15 @@ export function geometry({ angle, offset }) {
 export function layerOf(units) {
   const rad = units.map((u) => (u.angle * Math.PI) / 180);
   return { W: [rad.map(Math.cos), rad.map(Math.sin)], b: units.map((u) => -u.offset) };
+}
+
+/** The chart's numbers: each unit's arrow angle and the weights and bias of the ReLU unit it
+ * makes (w₁x + w₂y + b = 0 on its line; b is minus the line's offset from the origin), as a
+ * header and rows for toolkit/table.js (five columns: a phone's width). */
+export function unitTable(units) {
+  const { W, b } = layerOf(units);
+  const rows = units.map((u, i) => [String(i + 1), `${fmt(u.angle, 4)}°`, fmt(W[0][i], 4), fmt(W[1][i], 4), fmt(b[i], 4)]);
+  return [["unit", "arrow angle", "w₁", "w₂", "b"], rows];
 }
 
 /** The square's parts (svg, layers, the chosen unit's handles) and its scales for `box`. */
