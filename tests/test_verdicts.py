@@ -112,6 +112,9 @@ def test_no_percentage_interval_leaves_0_to_100(chapter):
     for lo, hi in found:
         lo, hi = (float(x.replace("−", "-")) for x in (lo, hi))
         assert 0 <= lo <= hi <= 100, (chapter, lo, hi)
+        # equal ends ("50.0 to 50.0 %") say nothing a reader needs: every seed scored the
+        # same, which the page says in words instead
+        assert lo < hi, (chapter, lo, hi)
 
 
 def test_the_interval_pattern_catches_what_it_should():
