@@ -161,7 +161,7 @@ export function curves() {
   let shown = [];
   numbers.box.addEventListener("toggle", () => numbers.box.open && numbers.show(CURVE_HEADERS, curveRows(shown)));
   panel.append(el("p", "bl-note", "Solid: training data. Dashed: test data."), numbers.box);
-  let axesKey = ""; // axes rebuilt only when their range changes; steps end at 1, 2 or 5 x 10^k
+  let axesKey = ""; // axes rebuilt only when their range changes; steps end at 1, 2 or 5 × 10ᵏ
   return {
     panel,
     draw(h) {
