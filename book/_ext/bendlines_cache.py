@@ -12,13 +12,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
 import sqlite3
 from pathlib import Path
 
+from bendlines_freshness import digest
 from bendlines_imports import chapter_code, figure_scripts
 from sphinx.application import Sphinx
 from sphinx.util import logging
@@ -99,11 +99,7 @@ def dependencies(source: Path, root: Path = ROOT) -> list[Path]:
 
 
 def _digest(paths: list[Path]) -> str:
-    sha = hashlib.sha256()
-    for path in paths:
-        sha.update(str(path.relative_to(ROOT)).encode())
-        sha.update(path.read_bytes() if path.exists() else b"<missing>")
-    return sha.hexdigest()
+    return digest(paths, ROOT)
 
 
 def _note_dependencies(app: Sphinx, docname: str, source: list[str]) -> None:
