@@ -49,6 +49,7 @@ extensions = [
     "bendlines_pdf",
     "bendlines_widgets",
     "bendlines_api",
+    "bendlines_receipts",
     "bendlines_stable_config",
 ]
 

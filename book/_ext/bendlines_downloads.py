@@ -9,7 +9,9 @@ Each zip holds one folder with:
   (``bendlines_imports``);
 - a wheel of ``bendlines`` and ``requirements.txt``: the package's dependencies pinned to the
   versions (and hashes) of the book's lock file, which the notebook's first cell installs;
-- ``book.json`` (figure and table numbers, citations) and the licences.
+- ``book.json`` (figure and table numbers, citations) and the licences;
+- ``receipts.json``: the chapter's receipts (``bendlines_receipts``), which the notebook's last
+  cell explains.
 
 The notebook alone is also written to ``_sources/<page>.ipynb``. The archives are byte-for-
 byte reproducible and rewritten only when their content changes.
@@ -32,6 +34,8 @@ from bendlines_freshness import Stamp, digest, files_under
 from bendlines_imports import chapter_code, figure_scripts, stored_results
 from bendlines_myst import directive_blocks
 from bendlines_plain_notebook import plain_notebook
+from bendlines_receipts import download_inputs as receipt_inputs
+from bendlines_receipts import download_receipts
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 
@@ -135,6 +139,9 @@ def chapter_files(app: Sphinx, docname: str, wheel: Path, requirements: str) -> 
     reached = [*code, *(s.read_text(encoding="utf-8") for s in scripts)]
     for entry in stored_results(reached, root):
         files[f"{folder}/results/{entry.name}"] = entry.read_bytes()
+    receipts = download_receipts(app, docname)
+    if receipts is not None:
+        files[f"{folder}/receipts.json"] = receipts[0]
     for licence in ("LICENSE", "LICENSE-CONTENT.md"):
         if (root / licence).is_file():
             files[f"{folder}/{licence}"] = (root / licence).read_bytes()
@@ -184,4 +191,5 @@ def download_inputs(root: Path) -> list[Path]:
         *files_under(root / "results"),
         *(root / name for name in ("requirements.lock", "pyproject.toml", "README.md")),
         *(root / name for name in ("LICENSE", "LICENSE-CONTENT.md")),
+        *receipt_inputs(root),  # the tests each receipt names
     ]

@@ -21,6 +21,7 @@ from bendlines_citations import Bibliography
 from bendlines_myst import myst_left, myst_parser, roles
 from bendlines_plain_markdown import Converter, glue_data
 from bendlines_plain_outputs import plain_markdown
+from bendlines_receipts import download_receipts
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 
@@ -232,6 +233,9 @@ def plain_notebook(
             cells.append(nbformat.v4.new_markdown_cell(caption))
     if bibliography.cited:
         cells.append(nbformat.v4.new_markdown_cell(bibliography.references()))
+    receipts = download_receipts(app, docname)
+    if receipts is not None:  # how to rerun a number, last
+        cells.append(nbformat.v4.new_markdown_cell(receipts[1].strip("\n")))
     notebook = nbformat.v4.new_notebook(cells=cells)
     notebook.metadata = {
         "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},

@@ -9,7 +9,8 @@ PDF:
 - each page is one chapter, on its own named CSS page, whose running head is its title;
 - a section's id moves to its heading, so that a link lands on the heading;
 - the solutions (``<details>``) are open, images load eagerly, the "#" heading links go, and
-  each interactive figure says where it lives on the site (there is no script in the print);
+  each interactive figure says where it lives on the site (there is no script in the print),
+  and each glued value is plain text again (its receipt opens on the site only);
 - the title page shows the title, subtitle, version, date, licences and how to cite, and the
   contents page lists every chapter and its sections with the page it starts on (the numbers
   come from a first print: see ``bendlines_pdf``).
@@ -116,6 +117,8 @@ def chapter(site: Path, page: str, part: str | None, pages: set[str], base_url: 
             link = soup.new_tag("a", href=where)
             link.string = where
             status.append(link)
+    for value in article.select("[data-receipt]"):  # a receipted value reads as plain text
+        value.unwrap()
     for element in article.find_all(True):
         if element.has_attr("id"):
             element["id"] = anchor(page, element["id"])
