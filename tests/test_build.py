@@ -7,6 +7,7 @@ once per session; each test that starts from a built book gets a fresh copy of i
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -36,7 +37,28 @@ from bendlines import render
 
 render.show(tiny_figure.make_figure())
 ```
+
+```{code-cell} ipython3
+from IPython.display import display
+
+# a glued value with its provenance, as bendlines.receipts.glue records it
+display(
+    {"application/papermill.record/text/plain": "0.5"},
+    raw=True,
+    metadata={
+        "scrapbook": {"name": "half", "mime_prefix": "application/papermill.record/"},
+        "bendlines_receipt": {"code": ["bendlines.render.show"], "settings": {"n": 2},
+                              "seeds": [3, 4], "method": "", "compared": [], "store": []},
+    },
+)
+```
+
+## Results
+
+Half of it is {glue:text}`half`, or {glue:text}`half:.2f` to two places.
 """
+
+EVIDENCE = "# Evidence\n\n```{receipts-evidence}\n```\n"
 
 FIGURE = '''\
 """A tiny figure for build tests: one straight line."""
@@ -65,8 +87,9 @@ def write_project(folder: Path) -> Path:
         shutil.copy(ROOT / "book" / name, book / name)
     for sub in ("_ext", "_static"):
         shutil.copytree(ROOT / "book" / sub, book / sub)
-    (book / "index.md").write_text("# Tiny book\n\n```{toctree}\nchapter\n```\n")
+    (book / "index.md").write_text("# Tiny book\n\n```{toctree}\nchapter\nevidence\n```\n")
     (book / "chapter.md").write_text(CHAPTER)
+    (book / "evidence.md").write_text(EVIDENCE)
     shutil.copytree(ROOT / "src", folder / "src", ignore=shutil.ignore_patterns("*.egg-info"))
     (folder / "figures").mkdir()
     (folder / "figures" / "tiny_figure.py").write_text(FIGURE)
@@ -297,3 +320,65 @@ def test_editing_package_data_re_executes_and_rewrites_downloads(built):
     assert after.returncode == 0, log(after)
     assert EXECUTED in log(after)
     assert download.read_bytes() != before
+
+
+def _receipts(project: Path) -> dict[str, dict]:
+    path = project / "book" / "_build" / "html" / "_static" / "receipts" / "chapter.json"
+    return json.loads(path.read_text())["receipts"]
+
+
+def test_glued_values_carry_receipts_in_the_page_the_json_the_evidence_and_the_download(built):
+    """Each glued value is a receipted element; its receipt (the glue output's provenance,
+    its section, the rerun command) is in the page's JSON, on the evidence page and in the
+    chapter's download (see book/_ext/bendlines_receipts.py)."""
+    import nbformat
+
+    html = built / "book" / "_build" / "html"
+    page = (html / "chapter.html").read_text()
+    for rid in ("chapter:half", "chapter:half:.2f"):
+        assert (
+            f'<span class="bl-receipt" role="button" tabindex="0" aria-haspopup="dialog" '
+            f'data-receipt="{rid}">'
+        ) in page
+    assert "_static/receipts/receipts.js" in page
+    assert "receipts.js" not in (html / "index.html").read_text()  # no value, no panel
+    receipts = _receipts(built)
+    assert receipts.keys() == {"chapter:half", "chapter:half:.2f"}
+    half, two_places = receipts["chapter:half"], receipts["chapter:half:.2f"]
+    assert (half["value"], two_places["value"]) == ("0.5", "0.50")
+    assert half["code"] == ["bendlines.render.show"] and half["seeds"] == [3, 4]
+    assert half["settings"] == {"n": 2} and half["store"] == [] and half["method"] == ""
+    assert half["api"] == {}  # the tiny book has no API reference to link
+    assert half["section"] == "Results" and half["belongs_to"] is None
+    assert half["tests"] == []  # the tiny project has no tests
+    assert two_places["rerun"] == ".venv/bin/python -m bendlines.receipts chapter:half:.2f"
+    evidence = (html / "evidence.html").read_text()
+    assert "chapter:half:.2f" in evidence and "No test names it yet." in evidence
+    with zipfile.ZipFile(html / "downloads" / "chapter.zip") as archive:
+        shipped = json.loads(archive.read("chapter/receipts.json"))["receipts"]
+        plain = nbformat.reads(archive.read("chapter/chapter.ipynb"), as_version=4)
+    assert shipped == receipts
+    assert "python -m bendlines.receipts chapter:half" in plain.cells[-1].source
+
+
+def test_receipts_follow_test_markers_and_chapter_edits_without_re_executing(built):
+    """A test that declares a glue key joins its receipts (and the evidence page) on the next
+    build; an edited chapter updates its receipts; neither runs the notebook again."""
+    tests = built / "tests"
+    tests.mkdir()
+    (tests / "test_tiny.py").write_text(
+        'import pytest\n\n\n@pytest.mark.receipts("chapter:ha*")\ndef test_half():\n    pass\n'
+    )
+    result = build(built)
+    assert result.returncode == 0, log(result)
+    assert EXECUTED not in log(result)
+    assert {r["tests"][0] for r in _receipts(built).values()} == {"tests/test_tiny.py::test_half"}
+    evidence = built / "book" / "_build" / "html" / "evidence.html"
+    assert "tests/test_tiny.py::test_half" in evidence.read_text()
+
+    chapter = built / "book" / "chapter.md"
+    chapter.write_text(chapter.read_text().replace("## Results", "## Outcome"))
+    result = build(built)
+    assert result.returncode == 0, log(result)
+    assert {r["section"] for r in _receipts(built).values()} == {"Outcome"}
+    assert "Outcome" in evidence.read_text() and "Results" not in evidence.read_text()

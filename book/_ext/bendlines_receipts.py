@@ -5,7 +5,8 @@
    ``DOCNAME:KEY:SPEC`` for a text value shown with a format spec). HTML shows it as
    ``<span class="bl-receipt" role="button" tabindex="0" data-receipt="ID">`` around the value
    (a span, so a value wraps with its sentence, holds typeset math, and is valid in a
-   paragraph, a table cell or a caption); every other builder shows the value alone.
+   paragraph, a table cell or a caption); every other builder shows the value alone. A
+   value that shows nothing (an empty phrase) stays as it is: there is nothing to select.
 2. **The receipts.** Each receipt records the page, the value as shown (the Markdown source
    for ``glue:md``), the six provenance fields the chapter's ``bendlines.receipts.glue`` put
    in the glued output's ``metadata["bendlines_receipt"]`` (empty when a chapter glues without
@@ -89,7 +90,7 @@ def provenance(metadata: dict) -> dict[str, Any]:
 
 def _wrap(role, made: list[nodes.Node], key: str, spec: str, value: str) -> list[nodes.Node]:
     """The role's nodes inside one :class:`receipt` (nothing to wrap when it failed)."""
-    if not made:
+    if not made or not value.strip():  # nothing shown (an empty phrase): nothing to open
         return made
     try:
         metadata = retrieve_glue_data(role.document, key).metadata
@@ -542,6 +543,10 @@ def fill_evidence(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 
 def setup(app: Sphinx) -> dict[str, object]:
     app.setup_extension("myst_nb")
+    # This file decides what every page's doctree records: when it changes, every page is
+    # read again (from the execution cache), so no receipt of an older version survives.
+    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    app.add_config_value("bendlines_receipts_digest", code, "env", str)
     app.add_node(receipt, html=(visit_receipt_html, depart_receipt_html))
     app.add_node(evidence)
     app.add_role_to_domain("glue", "text", ReceiptTextRole(), override=True)
