@@ -15,6 +15,7 @@ from bendlines_receipts import (  # noqa: E402
     marked_tests,
     provenance,
     receipt_id,
+    spoken,
 )
 from bendlines_receipts import tests_for as matching_tests  # noqa: E402
 
@@ -102,3 +103,10 @@ def test_a_receipt_always_has_the_six_provenance_fields():
     assert filled == {**PROVENANCE, **given}
     filled["code"].append("changed")  # a copy: the notebook's metadata is left alone
     assert given["code"] == ["bendlines.stats.paired"]
+
+
+def test_a_typeset_value_is_named_in_words_a_screen_reader_reads():
+    assert spoken(r"1.1 \times 10^{-14}") == "1.1 times 10 to the power of \N{MINUS SIGN}14"
+    assert spoken(r"10^{-4}") == "10 to the power of \N{MINUS SIGN}4"
+    assert spoken(r"2 \times 10^{4}") == "2 times 10 to the power of 4"
+    assert spoken(r"\frac{1}{4}") == "1 4"  # words stay, commands and braces go

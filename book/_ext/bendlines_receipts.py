@@ -30,6 +30,7 @@ import fnmatch
 import hashlib
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -64,10 +65,24 @@ class receipt(nodes.inline):
 
 
 def visit_receipt_html(self, node: receipt) -> None:
+    label = f' aria-label="{self.attval(node["label"])}"' if node.get("label") else ""
     self.body.append(
-        f'<span class="bl-receipt" role="button" tabindex="0" aria-haspopup="dialog" '
+        f'<span class="bl-receipt" role="button" tabindex="0" aria-haspopup="dialog"{label} '
         f'data-receipt="{self.attval(node["receipt"])}">'
     )
+
+
+MINUS = "\N{MINUS SIGN}"
+_POWER = re.compile(r"\^\{?([-+]?[\d.]+)\}?")
+
+
+def spoken(latex: str) -> str:
+    """A number in TeX (``1.1 \\times 10^{-14}``) in words a screen reader reads right
+    ("1.1 times 10 to the power of −14"): the name of a receipted value that is typeset math,
+    whose drawing a button's name cannot use."""
+    text = latex.replace("\\times", " times ").replace("\\cdot", " times ")
+    text = _POWER.sub(lambda m: " to the power of " + m.group(1).replace("-", MINUS), text)
+    return " ".join(re.sub(r"\\[a-zA-Z]+|[{}$]", " ", text).split())
 
 
 def depart_receipt_html(self, node: receipt) -> None:
@@ -98,6 +113,9 @@ def _wrap(role, made: list[nodes.Node], key: str, spec: str, value: str) -> list
         return made
     env = role.document.settings.env
     node = receipt("", "", *made, receipt=receipt_id(env.docname, key, spec))
+    pieces = _pieces(node)
+    if any(kind == "math" for kind, _ in pieces):  # typeset math: its name in words
+        node["label"] = "".join(spoken(text) if kind == "math" else text for kind, text in pieces)
     node["receipt_value"] = value
     node["receipt_provenance"] = provenance(metadata)
     role.set_source_info(node)
@@ -472,16 +490,17 @@ def _shown(pieces: list[tuple[str, str]]) -> list[nodes.Node]:
 
 
 def _receipt_item(app: Sphinx, here: str, entry: dict, public: dict) -> nodes.list_item:
-    """One receipt: its value (linked to its section), its id, its figure and its tests."""
+    """One receipt: its id (linked to its section), its value, its figure and its tests."""
     docname = entry["page"]
-    value = nodes.reference(
+    rid = entry["id"]
+    link = nodes.reference(
         "",
         "",
-        *_shown(entry["shown"]),
+        nodes.literal(rid, rid),
         refuri=_uri(app, here, docname, entry["anchor"]),
         internal=True,
     )
-    line = nodes.paragraph("", "", value, nodes.Text(" "), nodes.literal(entry["id"], entry["id"]))
+    line = nodes.paragraph("", "", link, nodes.Text(": "), *_shown(entry["shown"]))
     if entry["belongs_to"]:
         label = entry["belongs_to"]
         anchor = app.env.domains["std"].anonlabels.get(label, (docname, ""))[1]
