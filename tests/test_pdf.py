@@ -303,3 +303,18 @@ def test_print_document_keeps_every_reference_inside_it():
     assert len(glyphs) > 1000 and len(references) > 2000
     missing = sorted({r[1:] for r in references} - ids)
     assert missing == []
+
+
+def test_glued_values_print_as_plain_text():
+    """On the site a glued value is a receipted element that opens a panel; in the print
+    document it is its text alone (no button, no panel), and the text is all there."""
+    from bendlines_print import chapter
+
+    page = BeautifulSoup((SITE / "universal.html").read_text(encoding="utf-8"), "html.parser")
+    values = [e.get_text() for e in page.select("article [data-receipt]")]
+    assert values
+    printed = chapter(SITE, "universal", None, set(ORDER), "https://example.org/").markup
+    assert "data-receipt" not in printed and "bl-receipt" not in printed
+    assert 'role="button"' not in printed
+    text = BeautifulSoup(printed, "html.parser").get_text()
+    assert all(value in text for value in values)
