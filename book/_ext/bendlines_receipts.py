@@ -376,12 +376,9 @@ def write_receipts(app: Sphinx, exception: Exception | None) -> None:
 
 
 def add_page_assets(app: Sphinx, pagename: str, templatename, context, doctree) -> None:
-    """Give the panel's module and stylesheet to the pages that show a receipt, only them
-    (and the stylesheet to the evidence page)."""
+    """Give the panel's module and stylesheet to the pages that show a receipt, only them."""
     if doctree is not None and next(iter(doctree.findall(receipt)), None) is not None:
         app.add_js_file(SCRIPT, type="module")
-        app.add_css_file(STYLESHEET)
-    elif pagename in _evidence_pages(app.env):  # its sections render as they scroll into view
         app.add_css_file(STYLESHEET)
 
 
@@ -549,7 +546,7 @@ def fill_evidence(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         for entry in store[page].values():
             sections.setdefault(entry["section"] or title, []).append(entry)
         for index, (section_title, entries) in enumerate(sections.items()):
-            section = nodes.section(ids=[f"evidence-{page}-{index}"], classes=["bl-evidence-part"])
+            section = nodes.section(ids=[f"evidence-{page}-{index}"])
             section += nodes.title(section_title, section_title)
             items = nodes.bullet_list()
             for entry in entries:
