@@ -72,6 +72,10 @@ def visit_receipt_html(self, node: receipt) -> None:
     )
 
 
+def depart_receipt_html(self, node: receipt) -> None:
+    self.body.append("</span>")
+
+
 MINUS = "\N{MINUS SIGN}"
 _POWER = re.compile(r"\^\{?([-+]?[\d.]+)\}?")
 
@@ -83,10 +87,6 @@ def spoken(latex: str) -> str:
     text = latex.replace("\\times", " times ").replace("\\cdot", " times ")
     text = _POWER.sub(lambda m: " to the power of " + m.group(1).replace("-", MINUS), text)
     return " ".join(re.sub(r"\\[a-zA-Z]+|[{}$]", " ", text).split())
-
-
-def depart_receipt_html(self, node: receipt) -> None:
-    self.body.append("</span>")
 
 
 def receipt_id(docname: str, key: str, spec: str = "") -> str:
@@ -127,9 +127,9 @@ class ReceiptTextRole(PasteTextRole):
 
     def run(self):
         made, messages = super().run()
-        key, _, spec = self.text.rpartition(":") if ":" in self.text else (self.text, "", "")
-        if "::" in key:  # a value glued on another page: that page's receipt
+        if "::" in self.text:  # a value glued on another page: that page's receipt
             return made, messages
+        key, _, spec = self.text.rpartition(":") if ":" in self.text else (self.text, "", "")
         value = made[0].astext() if len(made) == 1 else ""
         return _wrap(self, made, key, spec, value), messages
 
