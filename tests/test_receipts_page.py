@@ -7,6 +7,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
 
@@ -110,3 +112,11 @@ def test_a_typeset_value_is_named_in_words_a_screen_reader_reads():
     assert spoken(r"10^{-4}") == "10 to the power of \N{MINUS SIGN}4"
     assert spoken(r"2 \times 10^{4}") == "2 times 10 to the power of 4"
     assert spoken(r"\frac{1}{4}") == "1 4"  # words stay, commands and braces go
+
+
+def test_a_test_file_that_does_not_parse_is_a_clear_error(tmp_path):
+    from sphinx.errors import ExtensionError
+
+    (tmp_path / "test_broken.py").write_text("def test_(:\n")
+    with pytest.raises(ExtensionError, match=r"test_broken\.py"):
+        marked_tests(tmp_path, tmp_path)

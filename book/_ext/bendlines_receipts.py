@@ -40,6 +40,7 @@ from myst_nb.ext.glue.roles import PasteMarkdownRole, PasteTextRole
 from myst_nb.ext.glue.utils import retrieve_glue_data
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
+from sphinx.errors import ExtensionError
 from sphinx.util.docutils import SphinxDirective
 
 STATIC_DIR = "receipts"  # under _static/: the panel's module and stylesheet, and the JSON
@@ -263,7 +264,10 @@ def marked_tests(tests: Path, root: Path) -> dict[str, list[str]]:
     ``pytestmark``, the glued values it checks. Read from the syntax trees, not imported."""
     found: dict[str, list[str]] = {}
     for path in sorted(tests.glob("test_*.py")) if tests.is_dir() else []:
-        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        try:
+            tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        except SyntaxError as error:
+            raise ExtensionError(f"cannot read the receipts markers of {path}: {error}") from error
         module = []
         for statement in tree.body:
             if isinstance(statement, ast.Assign) and any(
