@@ -1,8 +1,8 @@
 """Receipts in headless Chromium, on a phone-sized page: a glued value opens its receipt by
 keyboard (Enter, Space) and by touch; the panel shows the receipt's fields, links and rerun
-command (copied on request), passes axe (in dark mode too), fits the phone, closes with
-Escape and gives focus back; nothing is fetched before a reader opens one; in print the
-values are plain text.
+command (copied on request), passes axe (in dark mode too), fits the phone, skips its fade
+under reduced motion, closes with Escape and gives focus back; nothing is fetched before a
+reader opens one; in print the values are plain text.
 
 Needs Debian's Chromium and the built book (tests/browser_support.py says how).
 """
@@ -28,6 +28,10 @@ def _receipts() -> dict[str, dict]:
 
 def _fetched(v) -> list[str]:
     return [url for url in v.requests if "/_static/receipts/" in url and url.endswith(".json")]
+
+
+def _animation(v) -> str:
+    return v.page.evaluate(f"getComputedStyle(document.querySelector('{PANEL}')).animationName")
 
 
 def _opened(v) -> str:
@@ -56,6 +60,7 @@ def test_a_receipt_opens_by_keyboard_shows_its_fields_and_closes_with_escape(vis
         href = v.page.locator(f"{PANEL} a:has(code)", has_text=name).first.get_attribute("href")
         assert href.endswith(link)
     assert v.page.evaluate("document.activeElement.closest('dialog.bl-receipt-panel') !== null")
+    assert _animation(v) == "bl-receipt-in"  # a short fade, unless the reader asks for none
     result = Axe().run(v.page)
     assert result.violations_count == 0, result.generate_report()
     v.page.locator(".bl-receipt-copy").click()
@@ -77,13 +82,13 @@ def test_a_receipt_opens_by_keyboard_shows_its_fields_and_closes_with_escape(vis
     assert v.errors == []
 
 
-def test_a_receipt_opens_by_touch_fits_a_phone_reads_in_dark_mode_and_prints_plain(visit):
-    v = visit(f"{PAGE}.html", has_touch=True, is_mobile=True)
+def test_a_receipt_opens_by_touch_fits_a_phone_and_reads_in_dark_mode_and_in_print(visit):
+    v = visit(f"{PAGE}.html", has_touch=True, is_mobile=True, reduced_motion="reduce")
     value = v.page.locator("p [data-receipt]").nth(3)
     value.scroll_into_view_if_needed()
     value.tap()
     assert value.get_attribute("data-receipt") in _opened(v)
-    v.page.wait_for_timeout(200)  # past the opening animation
+    assert _animation(v) == "none"  # the reader asked for reduced motion
     box = v.page.locator(PANEL).bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
     assert v.page.evaluate("document.documentElement.scrollWidth") == PHONE["width"]
