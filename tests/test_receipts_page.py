@@ -47,7 +47,6 @@ def helper_not_a_test():
     pass
 
 
-@pytest.mark.receipts("gallery:cost")
 class TestCost:
     @pytest.mark.receipts("gallery:speed")
     def test_speed(self):
@@ -55,21 +54,39 @@ class TestCost:
 
     def test_cost(self):
         pass
+
+
+@pytest.mark.parametrize("x", [pytest.param(1, marks=pytest.mark.receipts("deep:not_this"))])
+def test_param(x):
+    pass
+"""
+
+DEEPER = """\
+import pytest
+
+pytestmark = pytest.mark.receipts("primer:x")
+
+
+def test_x():
+    pass
 """
 
 
-def test_marked_tests_reads_markers_on_functions_classes_and_modules(tmp_path):
-    (tmp_path / "tests").mkdir()
+def test_marked_tests_reads_the_markers_of_tests_and_modules(tmp_path):
+    (tmp_path / "tests" / "unit").mkdir(parents=True)
     (tmp_path / "tests" / "test_marked.py").write_text(MARKED)
     (tmp_path / "tests" / "helpers.py").write_text(MARKED)  # not a test file: not read
+    (tmp_path / "tests" / "unit" / "test_deeper.py").write_text(DEEPER)
     found = marked_tests(tmp_path / "tests", tmp_path)
     module = ["primer:mod_*"]
     assert found == {
         "tests/test_marked.py::test_verdicts": [*module, "choosing:bad_relu", "choosing:verdict_*"],
         "tests/test_marked.py::test_depth": [*module, "deep:depth"],
         "tests/test_marked.py::test_unmarked": module,
-        "tests/test_marked.py::TestCost::test_speed": [*module, "gallery:cost", "gallery:speed"],
-        "tests/test_marked.py::TestCost::test_cost": [*module, "gallery:cost"],
+        "tests/test_marked.py::TestCost::test_speed": [*module, "gallery:speed"],
+        "tests/test_marked.py::TestCost::test_cost": module,
+        "tests/test_marked.py::test_param": module,  # a marker on one parameter: not the test's
+        "tests/unit/test_deeper.py::test_x": ["primer:x"],  # in subfolders too
     }
     assert marked_tests(tmp_path / "missing", tmp_path) == {}
 
@@ -79,6 +96,7 @@ def test_a_receipt_gets_the_tests_whose_patterns_match_its_page_and_key():
         "tests/a.py::test_one": ["choosing:verdict_*"],
         "tests/a.py::test_two": ["choosing:bad_relu", "deep:*"],
         "tests/b.py::test_three": ["primer:bad_relu"],
+        "tests/b.py::test_four": ["*:bad_relu"],  # DOCNAME is a name, not a pattern
     }
 
     def entry(page, key):
