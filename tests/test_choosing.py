@@ -333,13 +333,15 @@ def test_tanh_needs_inputs_large_enough_to_bend(scale):
     assert pre[xavier] < 0.25 and pre[big] > 4 * pre[xavier]
     # at one shared rate the scale decides; each at its own tuned rate they cannot be told apart
     fixed = ch.input_scale_fixed()["test_acc"]
-    assert _winner(fixed[big], fixed[xavier], family=2) == "A"
+    family = ch.SCALE_FAMILY
+    assert _winner(fixed[big], fixed[xavier], family=family) == "A"
     assert fixed[xavier].mean() < 0.8
     relu_xavier, relu_big = names.index(("relu", "xavier")), names.index(("relu", "1.41"))
-    assert _winner(fixed[relu_big], fixed[relu_xavier], family=2) is None
+    assert _winner(fixed[relu_big], fixed[relu_xavier], family=family) is None
     for steps in (short, long):
         acc = scale[steps]["test_acc"]
-        assert _winner(acc[big], acc[xavier]) is None
+        assert _winner(acc[big], acc[xavier], family=family) is None
+        assert abs(acc[big].mean() - acc[xavier].mean()) < 0.01  # and the gap is small
     assert scale[short]["lr"][xavier] > scale[short]["lr"][big]  # small weights, larger rate
 
 

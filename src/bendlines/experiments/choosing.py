@@ -3,7 +3,8 @@
 The heavy training runs live in :mod:`bendlines.experiments.choosing_training` and are read
 from the results store (:mod:`bendlines.results`). This module tunes them (:func:`tuned`: each
 contender at its best learning rate on the validation split, over a x3 grid extended at its
-edges), reports the head to head on fresh seeds (:func:`head_to_head_report`), turns the runs
+edges) on the tuning seeds, reports every tuned comparison on fresh seeds
+(:func:`head_to_head_report` for the head to head, :func:`reported` for the others), turns the runs
 into the chapter's verdicts with :mod:`bendlines.stats` (:func:`verdicts`: paired,
 Holm-corrected comparisons; leaders only when they replicate in two halves), lists the
 store's entries (:func:`results_tasks`), and computes the chapter's light results: dead
@@ -38,6 +39,7 @@ __all__ = [
     "LARGE_SCALE",
     "PRELU_FAMILY",
     "REPORT_SEEDS",
+    "SCALE_FAMILY",
     "SEEDS",
     "TUNE_SEEDS",
     "at_rate",
@@ -73,7 +75,7 @@ __all__ = [
     "verdicts",
 ]
 
-#: Seeds of every comparison (each seed: its own initial weights and mini-batch order).
+#: Seeds of the rate searches (each seed: its own initial weights and mini-batch order).
 SEEDS = ct.SEEDS
 #: Seeds that choose the learning rates of the head to head (the validation split decides).
 TUNE_SEEDS = ct.SEEDS
@@ -94,6 +96,9 @@ DYING_FAMILY = 5
 PRELU_FAMILY = 2
 #: The one shared rate of the input-scale comparison without tuning.
 FIXED_LR = 1e-3
+#: How many verdicts the input-scale section states (one Bonferroni family): tanh at the
+#: shared rate and at the tuned rates after two budgets, and ReLU at the shared rate.
+SCALE_FAMILY = 4
 
 DEAD_WIDTHS = (2, 4, 10)
 DEAD_DEPTHS = tuple(range(1, 41))
@@ -590,14 +595,16 @@ def verdicts(lookup=None) -> dict[str, str]:
     combos = [(n, str(i)) for n in ct.SCALE_NAMES for i in ct.SCALE_INITS]
     label = {("tanh", "1.41"): "standard deviation 1.41", ("tanh", "xavier"): "Xavier",
              ("relu", "1.41"): "standard deviation 1.41", ("relu", "xavier"): "Xavier"}  # fmt: skip
+    # the section's four verdicts are one Bonferroni family (SCALE_FAMILY)
     for steps, tag in zip(ct.SCALE_BUDGETS, ("short", "long"), strict=True):
         acc = input_scale(steps, lookup)["test_acc"]
         t = {c: acc[k] for k, c in enumerate(combos)}
-        out[f"scale_{tag}_verdict"] = _pair(t, ("tanh", "1.41"), ("tanh", "xavier"), label)
+        out[f"scale_{tag}_verdict"] = _pair(t, ("tanh", "1.41"), ("tanh", "xavier"), label,
+                                            SCALE_FAMILY)  # fmt: skip
     fixed = input_scale_fixed(lookup)
     t = {c: fixed["test_acc"][k] for k, c in enumerate(combos)}
-    out["fixed_tanh_verdict"] = _pair(t, ("tanh", "1.41"), ("tanh", "xavier"), label, 2)
-    out["fixed_relu_verdict"] = _pair(t, ("relu", "1.41"), ("relu", "xavier"), label, 2)
+    for n in ("tanh", "relu"):
+        out[f"fixed_{n}_verdict"] = _pair(t, (n, "1.41"), (n, "xavier"), label, SCALE_FAMILY)
     # dying ReLU: the four comparisons of the section are one family
     acc = {s: dying(s, lookup)["test_acc"] for s in ct.DYING_SETTINGS}
     D = {n: i for i, n in enumerate(ct.DYING_ACTIVATIONS)}
