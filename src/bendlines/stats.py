@@ -255,7 +255,12 @@ class Comparison:
         d, lo, hi = (scale * v for v in (self.diff, self.lo, self.hi))
 
         def fmt(x: float) -> str:
-            return f"{x:.{digits}f}"
+            # a nonzero end must not print as 0.0 or -0.0: add decimals until its sign shows
+            for places in range(digits, digits + 3):
+                text = f"{x:.{places}f}"
+                if x == 0 or float(text) != 0:
+                    break
+            return text
 
         if self.winner is None:
             head = f"{self.first} and {self.second}{are} not distinguishable at this strictness"
