@@ -96,3 +96,27 @@ def test_imported_modules_reads_every_form_of_import():
 
 def test_a_plain_page_has_no_code():
     assert bendlines_imports.chapter_code("# Title\n\nimport nothing\n") == []
+
+
+def test_the_stored_results_a_chapter_reads_count(repo, monkeypatch):
+    """Entries of the experiment modules the chapter reaches (here through a figure script)
+    are inputs: a refilled entry re-executes the chapter; other modules' entries do not."""
+    monkeypatch.setattr(bendlines_cache, "ROOT", repo)
+    (repo / "src" / "bendlines" / "experiments" / "sweep.py").write_text("x = 1\n")
+    (repo / "figures" / "helper.py").write_text("from bendlines.experiments import sweep\n")
+    store = repo / "results"
+    store.mkdir()
+    (store / "sweep-run-0123.npz").write_bytes(b"first")
+    (store / "other-run-0123.npz").write_bytes(b"other")
+    found = names(bendlines_cache.dependencies(repo / "chapter.md", repo), repo)
+    assert "results/sweep-run-0123.npz" in found
+    assert "results/other-run-0123.npz" not in found
+    before = bendlines_cache._digest(bendlines_cache.dependencies(repo / "chapter.md", repo))
+    (store / "sweep-run-0123.npz").write_bytes(b"refilled")
+    after = bendlines_cache._digest(bendlines_cache.dependencies(repo / "chapter.md", repo))
+    assert before != after
+
+
+def test_the_real_chapters_depend_on_the_runs_they_read():
+    deps = bendlines_cache.dependencies(ROOT / "book" / "primer.md")
+    assert any(p.parent.name == "results" and p.name.startswith("primer_runs-") for p in deps)

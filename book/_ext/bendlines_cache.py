@@ -4,10 +4,11 @@
    any (possibly parallel) reader touches it, so ``-j`` builds do not race on creating it.
 2. MyST-NB's cache hashes only cell sources, so each chapter is also keyed by everything it
    reads: every file of ``src/bendlines`` (modules and data files such as the gallery's cost
-   table), the lock file, and the figure scripts it imports (every name of a multi-name
-   import, found by the AST walk the downloads use), with those they import. When any of them
-   changes, the chapter's cache record is dropped and it re-executes; when nothing changed,
-   nothing executes.
+   table), the lock file, the figure scripts it imports (every name of a multi-name import,
+   found by the AST walk the downloads use), with those they import, and the stored results
+   (``results/``) of the experiment modules they reach. When any of them changes, the
+   chapter's cache record is dropped and it re-executes; when nothing changed, nothing
+   executes.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import sqlite3
 from pathlib import Path
 
 from bendlines_freshness import digest
-from bendlines_imports import chapter_code, figure_scripts
+from bendlines_imports import chapter_code, figure_scripts, stored_results
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
@@ -90,12 +91,16 @@ def dependencies(source: Path, root: Path = ROOT) -> list[Path]:
 
     Every chapter runs the package, so all of ``src/bendlines`` counts (its data files too),
     and so does the lock file; of the figure scripts, those the chapter's code cells import,
-    directly or through other figure scripts.
+    directly or through other figure scripts; of the results store, the entries of the
+    experiment modules the chapter or those scripts reach (what it reads instead of
+    recomputing, as its download holds them).
     """
     code = chapter_code(source.read_text(encoding="utf-8"))
     package = root / "src" / "bendlines"
     lock = root / "requirements.lock"
-    return [*package_files(package), lock, *figure_scripts(code, root / "figures")]
+    scripts = figure_scripts(code, root / "figures")
+    reached = [*code, *(script.read_text(encoding="utf-8") for script in scripts)]
+    return [*package_files(package), lock, *scripts, *stored_results(reached, root)]
 
 
 def _digest(paths: list[Path]) -> str:
