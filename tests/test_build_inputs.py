@@ -353,3 +353,41 @@ def test_the_makefile_builds_the_book_through_the_check():
     assert "bendlines_build_inputs.py --outdir $(HTML) -- $(BIN)/sphinx-build" in makefile
     recipes = [line for line in makefile.splitlines() if line.startswith("\t")]
     assert not any("$(BIN)/sphinx-build -b html" in line for line in recipes)
+
+
+def _check(project: Path, *code: str) -> subprocess.CompletedProcess:
+    """The check in front of a stand-in build (Python ``code`` run in the project)."""
+    command = [sys.executable, str(project / "book" / "_ext" / "bendlines_build_inputs.py")]
+    command += ["--outdir", str(html(project)), "--", sys.executable, "-c", "\n".join(code)]
+    environ = {k: v for k, v in os.environ.items() if k != "BENDLINES_ALWAYS_BUILD"}
+    return subprocess.run(command, capture_output=True, text=True, cwd=project, env=environ)
+
+
+WRITE_PAGE = (
+    "from pathlib import Path",
+    "out = Path('book/_build/html')",
+    "out.mkdir(parents=True, exist_ok=True)",
+    "(out / 'page.html').write_text('a page')",
+    "print('built')",
+)
+
+
+def test_an_input_edited_while_the_build_runs_is_built_again(tmp_path):
+    project = write_project(tmp_path / "project")
+    edit = "chapter = Path('book/chapter.md'); chapter.write_text(chapter.read_text() + 'x')"
+    first = _check(project, *WRITE_PAGE, edit)
+    assert first.returncode == 0 and "built" in first.stdout, log(first)
+    assert not bendlines_build_inputs.stamp_path(html(project)).exists()
+    second = _check(project, *WRITE_PAGE, edit.replace("'x'", "''"))
+    assert "built" in second.stdout  # built again, now from unchanged inputs
+    third = _check(project, *WRITE_PAGE, edit.replace("'x'", "''"))
+    assert "built" not in third.stdout and SKIPPED in third.stdout
+
+
+def test_a_failed_build_records_nothing(tmp_path):
+    project = write_project(tmp_path / "project")
+    failed = _check(project, *WRITE_PAGE, "raise SystemExit(3)")
+    assert failed.returncode == 3
+    assert not bendlines_build_inputs.stamp_path(html(project)).exists()
+    again = _check(project, *WRITE_PAGE, "raise SystemExit(3)")
+    assert again.returncode == 3 and "built" in again.stdout

@@ -120,3 +120,41 @@ def test_the_stored_results_a_chapter_reads_count(repo, monkeypatch):
 def test_the_real_chapters_depend_on_the_runs_they_read():
     deps = bendlines_cache.dependencies(ROOT / "book" / "primer.md")
     assert any(p.parent.name == "results" and p.name.startswith("primer_runs-") for p in deps)
+
+
+def test_parsed_answers_are_reused_only_for_the_same_text_and_code(tmp_path, monkeypatch):
+    """The staleness scan remembers what it parsed between builds, keyed by the text's
+    digest and the parsing code's version: never an answer about other text or code."""
+    calls: list[str] = []
+
+    def parse(text: str) -> list[str]:
+        calls.append(text)
+        return [text.upper()]
+
+    memo = tmp_path / "parsed.json"
+    bendlines_imports.load_memo(memo)  # none yet
+    assert bendlines_imports.remembered("kind", "a", parse) == ["A"]
+    assert bendlines_imports.remembered("kind", "a", parse) == ["A"]
+    assert calls == ["a"]
+    bendlines_imports.save_memo(memo)
+    bendlines_imports.load_memo(memo)  # the next build
+    assert bendlines_imports.remembered("kind", "a", parse) == ["A"]
+    assert bendlines_imports.remembered("kind", "b", parse) == ["B"]
+    assert calls == ["a", "b"]
+    monkeypatch.setattr(bendlines_imports, "_memo_version", lambda: "edited parser")
+    bendlines_imports.load_memo(memo)
+    assert bendlines_imports.remembered("kind", "a", parse) == ["A"]
+    assert calls == ["a", "b", "a"]
+    memo.write_text("{ damaged")
+    bendlines_imports.load_memo(memo)
+    assert bendlines_imports.remembered("kind", "b", parse) == ["B"]
+    assert calls == ["a", "b", "a", "b"]
+    bendlines_imports.load_memo(tmp_path / "missing.json")
+
+
+def test_a_remembered_parse_gives_the_same_imports(repo, tmp_path):
+    fresh = bendlines_cache.dependencies(repo / "chapter.md", repo)
+    bendlines_imports.save_memo(tmp_path / "parsed.json")
+    bendlines_imports.load_memo(tmp_path / "parsed.json")
+    assert bendlines_cache.dependencies(repo / "chapter.md", repo) == fresh
+    bendlines_imports.load_memo(tmp_path / "missing.json")

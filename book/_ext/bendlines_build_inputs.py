@@ -109,13 +109,17 @@ def input_files(root: Path = ROOT, skip: Iterable[Path] = ()) -> list[Path]:
     skipped = {Path(p).absolute() for p in skip}
     root = Path(root).absolute()
     found = []
-    for folder, subfolders, files in os.walk(root):
+    visited = set()  # folders by their real path: a linked folder counts once, and no loop
+    for folder, subfolders, files in os.walk(root, followlinks=True):
         here = Path(folder)
         relative = here.relative_to(root)
+        visited.add(here.resolve())
         subfolders[:] = sorted(
             name
             for name in subfolders
-            if not _skipped_folder(relative / name) and here / name not in skipped
+            if not _skipped_folder(relative / name)
+            and here / name not in skipped
+            and (here / name).resolve() not in visited
         )
         for name in files:
             if name in NOT_INPUT_NAMES or name.endswith((".pyc", ".pyo")):
@@ -276,7 +280,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     stamp_path(outdir).unlink(missing_ok=True)
     result = subprocess.run(command)
-    if result.returncode == 0:
+    # an input edited while the build ran may not be in its output: then nothing is recorded
+    if result.returncode == 0 and input_digest(command, ROOT, skip=skip) == current:
         record(outdir, current)
     return result.returncode
 
