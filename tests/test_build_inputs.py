@@ -391,3 +391,48 @@ def test_a_failed_build_records_nothing(tmp_path):
     assert not bendlines_build_inputs.stamp_path(html(project)).exists()
     again = _check(project, *WRITE_PAGE, "raise SystemExit(3)")
     assert again.returncode == 3 and "built" in again.stdout
+
+
+# Every kind of input, by a file of it (made when the tiny project has none), with the
+# stand-in build: cheap enough to cover each one.
+INPUT_FILES = [
+    "book/chapter.md",
+    "book/conf.py",
+    "book/references.bib",
+    "book/_ext/bendlines_html.py",
+    "book/_ext/bendlines_receipts.py",  # an extension added later
+    "book/_static/bendlines.css",
+    "book/_templates/page.html",
+    "src/bendlines/render.py",
+    "src/bendlines/experiments/activation_cost.json",
+    "figures/tiny_figure.py",
+    "results/swish_beta-fake-0000.npz",
+    "requirements.lock",
+    "pyproject.toml",
+    "README.md",
+    "LICENSE",
+    "CITATION.cff",
+]
+
+
+@pytest.mark.parametrize("name", INPUT_FILES)
+def test_an_edit_to_any_input_runs_the_build(tmp_path, name):
+    project = write_project(tmp_path / "project")
+    path = project / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        path.write_bytes(b"first\n")
+    assert "built" in _check(project, *WRITE_PAGE).stdout
+    assert SKIPPED in _check(project, *WRITE_PAGE).stdout
+    path.write_bytes(path.read_bytes() + b"\n")
+    assert "built" in _check(project, *WRITE_PAGE).stdout
+
+
+@pytest.mark.parametrize("name", ["tests/test_x.py", "book/_build/html/other.html", ".venv/x"])
+def test_files_that_are_not_inputs_leave_the_book_built(tmp_path, name):
+    project = write_project(tmp_path / "project")
+    assert "built" in _check(project, *WRITE_PAGE).stdout
+    path = project / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("not read by the build\n")
+    assert SKIPPED in _check(project, *WRITE_PAGE).stdout
