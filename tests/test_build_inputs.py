@@ -10,6 +10,7 @@ file of the project the build opens is one of the inputs the digest covers.
 
 from __future__ import annotations
 
+import datetime
 import os
 import re
 import shutil
@@ -335,6 +336,19 @@ def test_the_digest_covers_the_command_and_the_kernel_settings(tmp_path):
     assert facts(["sphinx-build", "-D", "bendlines_pdf=1", "book", "out"], root, environ={}) != base
     assert facts(["sphinx-build", "book", "out"], root, {"OPENBLAS_CORETYPE": "Haswell"}) != base
     assert facts(["sphinx-build", "book", "out"], root, {"UNRELATED_VARIABLE": "1"}) == base
+    assert facts(["sphinx-build", "book", "out"], root, {"SOURCE_DATE_EPOCH": "0"}) != base
+
+
+def test_the_day_counts_unless_the_build_date_is_fixed(monkeypatch):
+    """The PDF's title page prints the day of the build: a new day builds again."""
+
+    facts = bendlines_build_inputs.environment_facts
+    today = facts(["sphinx-build"], environ={})
+    fixed = facts(["sphinx-build"], environ={"SOURCE_DATE_EPOCH": "0"})
+    tomorrow = datetime.date.fromisoformat(bendlines_build_inputs.today()) + datetime.timedelta(1)
+    monkeypatch.setattr(bendlines_build_inputs, "today", tomorrow.isoformat)
+    assert facts(["sphinx-build"], environ={}) != today
+    assert facts(["sphinx-build"], environ={"SOURCE_DATE_EPOCH": "0"}) == fixed
 
 
 def test_a_results_store_outside_the_project_counts_by_content(tmp_path):

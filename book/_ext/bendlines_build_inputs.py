@@ -19,8 +19,8 @@ and ``CITATION.cff`` all count, as does any file added later in those places. To
 digest adds what the build reads from outside the repository (:func:`environment_facts`):
 the sphinx-build command line, the Python version, the installed distributions, the
 environment variables that steer the build, the chapters, OpenBLAS or matplotlib, a results
-store chosen by ``BENDLINES_RESULTS`` and a matplotlibrc, and the Chromium binary that
-prints the PDF.
+store chosen by ``BENDLINES_RESULTS`` and a matplotlibrc, the Chromium binary that prints the
+PDF, and the day (the PDF's title page prints it, unless ``SOURCE_DATE_EPOCH`` fixes it).
 
 Inputs are compared by content (SHA-256), never by modification time; the outputs' sizes and
 modification times only tell whether a file the last build wrote was deleted or touched since
@@ -30,6 +30,7 @@ modification times only tell whether a file the last build wrote was deleted or 
 from __future__ import annotations
 
 import argparse
+import datetime
 import hashlib
 import json
 import os
@@ -172,6 +173,11 @@ def _binary_identity(path: str | None) -> list[object] | None:
     return [str(real), status.st_size, status.st_mtime_ns]
 
 
+def today() -> str:
+    """The day (UTC), as the PDF's title page prints it when no date is fixed."""
+    return datetime.datetime.now(datetime.UTC).date().isoformat()
+
+
 def environment_facts(
     command: Sequence[str], root: Path = ROOT, environ: Mapping[str, str] | None = None
 ) -> dict[str, object]:
@@ -188,6 +194,8 @@ def environment_facts(
         "distributions": installed_distributions(),
         "environment": dict(sorted(variables.items())),
     }
+    if not environ.get("SOURCE_DATE_EPOCH"):  # the PDF's title page prints the day
+        facts["day"] = today()
     store = environ.get("BENDLINES_RESULTS")
     if store and not Path(store).resolve().is_relative_to(root.resolve()):
         facts["results store"] = _external_folder(Path(store))
