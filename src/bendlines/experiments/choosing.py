@@ -455,7 +455,7 @@ def verdicts(lookup=None) -> dict[str, str]:
     Bonferroni (a little stricter) for the few pairs of a paragraph."""
     lookup = results.get if lookup is None else lookup
     names = dict(NAMES)
-    out: dict[str, str] = {}
+    out: dict[str, str] = st.Verdicts()
     # why not any nonlinear function (the spiral)
     bad = bad_candidates(lookup)
     b = {n: bad["test_acc"][i] for i, n in enumerate(ct.BAD_CANDIDATES)}
@@ -500,7 +500,7 @@ def verdicts(lookup=None) -> dict[str, str]:
     for steps in ai.INIT_BUDGETS:
         r = initialisations(steps, lookup)["test_acc"]
         t = {n: r[i] for i, n in enumerate(ai.INIT_CONTENDERS)}
-        declared += [st.verdict(t[x], t[y], family=2 * len(pairs)).winner for x, y in pairs]
+        declared += [st.verdict(t[x], t[y], (x, y), 2 * len(pairs)).winner for x, y in pairs]
     out["init_all_tie"] = (
         "no pair can be told apart at this strictness"
         if not any(declared)
@@ -550,7 +550,7 @@ def prelu_ranking_sentence(prelu: dict) -> str:
 
 
 def _h2h_verdicts(lookup, names: dict) -> dict[str, str]:
-    out = {}
+    out = st.Verdicts()
     for d, budgets in H2H_BUDGETS.items():
         for s, tag in zip(budgets, ("short", "long"), strict=True):
             report = head_to_head_report(d, s, lookup)
@@ -628,7 +628,7 @@ def speed_verdicts(lookup=None, names: dict = NAMES) -> dict[str, str]:
     """Steps to the loss target at shared rates: ReLU against tanh at every rate where both
     reached it on every seed (one Bonferroni family per depth; differences are tanh's steps minus
     ReLU's), and each activation's fastest rate."""
-    out = {}
+    out = st.Verdicts()
     for d, budgets in H2H_BUDGETS.items():
         sp = speed_at_rates(d, budgets[1], lookup=lookup)
         H = {n: i for i, n in enumerate(ct.H2H_ACTIVATIONS)}

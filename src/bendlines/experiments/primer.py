@@ -310,7 +310,7 @@ def verdicts(comparison: dict | None = None) -> dict[str, str]:
     """The chapter's glued verdict sentences (glue name -> text): Adam against SGD at the short
     and the long budget, a paired comparison on the report seeds (:mod:`bendlines.stats`)."""
     comparison = optimiser_comparison() if comparison is None else comparison
-    out = {}
+    out = st.Verdicts()
     for tag, budget in (("short", min(OPT_BUDGETS)), ("long", max(OPT_BUDGETS))):
         test = comparison["test"][budget]
         out[f"verdict_{tag}"] = st.verdict(test["adam"], test["sgd"], names=("Adam", "SGD")).words()

@@ -1,0 +1,269 @@
+"""Where a glued value comes from, read from the chapter's code with ``ast``.
+
+A chapter is a sequence of code cells; each top-level statement of a cell is one
+:class:`Statement`: the names it assigns and reads, and the dotted names it mentions. The
+*lineage* of a statement is that statement and, going back, every earlier statement that last
+assigned a name it (or another statement of the lineage) reads. The package names mentioned in
+a lineage, resolved through the chapter's imports (``from bendlines.experiments import primer
+as pr`` makes ``pr.mse_by_hand`` mean ``bendlines.experiments.primer.mse_by_hand``), are the
+functions that computed the value; the package constants it mentions and the defaults of
+those functions are its settings, and the ones named after seeds are its seeds.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import math
+import sys
+from dataclasses import dataclass, field
+
+__all__ = ["Chapter", "Statement", "aliases", "dotted_names", "plain_value", "qualify", "resolve"]
+
+#: Package modules that draw or print rather than compute: never "code", never settings.
+PRESENTATION = ("bendlines.render", "bendlines.style", "bendlines.receipts")
+#: ... and modules whose defaults are formatting, not settings.
+NO_SETTINGS = (*PRESENTATION, "bendlines.numbers")
+#: The longest list a setting may hold (longer lists are data, not settings).
+LONGEST_SETTING = 32
+
+
+@dataclass
+class Statement:
+    """One top-level statement of a cell: lines ``first``-``last`` of cell ``cell``."""
+
+    cell: int
+    first: int
+    last: int
+    defines: frozenset[str]
+    uses: frozenset[str]
+    dotted: tuple[str, ...]
+    reads: list[str] = field(default_factory=list)
+    notes: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+
+
+def aliases(tree: ast.AST) -> dict[str, str]:
+    """Name -> dotted name that ``import`` and ``from ... import`` statements bind in ``tree``."""
+    out: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    out[alias.asname] = alias.name
+                else:
+                    top = alias.name.split(".")[0]
+                    out[top] = top
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            for alias in node.names:
+                out[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    return out
+
+
+def _chain(node: ast.AST) -> str | None:
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        return ".".join([node.id, *reversed(parts)])
+    return None
+
+
+def dotted_names(tree: ast.AST) -> list[str]:
+    """Every name and longest attribute chain on a name that ``tree`` reads (``pr.OPT_DATA``
+    in ``pr.OPT_DATA["n"]``; ``a.b.c`` but not also ``a.b``), in order, once each."""
+    found: dict[str, None] = {}
+    inner: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and id(node) not in inner:
+            chain = _chain(node)
+            value = node.value
+            while isinstance(value, ast.Attribute):
+                inner.add(id(value))
+                value = value.value
+            if chain:
+                found[chain] = None
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            found.setdefault(node.id, None)
+    return list(found)
+
+
+def _defines(stmt: ast.stmt) -> set[str]:
+    names = set()
+    if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        return {stmt.name}
+    if isinstance(stmt, ast.Import | ast.ImportFrom):
+        return set(aliases(stmt))
+    for node in ast.walk(stmt):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store | ast.Del):
+            names.add(node.id)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+    return names
+
+
+def qualify(dotted: str, names: dict[str, str]) -> str | None:
+    """The package name ``dotted`` means under the import aliases ``names``, or None when it
+    does not start with an imported ``bendlines`` name."""
+    head, _, rest = dotted.partition(".")
+    target = names.get(head)
+    if target is None or target.split(".")[0] != "bendlines":
+        return None
+    return f"{target}.{rest}" if rest else target
+
+
+def resolve(qualified: str) -> tuple[str, object] | None:
+    """``(name, object)`` for the longest importable prefix of ``qualified`` that is not a
+    module (``bendlines.stats.CONFIDENCE.real`` gives ``bendlines.stats.CONFIDENCE``), or None.
+    Only modules already imported are looked in: nothing is imported."""
+    parts = qualified.split(".")
+    for cut in range(len(parts), 0, -1):
+        module = sys.modules.get(".".join(parts[:cut]))
+        if module is None:
+            continue
+        obj, name = module, parts[:cut]
+        for attr in parts[cut:]:
+            if inspect.ismodule(obj) and f"{obj.__name__}.{attr}" in sys.modules:
+                obj = sys.modules[f"{obj.__name__}.{attr}"]
+            elif hasattr(obj, attr) and inspect.ismodule(obj):
+                obj = getattr(obj, attr)
+            else:
+                break
+            name.append(attr)
+        if inspect.ismodule(obj):
+            return None
+        return ".".join(name), obj
+    return None
+
+
+def plain_value(value: object) -> object | None:
+    """``value`` as a setting (a JSON number, string or bool, or a short list of them), or
+    None when it is not one (a numpy scalar counts as its Python number)."""
+    if hasattr(value, "item") and getattr(value, "shape", None) == ():
+        value = value.item()
+    if isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, list | tuple) and len(value) <= LONGEST_SETTING:
+        items = [plain_value(v) for v in value]
+        if all(i is not None and not isinstance(i, list) for i in items):
+            return items
+    return None
+
+
+def _seed_like(name: str) -> bool:
+    return "seed" in name.lower()
+
+
+def _seed_values(value: object) -> list[int]:
+    items = value if isinstance(value, list) else [value]
+    return [v for v in items if isinstance(v, int) and not isinstance(v, bool)]
+
+
+class Chapter:
+    """The statements of a chapter's cells as they run, and the lineage of each."""
+
+    def __init__(self):
+        self.statements: list[Statement] = []
+        self.names: dict[str, str] = {}
+        self.cells = 0
+
+    def add_cell(self, source: str) -> int:
+        """Read a cell's source (a cell that is not Python adds no statements); its index."""
+        cell = self.cells
+        self.cells += 1
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            return cell
+        self.names.update(aliases(tree))
+        for stmt in tree.body:
+            uses = {n for n in dotted_names(stmt) if "." not in n}
+            uses |= {n.split(".")[0] for n in dotted_names(stmt)}
+            self.statements.append(
+                Statement(
+                    cell,
+                    stmt.lineno,
+                    stmt.end_lineno or stmt.lineno,
+                    frozenset(_defines(stmt)),
+                    frozenset(uses),
+                    tuple(dotted_names(stmt)),
+                )
+            )
+        return cell
+
+    def statement_at(self, cell: int, line: int) -> Statement | None:
+        """The top-level statement of ``cell`` holding ``line``."""
+        for stmt in self.statements:
+            if stmt.cell == cell and stmt.first <= line <= stmt.last:
+                return stmt
+        return None
+
+    def lineage(self, stmt: Statement) -> list[Statement]:
+        """``stmt`` and the earlier statements whose assignments it depends on, in order."""
+        index = self.statements.index(stmt)
+        needed = set(stmt.uses)
+        out = [stmt]
+        for earlier in reversed(self.statements[:index]):
+            hit = earlier.defines & needed
+            if hit:
+                out.append(earlier)
+                needed -= hit
+                needed |= earlier.uses
+        return out[::-1]
+
+    def package_objects(self, lineage: list[Statement]) -> dict[str, object]:
+        """Qualified name -> object of every package name the statements mention."""
+        out: dict[str, object] = {}
+        for stmt in lineage:
+            for dotted in stmt.dotted:
+                qualified = qualify(dotted, self.names)
+                found = resolve(qualified) if qualified else None
+                if found and not found[0].startswith(PRESENTATION):
+                    out.setdefault(*found)
+        return out
+
+    def code(self, lineage: list[Statement]) -> list[str]:
+        """The package functions and classes the statements use (qualified names)."""
+        return [
+            name
+            for name, obj in self.package_objects(lineage).items()
+            if inspect.isfunction(obj) or inspect.isclass(obj)
+        ]
+
+    def settings(self, lineage: list[Statement]) -> tuple[dict, list[int]]:
+        """The settings and seeds behind the statements: the package constants they mention
+        (by their own name) and the defaults of the package functions they call (by parameter
+        name, or ``function.parameter`` when two differ); the ones named after seeds go to the
+        seeds."""
+        settings: dict[str, object] = {}
+        seeds: list[int] = []
+
+        def put(name: str, value: object, owner: str) -> None:
+            value = plain_value(value)
+            if value is None:
+                return
+            if _seed_like(name):
+                seeds.extend(v for v in _seed_values(value) if v not in seeds)
+            elif name not in settings or settings[name] == value:
+                settings[name] = value
+            else:
+                settings[f"{owner}.{name}"] = value
+
+        for name, obj in self.package_objects(lineage).items():
+            if name.startswith(NO_SETTINGS):
+                continue
+            short = name.rsplit(".", 1)[-1]
+            if inspect.isfunction(obj):
+                try:
+                    params = inspect.signature(obj).parameters.values()
+                except (TypeError, ValueError):
+                    continue
+                for p in params:
+                    if p.default is not inspect.Parameter.empty:
+                        put(p.name, p.default, short)
+            elif not callable(obj):
+                put(short, obj, name.rsplit(".", 2)[-2])
+        return settings, seeds
+
