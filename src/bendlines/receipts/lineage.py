@@ -255,7 +255,7 @@ class Chapter:
             if name.startswith(NO_SETTINGS):
                 continue
             short = name.rsplit(".", 1)[-1]
-            if inspect.isfunction(obj):
+            if inspect.isfunction(obj) or inspect.isclass(obj):
                 try:
                     params = inspect.signature(obj).parameters.values()
                 except (TypeError, ValueError):
@@ -266,4 +266,3 @@ class Chapter:
             elif not callable(obj):
                 put(short, obj, name.rsplit(".", 2)[-2])
         return settings, seeds
-

@@ -59,9 +59,9 @@ def _module_marks(tree: ast.Module) -> list[str]:
         if isinstance(stmt, ast.Assign) and any(
             isinstance(t, ast.Name) and t.id == "pytestmark" for t in stmt.targets
         ):
-            values = stmt.value.elts if isinstance(stmt.value, ast.List | ast.Tuple) else [
-                stmt.value
-            ]
+            values = (
+                stmt.value.elts if isinstance(stmt.value, ast.List | ast.Tuple) else [stmt.value]
+            )
             for value in values:
                 out.extend(_marker_args(value) or [])
     return out
@@ -74,8 +74,7 @@ def _tests(body: list[ast.stmt], prefix: str) -> Iterable[tuple[str, ast.Functio
         ):
             yield prefix + stmt.name, stmt
         elif isinstance(stmt, ast.ClassDef) and stmt.name.startswith("Test"):
-            for name, fn in _tests(stmt.body, f"{prefix}{stmt.name}::"):
-                yield name, fn
+            yield from _tests(stmt.body, f"{prefix}{stmt.name}::")
 
 
 def declared(tests: Path, root: Path | None = None) -> dict[str, list[str]]:

@@ -2,12 +2,13 @@
 shows them, recomputed.
 
 An ID is ``DOCNAME:KEY`` or ``DOCNAME:KEY:SPEC`` (a receipt's id: the chapter's docname, the
-glue key, and the format spec of a ``{glue:text}`` role). The command reads the chapter's code
-cells from ``book/DOCNAME.md`` with the reader the build uses (``book/_ext/bendlines_imports.py``),
-runs them in order in the book folder as the build does, with every
-:func:`bendlines.receipts.glue` call intercepted, and stops after the cell that glues the last
-requested key. It prints one line per ID: the ``text/plain`` form of the value formatted as
-MyST-NB's ``glue:text`` role formats it, or, for a Markdown value without a spec, its Markdown
+glue key, and the format spec of a ``{glue:text}`` role). The command reads the chapter's
+code cells from ``book/DOCNAME.md`` with the reader the build uses
+(``book/_ext/bendlines_imports.py``), runs them in order in the book folder as the build does
+(one top-level statement after another, as IPython runs a cell), with every
+:func:`bendlines.receipts.glue` call intercepted, and stops after the statement that glues
+the last requested key. It prints one line per ID: the ``text/plain`` form of the value
+formatted as MyST-NB's ``glue:text`` role formats it, or, for a Markdown value without a spec, its Markdown
 source (what ``glue:md`` renders). Several IDs of one chapter share one run.
 
 ``--recompute`` recomputes the results-store entries the requested values read (their
@@ -33,7 +34,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["ReceiptId", "RerunError", "chapter_cells", "main", "parse_id", "rerun", "shown_text"]
+__all__ = [
+    "ReceiptId",
+    "RerunError",
+    "built_receipts",
+    "chapter_cells",
+    "format_plain",
+    "main",
+    "parse_id",
+    "rerun",
+    "shown_text",
+]
 
 
 class RerunError(Exception):
@@ -120,20 +131,27 @@ def chapter_cells(book: Path, doc: str) -> list[str]:
     return cells
 
 
-def stored_keys(book: Path, ids: Sequence[ReceiptId]) -> set[str] | None:
-    """The store entries the receipts of ``ids`` read, from the built notebook (None without
-    a build)."""
-    path = book / "_build" / "html" / "_sources" / f"{ids[0].doc}.ipynb"
+def built_receipts(book: Path, doc: str) -> dict[str, dict] | None:
+    """Glue name -> receipt (``{}`` for a value glued without one) of every value the built
+    notebook of ``doc`` glues, in the order glued; None without a build."""
+    path = book / "_build" / "html" / "_sources" / f"{doc}.ipynb"
     if not path.is_file():
         return None
-    wanted = {i.key for i in ids}
-    found: set[str] = set()
+    found: dict[str, dict] = {}
     for cell in json.loads(path.read_text(encoding="utf-8")).get("cells", []):
         for output in cell.get("outputs", []):
             meta = output.get("metadata", {})
-            if meta.get("scrapbook", {}).get("name") in wanted:
-                found.update(meta.get("bendlines_receipt", {}).get("store", []))
+            name = meta.get("scrapbook", {}).get("name")
+            if name is not None:
+                found[name] = meta.get("bendlines_receipt", {})
     return found
+
+
+def stored_keys(built: dict[str, dict] | None, ids: Sequence[ReceiptId]) -> set[str] | None:
+    """The store entries the receipts of ``ids`` read (None without a build)."""
+    if built is None:
+        return None
+    return {key for i in ids for key in built.get(i.key, {}).get("store", [])}
 
 
 @contextlib.contextmanager
@@ -180,7 +198,7 @@ def _chapter_setting(book: Path):
 def rerun(ids: Sequence[ReceiptId], book: Path, recompute: bool = False,
           log: Callable[[str], None] | None = None) -> list[str]:  # fmt: skip
     """The shown text of each of ``ids`` (all of one chapter), recomputed by running the
-    chapter's cells up to the one that glues the last of them."""
+    chapter's cells up to the statement that glues the last of them."""
     import linecache
 
     from bendlines import receipts
@@ -191,20 +209,30 @@ def rerun(ids: Sequence[ReceiptId], book: Path, recompute: bool = False,
     doc = ids[0].doc
     cells = chapter_cells(book, doc)
     wanted = {i.key for i in ids}
+    built = built_receipts(book, doc)
+    unknown = sorted(wanted - set(built)) if built is not None else []
+    if unknown:
+        raise RerunError(f"{doc} glues no value named {', '.join(unknown)}")
     glued: dict[str, object] = {}
     spent: list[float] = []
     namespace: dict = {"__name__": "__main__"}
-    only = stored_keys(book, ids) if recompute else None
+    only = stored_keys(built, ids) if recompute else None
     with contextlib.ExitStack() as stack:
         stack.enter_context(_chapter_setting(book))
-        stack.enter_context(receipts.intercepted(lambda name, value: glued.__setitem__(name, value)))
+        stack.enter_context(
+            receipts.intercepted(lambda name, value: glued.__setitem__(name, value))
+        )
         if recompute:
             stack.enter_context(_recomputing(only, spent))
         for number, source in enumerate(cells, start=1):
             name = f"<{doc} cell {number}>"
             linecache.cache[name] = (len(source), None, source.splitlines(True), name)
             try:
-                exec(compile(source, name, "exec"), namespace)
+                for statement in ast.parse(source, name).body:
+                    module = ast.Module(body=[statement], type_ignores=[])
+                    exec(compile(module, name, "exec"), namespace)
+                    if wanted <= glued.keys():
+                        break
             except Exception as error:
                 raise RerunError(
                     f"{doc}: cell {number} failed: {type(error).__name__}: {error}"
