@@ -8,8 +8,9 @@ code cells from ``book/DOCNAME.md`` with the reader the build uses
 (one top-level statement after another, as IPython runs a cell), with every
 :func:`bendlines.receipts.glue` call intercepted, and stops after the statement that glues
 the last requested key. It prints one line per ID: the ``text/plain`` form of the value
-formatted as MyST-NB's ``glue:text`` role formats it, or, for a Markdown value without a spec, its Markdown
-source (what ``glue:md`` renders). Several IDs of one chapter share one run.
+formatted as MyST-NB's ``glue:text`` role formats it, or, for a Markdown value without a
+spec, its Markdown source (what ``glue:md`` renders). Several IDs of one chapter share one
+run.
 
 ``--recompute`` recomputes the results-store entries the requested values read (their
 receipts' ``store``, from the built notebook; every entry read, without a build) instead of
