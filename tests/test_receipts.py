@@ -4,6 +4,8 @@ the rerun command's formatting and errors, and the test markers."""
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import subprocess
 import sys
@@ -418,3 +420,40 @@ def test_a_marker_must_name_literal_docname_key_strings(tmp_path):
     )
     with pytest.raises(ValueError, match="is not DOCNAME:KEY"):
         markers.declared(tests)
+
+
+def test_recompute_recomputes_the_stored_entries_instead_of_reading_them(tmp_path, monkeypatch):
+    """A stored entry that disagrees with its code is read by a plain rerun and replaced by
+    the recomputed value under ``--recompute``, which says how long that took."""
+    (tmp_path / "figures").mkdir()
+    (tmp_path / "figures" / "tiny_runs.py").write_text(
+        "import numpy as np\n\n\ndef run(n):\n    return {'x': np.arange(float(n))}\n",
+        encoding="utf-8",
+    )
+    book = tmp_path / "book"
+    (book / "_ext").mkdir(parents=True)
+    shutil.copy(ROOT / "book" / "_ext" / "bendlines_imports.py", book / "_ext")
+    (book / "stored.md").write_text(
+        "```{code-cell} ipython3\nimport tiny_runs\nfrom bendlines import results\n"
+        "from bendlines.receipts import glue\n"
+        "glue('total', float(results.get(tiny_runs.run, n=3)['x'].sum()))\n```\n",
+        encoding="utf-8",
+    )
+    monkeypatch.syspath_prepend(str(tmp_path / "figures"))
+    import tiny_runs
+
+    store = tmp_path / "store"
+    results.Store(store).save(tiny_runs.run, {"n": 3}, {"x": [100.0]})
+    env = {**os.environ, "BENDLINES_RESULTS": str(store)}
+
+    def run(*args):
+        return subprocess.run(
+            [sys.executable, "-m", "bendlines.receipts", "stored:total", *args],
+            cwd=tmp_path, capture_output=True, text=True, timeout=120, env=env,
+        )  # fmt: skip
+
+    plain, fresh = run(), run("--recompute")
+    assert (plain.returncode, plain.stdout) == (0, "100.0\n"), plain.stderr
+    assert (fresh.returncode, fresh.stdout) == (0, "3.0\n"), fresh.stderr
+    assert re.fullmatch(r"stored: recomputed 1 stored entries in \d+\.\d s\n", fresh.stderr)
+    assert results.Store(store).peek(tiny_runs.run, n=3)["x"].tolist() == [100.0]  # unwritten
