@@ -157,6 +157,27 @@ def test_lineage_follows_assignments_back_through_cells():
     assert chapter.settings(net)[1] == [0]  # MLP's seed default
 
 
+def test_names_bound_inside_functions_and_comprehensions_stay_there():
+    import ast
+
+    def names(code):
+        return lineage.scope_names(ast.parse(code).body[0])
+
+    assert names("def f(a, b=c):\n    s = a + d\n    return s") == ({"f"}, {"c", "d"})
+    assert names("ranks = [min(s) for s in sizes if s]") == ({"ranks"}, {"min", "sizes"})
+    assert names("for k, v in t.items():\n    out[k] = g(v)") == ({"k", "v"}, {"t", "out", "g"})
+    assert names("with p() as b:\n    c = b + e") == ({"b", "c"}, {"p", "e"})
+    assert names("h = lambda x: x + y") == ({"h"}, {"y"})
+    assert names("from bendlines import stats as st") == ({"st"}, set())
+    chapter = lineage.Chapter()
+    chapter.add_cell("s = 1\nvalues = [2]\ndef _ci(values):\n    s = sum(values)\n    return s\n")
+    chapter.add_cell("shown = _ci([3])\n")
+    assert [(x.cell, x.first) for x in chapter.lineage(chapter.statement_at(1, 1))] == [
+        (0, 3),
+        (1, 1),
+    ]
+
+
 def test_settings_come_from_defaults_and_seeds_from_names_with_seed():
     from bendlines.experiments import primer
 

@@ -88,18 +88,82 @@ def dotted_names(tree: ast.AST) -> list[str]:
     return list(found)
 
 
-def _defines(stmt: ast.stmt) -> set[str]:
-    names = set()
-    if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-        return {stmt.name}
-    if isinstance(stmt, ast.Import | ast.ImportFrom):
-        return set(aliases(stmt))
-    for node in ast.walk(stmt):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store | ast.Del):
-            names.add(node.id)
-        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            names.add(node.name)
-    return names
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
+
+
+def _parameters(args: ast.arguments) -> set[str]:
+    every = [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]
+    return {a.arg for a in every if a is not None}
+
+
+def scope_names(node: ast.AST) -> tuple[set[str], set[str]]:
+    """``(bound, read)``: the names ``node`` binds and reads in the scope it runs in. A
+    function, lambda, class body or comprehension counts by its free names only (its
+    parameters, loop targets and locals are its own), and a ``def`` or ``class`` binds its
+    name; an import binds its aliases."""
+    bound: set[str] = set()
+    read: set[str] = set()
+
+    def inner(nodes, own: set[str]) -> None:
+        b, r = set(), set()
+        for n in nodes:
+            nb, nr = scope_names(n)
+            b |= nb
+            r |= nr
+        read.update(r - b - own)
+
+    def visit(n: ast.AST) -> None:
+        if isinstance(n, ast.Import | ast.ImportFrom):
+            bound.update(aliases(n))
+        elif isinstance(n, _FUNCTIONS):
+            outer = [*getattr(n, "decorator_list", []), *n.args.defaults]
+            outer += [d for d in n.args.kw_defaults if d is not None]
+            for d in outer:
+                visit(d)
+            inner(n.body if isinstance(n.body, list) else [n.body], _parameters(n.args))
+            if not isinstance(n, ast.Lambda):
+                bound.add(n.name)
+        elif isinstance(n, ast.ClassDef):
+            for d in [*n.decorator_list, *n.bases, *(k.value for k in n.keywords)]:
+                visit(d)
+            inner(n.body, set())
+            bound.add(n.name)
+        elif isinstance(n, _COMPREHENSIONS):
+            targets: set[str] = set()
+            for gen in n.generators:
+                targets |= {t.id for t in ast.walk(gen.target) if isinstance(t, ast.Name)}
+            parts = [n.key, n.value] if isinstance(n, ast.DictComp) else [n.elt]
+            for gen in n.generators:
+                parts += [gen.iter, *gen.ifs]
+            inner(parts, targets)
+        elif isinstance(n, ast.For | ast.AsyncFor | ast.With | ast.AsyncWith):
+            # a loop's target and a with-block's names are bound before the body reads them
+            heads = [n.iter] if isinstance(n, ast.For | ast.AsyncFor) else []
+            targets = [n.target] if heads else []
+            for item in getattr(n, "items", []):
+                heads.append(item.context_expr)
+                targets += [item.optional_vars] if item.optional_vars is not None else []
+            for head in heads:
+                visit(head)
+            named = {t.id for target in targets for t in ast.walk(target)
+                     if isinstance(t, ast.Name)}  # fmt: skip
+            bound.update(named)
+            b, r = set(), set()
+            for child in [*n.body, *getattr(n, "orelse", [])]:
+                nb, nr = scope_names(child)
+                b |= nb
+                r |= nr
+            bound.update(b)
+            read.update(r - named)
+        elif isinstance(n, ast.Name):
+            (read if isinstance(n.ctx, ast.Load) else bound).add(n.id)
+        else:
+            for child in ast.iter_child_nodes(n):
+                visit(child)
+
+    visit(node)
+    return bound, read
 
 
 def qualify(dotted: str, names: dict[str, str]) -> str | None:
@@ -179,14 +243,13 @@ class Chapter:
             return cell
         self.names.update(aliases(tree))
         for stmt in tree.body:
-            uses = {n for n in dotted_names(stmt) if "." not in n}
-            uses |= {n.split(".")[0] for n in dotted_names(stmt)}
+            defines, uses = scope_names(stmt)
             self.statements.append(
                 Statement(
                     cell,
                     stmt.lineno,
                     stmt.end_lineno or stmt.lineno,
-                    frozenset(_defines(stmt)),
+                    frozenset(defines),
                     frozenset(uses),
                     tuple(dotted_names(stmt)),
                 )
