@@ -57,6 +57,7 @@ __all__ = [
     "by_backprop",
     "by_finite_differences",
     "by_hand",
+    "chord_gap",
     "descent_1d",
     "descent_2d",
     "fit_line",
@@ -73,6 +74,7 @@ __all__ = [
     "softmax",
     "softmax_cross_entropy_by_hand",
     "uniform_guess_loss",
+    "untrained_mnist1d_loss",
     "verdicts",
 ]
 
