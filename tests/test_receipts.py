@@ -269,6 +269,21 @@ def test_verdicts_attach_the_comparisons_made_since_the_previous_sentence():
                    "pair": str(out["pair"]), "one": "x", "two": "y"}  # fmt: skip
 
 
+def test_verdicts_keep_the_entries_read_for_each_sentence(monkeypatch):
+    out = st.Verdicts()
+    st.note_read("entry-a")
+    out["first"] = st.verdict([1.0, 2, 3, 5], [0.0, 1, 1, 2], names=("A", "B")).words()
+    out["same"] = "from the same computation"
+    st.note_read("entry-b")
+    st.note_read("entry-b")
+    out["second"] = "read b"
+    assert out["first"].store == out["same"].store == ("entry-a",)
+    assert out["first"].compared == ("A", "B")
+    assert out["second"].store == ("entry-b",) and out["second"].method == ""
+    receipt = receipts.receipt("second", out["second"])
+    assert receipt["store"] == ["entry-b"]
+
+
 def test_a_replicated_top_notes_itself_not_its_halves():
     notes = st._Notes()
     st.observe(notes)

@@ -49,6 +49,7 @@ __all__ = [
     "holm",
     "join_words",
     "mean_interval",
+    "note_read",
     "observe",
     "paired_difference",
     "proportion_interval",
@@ -446,26 +447,44 @@ def join_words(words: Sequence[str]) -> str:
 
 # ---- verdict sentences that keep their statistics -----
 class Evidenced(str):
-    """A verdict sentence (a ``str``) that carries the statistics it was decided with:
-    ``method`` (words, ``""`` if none) and ``compared`` (the contenders' names)."""
+    """A verdict sentence (a ``str``) that carries what it was decided with: ``method``
+    (the statistics in words, ``""`` if none), ``compared`` (the contenders' names) and
+    ``store`` (the results-store entries read for it, when something reported reads: see
+    :func:`note_read`)."""
 
     method: str
     compared: tuple[str, ...]
+    store: tuple[str, ...]
 
-    def __new__(cls, text: str, method: str = "", compared: Iterable[str] = ()):
+    def __new__(cls, text: str, method: str = "", compared: Iterable[str] = (),
+                store: Iterable[str] = ()):  # fmt: skip
         out = super().__new__(cls, text)
-        out.method, out.compared = method, tuple(compared)
+        out.method, out.compared, out.store = method, tuple(compared), tuple(store)
         return out
 
 
+def note_read(key: str) -> None:
+    """Tell the observers that read entries (:class:`Verdicts`) that the results-store entry
+    ``key`` was read (the book's receipts call this from their store hook)."""
+    for observer in list(_OBSERVERS):
+        read = getattr(observer, "read", None)
+        if read is not None:
+            read(key)
+
+
 class _Notes:
-    """The intervals and comparisons made while it lives (an observer for :func:`observe`)."""
+    """The intervals and comparisons made, and the stored entries read, while it lives (an
+    observer for :func:`observe`)."""
 
     def __init__(self):
         self.made: list[tuple[str, tuple[str, ...]]] = []
+        self.reads: list[str] = []
 
     def note(self, method: str, compared: tuple[str, ...]) -> None:
         self.made.append((method, compared))
+
+    def read(self, key: str) -> None:
+        self.reads.append(key)
 
 
 def evidence_of(text) -> tuple[str, tuple[str, ...]]:
@@ -474,51 +493,47 @@ def evidence_of(text) -> tuple[str, tuple[str, ...]]:
 
 
 class Verdicts(dict):
-    """A chapter's verdict sentences (glue name -> text) that remember their statistics.
+    """A chapter's verdict sentences (glue name -> text) that remember what decided them.
 
     Each value set is stored as an :class:`Evidenced` sentence carrying the methods and
-    contenders of every interval and comparison made (by this module) since the previous
-    value was set, or since the dict was made (when none were made, the same as the value
-    before: sentences set one after another from one computation share it); :meth:`update`
-    gives all its values the same. Sentences already :class:`Evidenced` (such as
-    :meth:`Comparison.words`) keep their own.
+    contenders of every interval and comparison made (by this module), and the stored entries
+    read (:func:`note_read`), since the previous value was set or the dict was made; when
+    nothing was made or read since, it carries the same as the value before (sentences set
+    one after another from one computation share it). :meth:`update` gives all its values
+    the same. A sentence already :class:`Evidenced` (such as :meth:`Comparison.words`) keeps
+    its statistics and gets the entries read.
     """
 
     def __init__(self, *args, **kwargs):
         super().__init__()
         self._notes = _Notes()
-        self._last: tuple[str, tuple[str, ...]] = ("", ())
+        self._last: tuple[str, tuple[str, ...], tuple[str, ...]] = ("", (), ())
         observe(self._notes)
         self.update(*args, **kwargs)
 
-    @property
-    def _pending(self) -> list[tuple[str, tuple[str, ...]]]:
-        return self._notes.made
-
-    @_pending.setter
-    def _pending(self, value: list) -> None:
-        self._notes.made = value
-
     def _evidenced(self, text: str) -> Evidenced:
+        made, reads = self._notes.made, self._notes.reads
+        if made or reads:
+            methods = dict.fromkeys(m for m, _ in made)
+            compared = dict.fromkeys(c for _, names in made for c in names)
+            self._last = ("; ".join(methods), tuple(compared), tuple(dict.fromkeys(reads)))
+        self._notes.made, self._notes.reads = [], []
+        method, compared, store = self._last
         if isinstance(text, Evidenced):
-            return text
-        if not self._pending:
-            return Evidenced(text, *self._last)
-        methods = list(dict.fromkeys(m for m, _ in self._pending))
-        compared = list(dict.fromkeys(c for _, names in self._pending for c in names))
-        self._last = ("; ".join(methods), tuple(compared))
-        return Evidenced(text, *self._last)
+            return Evidenced(text, text.method, text.compared, text.store or store)
+        return Evidenced(text, method, compared, store)
 
     def __setitem__(self, key: str, text: str) -> None:
         super().__setitem__(key, self._evidenced(text))
-        self._pending = []
 
     def update(self, *args, **kwargs) -> None:
-        """Set every item of ``dict(*args, **kwargs)``, all with the statistics made since
+        """Set every item of ``dict(*args, **kwargs)``, all with what was made and read since
         the previous value was set."""
         items = dict(*args, **kwargs)
-        evidence = self._evidenced("")
+        shared = self._evidenced("")
         for key, text in items.items():
-            value = text if isinstance(text, Evidenced) else Evidenced(text, *evidence_of(evidence))
+            if isinstance(text, Evidenced):
+                value = Evidenced(text, text.method, text.compared, text.store or shared.store)
+            else:
+                value = Evidenced(text, shared.method, shared.compared, shared.store)
             super().__setitem__(key, value)
-        self._pending = []

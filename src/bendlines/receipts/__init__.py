@@ -18,8 +18,9 @@ six fields:
     carries its own (:class:`bendlines.stats.Evidenced`), other values the intervals and
     comparisons their lineage made;
 ``store``
-    the results-store entries (file names without ``.npz``) the lineage read, and those read
-    inside the enclosing :func:`provenance` contexts.
+    the results-store entries (file names without ``.npz``) the lineage read (for a verdict
+    sentence, those read while it was decided), and those read inside the enclosing
+    :func:`provenance` contexts.
 
 In a notebook kernel, importing this module watches the cells as they run (IPython's
 ``pre_run_cell`` event), the statistics made (:func:`bendlines.stats.observe`) and the
@@ -155,6 +156,9 @@ def _running_cell(namespace: dict) -> str | None:
 
 
 def _store_read(key: str) -> None:
+    from bendlines import stats
+
+    stats.note_read(key)
     for context in _CONTEXTS:
         if key not in context["store"]:
             context["store"].append(key)
@@ -275,6 +279,8 @@ def receipt(name: str, value: object = None, **fields) -> dict:
     _merge(out, watcher.automatic() if watcher is not None else {})
     if isinstance(value, Evidenced) and value.method:
         _merge(out, {"method": value.method, "compared": list(value.compared)})
+    if isinstance(value, Evidenced) and value.store:
+        out["store"] = list(value.store)  # what the verdict read, not its whole lineage's
     for pattern, rule in watcher.rules if watcher is not None else []:
         if fnmatch.fnmatchcase(name, pattern):
             _merge(out, rule)
