@@ -188,9 +188,22 @@ def test_settings_come_from_defaults_and_seeds_from_names_with_seed():
     )
     steps = chapter.lineage(chapter.statement_at(0, 5))
     settings, seeds = chapter.settings(steps)
-    assert seeds[: len(primer.OVERFIT_SEEDS)] == list(primer.OVERFIT_SEEDS)
-    assert 0 in seeds  # bounded_interval's default seed (the call's seed=3 is not read)
-    assert settings["draws"] == st.BOOTSTRAP_DRAWS
+    assert seeds == list(primer.OVERFIT_SEEDS)  # the call's seed=3 is the code's, not a default
+    assert settings["draws"] == st.BOOTSTRAP_DRAWS and "seed" not in settings
+
+
+def test_defaults_count_only_for_parameters_no_call_sets():
+    import bendlines.mlp  # noqa: F401
+
+    chapter = lineage.Chapter()
+    chapter.add_cell(
+        "from bendlines.mlp import MLP\nfrom bendlines import stats as st\n"
+        "a = MLP([1, 2, 1], 'tanh', 'xavier', 7)\nb = MLP([1, 2, 1], bias_init=0.5)\n"
+        "c = st.mean_interval\nd = (a, b, c)\n"
+    )
+    settings, seeds = chapter.settings(chapter.lineage(chapter.statement_at(0, 6)))
+    assert seeds == []  # a call sets the seed (by position), so its default is not claimed
+    assert "bias_init" not in settings and "confidence" not in settings  # c is never called
 
 
 def test_plain_values_are_json_numbers_strings_and_short_lists():

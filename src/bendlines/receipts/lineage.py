@@ -38,6 +38,7 @@ class Statement:
     defines: frozenset[str]
     uses: frozenset[str]
     dotted: tuple[str, ...]
+    calls: tuple[tuple[str, int | None, tuple[str, ...]], ...] = ()
     reads: list[str] = field(default_factory=list)
     notes: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
 
@@ -166,6 +167,24 @@ def scope_names(node: ast.AST) -> tuple[set[str], set[str]]:
     return bound, read
 
 
+def calls(tree: ast.AST) -> list[tuple[str, int | None, tuple[str, ...]]]:
+    """``(function, positional, keywords)`` of every call in ``tree`` on a name or attribute
+    chain: how many arguments it passes by position (None when it unpacks ``*args`` or
+    ``**kwargs``, which may set any parameter) and the names it passes by keyword."""
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            chain = _chain(node.func)
+            if chain is None:
+                continue
+            unpacked = any(isinstance(a, ast.Starred) for a in node.args) or any(
+                k.arg is None for k in node.keywords
+            )
+            keywords = tuple(k.arg for k in node.keywords if k.arg is not None)
+            out.append((chain, None if unpacked else len(node.args), keywords))
+    return out
+
+
 def qualify(dotted: str, names: dict[str, str]) -> str | None:
     """The package name ``dotted`` means under the import aliases ``names``, or None when it
     does not start with an imported ``bendlines`` name."""
@@ -252,6 +271,7 @@ class Chapter:
                     frozenset(defines),
                     frozenset(uses),
                     tuple(dotted_names(stmt)),
+                    tuple(calls(stmt)),
                 )
             )
         return cell
@@ -297,9 +317,10 @@ class Chapter:
 
     def settings(self, lineage: list[Statement]) -> tuple[dict, list[int]]:
         """The settings and seeds behind the statements: the package constants they mention
-        (by their own name) and the defaults of the package functions they call (by parameter
-        name, or ``function.parameter`` when two differ); the ones named after seeds go to the
-        seeds."""
+        (by their own name) and the defaults of the package functions they call that no call
+        sets (by parameter name, or ``function.parameter`` when two differ); the ones named
+        after seeds go to the seeds. A function only passed around, not called, adds nothing
+        (its arguments are not in the code)."""
         settings: dict[str, object] = {}
         seeds: list[int] = []
 
@@ -314,18 +335,38 @@ class Chapter:
             else:
                 settings[f"{owner}.{name}"] = value
 
+        called: dict[str, list[tuple[int | None, tuple[str, ...]]]] = {}
+        for stmt in lineage:
+            for chain, positional, keywords in stmt.calls:
+                qualified = qualify(chain, self.names)
+                found = resolve(qualified) if qualified else None
+                if found and found[0] == qualified:
+                    called.setdefault(qualified, []).append((positional, keywords))
         for name, obj in self.package_objects(lineage).items():
             if name.startswith(NO_SETTINGS):
                 continue
             short = name.rsplit(".", 1)[-1]
             if inspect.isfunction(obj) or inspect.isclass(obj):
-                try:
-                    params = inspect.signature(obj).parameters.values()
-                except (TypeError, ValueError):
-                    continue
-                for p in params:
-                    if p.default is not inspect.Parameter.empty:
-                        put(p.name, p.default, short)
+                for param, default in _unset_defaults(obj, called.get(name, [])):
+                    put(param, default, short)
             elif not callable(obj):
                 put(short, obj, name.rsplit(".", 2)[-2])
         return settings, seeds
+
+
+def _unset_defaults(fn, sites: list[tuple[int | None, tuple[str, ...]]]) -> list[tuple]:
+    """``(parameter, default)`` of ``fn``'s parameters with a default that none of its call
+    ``sites`` sets (none at all when it is never called, or called with ``*``/``**``)."""
+    if not sites or any(positional is None for positional, _ in sites):
+        return []
+    try:
+        params = list(inspect.signature(fn).parameters.values())
+    except (TypeError, ValueError):
+        return []
+    positional_names = [
+        p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+    ]
+    passed = {k for _, keywords in sites for k in keywords}
+    passed |= {n for positional, _ in sites for n in positional_names[:positional]}
+    return [(p.name, p.default) for p in params
+            if p.default is not inspect.Parameter.empty and p.name not in passed]  # fmt: skip
