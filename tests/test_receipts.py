@@ -287,12 +287,13 @@ def test_verdicts_keep_the_entries_read_for_each_sentence(monkeypatch):
     st.note_read("entry-a")
     out["first"] = st.verdict([1.0, 2, 3, 5], [0.0, 1, 1, 2], names=("A", "B")).words()
     out["same"] = "from the same computation"
+    out["next"] = st.verdict([1.0, 2, 3, 5], [0.0, 1, 1, 3], names=("A", "C")).words()
     st.note_read("entry-b")
     st.note_read("entry-b")
     out["second"] = "read b"
-    assert out["first"].store == out["same"].store == ("entry-a",)
-    assert out["first"].compared == ("A", "B")
-    assert out["second"].store == ("entry-b",) and out["second"].method == ""
+    assert out["first"].store == out["same"].store == out["next"].store == ("entry-a",)
+    assert out["first"].compared == ("A", "B") and out["next"].compared == ("A", "C")
+    assert out["second"].store == ("entry-b",) and out["second"].compared == ("A", "C")
     receipt = receipts.receipt("second", out["second"])
     assert receipt["store"] == ["entry-b"]
 

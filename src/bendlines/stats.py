@@ -496,12 +496,12 @@ class Verdicts(dict):
     """A chapter's verdict sentences (glue name -> text) that remember what decided them.
 
     Each value set is stored as an :class:`Evidenced` sentence carrying the methods and
-    contenders of every interval and comparison made (by this module), and the stored entries
-    read (:func:`note_read`), since the previous value was set or the dict was made; when
-    nothing was made or read since, it carries the same as the value before (sentences set
-    one after another from one computation share it). :meth:`update` gives all its values
-    the same. A sentence already :class:`Evidenced` (such as :meth:`Comparison.words`) keeps
-    its statistics and gets the entries read.
+    contenders of every interval and comparison made (by this module) since the previous value
+    was set or the dict was made, and the stored entries read (:func:`note_read`) since then;
+    when none were made (or none read) since, the statistics (or the entries) of the value
+    before: sentences set one after another from one computation share them.
+    :meth:`update` gives all its values the same. A sentence already :class:`Evidenced` (such
+    as :meth:`Comparison.words`) keeps its statistics and gets the entries read.
     """
 
     def __init__(self, *args, **kwargs):
@@ -513,10 +513,13 @@ class Verdicts(dict):
 
     def _evidenced(self, text: str) -> Evidenced:
         made, reads = self._notes.made, self._notes.reads
-        if made or reads:
-            methods = dict.fromkeys(m for m, _ in made)
-            compared = dict.fromkeys(c for _, names in made for c in names)
-            self._last = ("; ".join(methods), tuple(compared), tuple(dict.fromkeys(reads)))
+        method, compared, store = self._last
+        if made:
+            method = "; ".join(dict.fromkeys(m for m, _ in made))
+            compared = tuple(dict.fromkeys(c for _, names in made for c in names))
+        if reads:
+            store = tuple(dict.fromkeys(reads))
+        self._last = (method, compared, store)
         self._notes.made, self._notes.reads = [], []
         method, compared, store = self._last
         if isinstance(text, Evidenced):
