@@ -237,6 +237,7 @@ def test_every_comparison_is_tuned_inside_its_grid_with_enough_seeds(reported, h
         assert np.all(np.diff(np.log(table["grid"])) < np.log(3.4)), name
 
 
+@pytest.mark.receipts("choosing:bad_sqrt_nan", "choosing:bad_log_nan")
 def test_sqrt_and_log_give_nan_at_every_rate(bad):
     for name in ("sqrt", "log"):
         i = ct.BAD_CANDIDATES.index(name)
@@ -244,6 +245,7 @@ def test_sqrt_and_log_give_nan_at_every_rate(bad):
         assert np.all(np.isinf(bad["val_mean"][:, i]))  # diverged at every rate of the grid
 
 
+@pytest.mark.receipts("choosing:step_change")
 def test_step_hidden_weights_never_change(bad):
     i = ct.BAD_CANDIDATES.index("step")
     assert np.all(bad["hidden_change"][i] == 0.0)
@@ -290,6 +292,11 @@ def test_dead_relu_units_after_the_first_layer_revive(dying, setting):
     assert r["died"][RELU].mean() < 0.05  # training kills few units in this setting
 
 
+@pytest.mark.receipts(
+    "choosing:d_fix_vs_large",
+    "choosing:d_large_leaky_vs_relu",
+    "choosing:d_large_relu_died",
+)
 def test_a_large_rate_kills_units_and_a_smaller_rate_is_the_remedy(dying):
     large, small = dying["large rate"], dying["zero bias, Adam"]
     assert large["dead_start"][RELU].mean() < 0.01 and large["died"][RELU].mean() > 0.5
@@ -300,6 +307,11 @@ def test_a_large_rate_kills_units_and_a_smaller_rate_is_the_remedy(dying):
     assert _winner(large["test_acc"][LEAKY], large["test_acc"][RELU], family=5) == "B"
 
 
+@pytest.mark.receipts(
+    "choosing:bad_ssq_vs_relu",
+    "choosing:bad_signed_sqrt",
+    "choosing:ssq_nan_rates",
+)
 def test_signed_sqrt_trains_at_small_rates_and_hits_nan_at_large_ones(bad):
     """Nearly as well as ReLU: above 95 %, and within one point of ReLU (the paired interval's
     far end), whatever the verdict on that small gap."""
@@ -312,6 +324,7 @@ def test_signed_sqrt_trains_at_small_rates_and_hits_nan_at_large_ones(bad):
     assert np.all(bad["diverged_by_rate"][:, relu] == 0)
 
 
+@pytest.mark.receipts("choosing:square_verdicts", "choosing:square_1", "choosing:square_relu_1")
 def test_one_square_layer_is_a_quadratic_and_loses_to_relu():
     square = ch.square_by_depth()
     assert _winner(square[1]["test_acc"][0], square[1]["test_acc"][1], family=4) == "B"
@@ -319,12 +332,20 @@ def test_one_square_layer_is_a_quadratic_and_loses_to_relu():
     assert square[2]["test_acc"][0].mean() > 0.95  # degree 4 can follow this spiral
 
 
+@pytest.mark.receipts("choosing:bad_step")
 def test_step_learns_only_its_output_layer_and_loses(bad):
     step, relu = ct.BAD_CANDIDATES.index("step"), ct.BAD_CANDIDATES.index("relu")
     assert _winner(bad["test_acc"][step], bad["test_acc"][relu], family=2) == "B"
     assert bad["test_acc"][step].mean() < 0.8
 
 
+@pytest.mark.receipts(
+    "choosing:pre_xavier",
+    "choosing:pre_big",
+    "choosing:fixed_tanh_verdict",
+    "choosing:fixed_relu_verdict",
+    "choosing:scale_*_verdict",
+)
 def test_tanh_needs_inputs_large_enough_to_bend(scale):
     short, long = ct.SCALE_BUDGETS
     names = [(n, str(i)) for n in ct.SCALE_NAMES for i in ct.SCALE_INITS]
@@ -361,6 +382,7 @@ def _pair(verdicts, a, b):
     return verdicts[a, b] if (a, b) in verdicts else verdicts[b, a]
 
 
+@pytest.mark.receipts("choosing:tune_seeds", "choosing:report_seeds", "choosing:h2h_*_seeds")
 def test_reported_seeds_are_fresh_and_enough(reported):
     assert len(ch.TUNE_SEEDS) >= 2 and len(ch.REPORT_SEEDS) >= 10
     assert not set(ch.TUNE_SEEDS) & set(ch.REPORT_SEEDS)
@@ -391,6 +413,7 @@ def test_report_runs_use_the_rates_chosen_on_the_tuning_seeds(h2h, report):
         assert list(table["seeds"]) == list(ch.REPORT_SEEDS)
 
 
+@pytest.mark.receipts("choosing:sigmoid_8_long")
 def test_head_to_head_sigmoid_is_behind_every_other_activation_in_deep_nets(report):
     v = ch.h2h_verdicts(report[8, ch.H2H_BUDGETS[8][1]])
     for name in ct.H2H_ACTIVATIONS:
@@ -399,17 +422,20 @@ def test_head_to_head_sigmoid_is_behind_every_other_activation_in_deep_nets(repo
     assert ch.verdicts()["sigmoid_8_long"] == "every other activation is ahead of it"
 
 
+@pytest.mark.receipts("choosing:gelu_claim", "choosing:gelu_8_long")
 def test_head_to_head_gelu_is_not_ahead_of_relu_in_deep_nets(report):
     v = ch.h2h_verdicts(report[8, ch.H2H_BUDGETS[8][1]])
     assert _pair(v, "relu", "gelu").winner != "gelu"
 
 
+@pytest.mark.receipts("choosing:h2h_pairs")
 def test_holm_family_of_a_table_is_its_28_pairs(report):
     for table in report.values():
         v = ch.h2h_verdicts(table)
         assert len(v) == 28 and {c.family for c in v.values()} == {28}
 
 
+@pytest.mark.receipts("choosing:top_*", "choosing:leaders_*")
 @pytest.mark.parametrize("depth", [2, 8])
 def test_leader_sentences_are_backed_by_both_halves(report, depth):
     """A sentence names leaders only if the top group is the same on all report seeds and on
@@ -438,6 +464,7 @@ def test_leader_sentences_are_backed_by_both_halves(report, depth):
                 assert names(top[key]) in sentence, (key, sentence)
 
 
+@pytest.mark.receipts("choosing:speed_shared_*", "choosing:speed_fastest_*")
 def test_training_speed_at_shared_rates(h2h):
     """At one shared rate ReLU and tanh are close; the rate moves the step count far more.
     With 8 layers at 0.001 the two cannot be told apart; ReLU's fastest rate is not the

@@ -568,7 +568,7 @@ def verdicts(lookup=None) -> dict[str, str]:
     Bonferroni (a little stricter) for the few pairs of a paragraph."""
     lookup = results.get if lookup is None else lookup
     names = dict(NAMES)
-    out: dict[str, str] = {}
+    out: dict[str, str] = st.Verdicts()
     # why not any nonlinear function (the spiral)
     bad = bad_candidates(lookup)
     b = {n: bad["test_acc"][i] for i, n in enumerate(ct.BAD_CANDIDATES)}
@@ -649,7 +649,7 @@ INIT_PAIRS = (("rai", "he"), ("rai_symmetric", "he"), ("rai", "rai_symmetric"))
 def _init_verdicts(lookup) -> dict[str, str]:
     """He, RAI and its symmetric control: three pairs at two budgets, one Bonferroni family."""
     family = len(INIT_PAIRS) * len(ai.INIT_BUDGETS)
-    declared, out = [], {}
+    declared, out = [], st.Verdicts()
     for steps in ai.INIT_BUDGETS:
         r = initialisations(steps, lookup)["test_acc"]
         t = {n: r[i] for i, n in enumerate(ai.INIT_CONTENDERS)}
@@ -688,7 +688,7 @@ def _gated_verdicts(lookup) -> dict[str, str]:
     g = gated_comparison(lookup)["test_acc"]
     t = {n: g[i] for i, n in enumerate(ct.GATED_MODELS)}
     v = gated_verdicts(t)
-    out = {f"g_{x.lower()}_{y.lower()}": c.words() for (x, y), c in v.items()}
+    out = st.Verdicts({f"g_{x.lower()}_{y.lower()}": c.words() for (x, y), c in v.items()})
     lead = st.replicated_top(t)
     n = g.shape[1]
 
@@ -738,7 +738,7 @@ def prelu_ranking_sentence(prelu: dict) -> str:
 
 
 def _h2h_verdicts(lookup, names: dict) -> dict[str, str]:
-    out = {}
+    out = st.Verdicts()
     for d, budgets in H2H_BUDGETS.items():
         for s, tag in zip(budgets, ("short", "long"), strict=True):
             report = head_to_head_report(d, s, lookup)
@@ -816,7 +816,7 @@ def speed_verdicts(lookup=None, names: dict = NAMES) -> dict[str, str]:
     """Steps to the loss target at shared rates: ReLU against tanh at every rate where both
     reached it on every seed (one Bonferroni family per depth; differences are tanh's steps minus
     ReLU's), and each activation's fastest rate."""
-    out = {}
+    out = st.Verdicts()
     for d, budgets in H2H_BUDGETS.items():
         sp = speed_at_rates(d, budgets[1], lookup=lookup)
         H = {n: i for i, n in enumerate(ct.H2H_ACTIVATIONS)}
