@@ -256,11 +256,24 @@ RELU = ct.DYING_ACTIVATIONS.index("relu")
 LEAKY = ct.DYING_ACTIVATIONS.index("leaky_relu")
 
 
+@pytest.mark.receipts("choosing:dying_seeds", "choosing:dying_family")
+def test_the_dying_comparison_is_paired_on_at_least_ten_seeds(dying):
+    """Every setting and activation on the same ten or more distinct seeds, and the family the
+    chapter states is the one the verdicts use."""
+    seeds = ch.DYING_REPORT_SEEDS
+    assert len(seeds) >= 10 and len(set(seeds)) == len(seeds)
+    for r in dying.values():
+        assert r["test_acc"].shape == (len(ct.DYING_ACTIVATIONS), len(seeds))
+    comparisons = ch.dying_comparisons()
+    assert len(comparisons) == ch.DYING_FAMILY
+    assert {(c.n, c.family) for c in comparisons.values()} == {(len(seeds), ch.DYING_FAMILY)}
+
+
 def test_dead_units_are_counted_on_the_whole_training_set(dying):
     """An independent recount at step 0 (plain matrix products, every training signal)."""
     bias = ct.DYING_SETTINGS["negative bias, SGD"][0]
     (X, _), _ = ct.data.load("mnist1d", dtype=np.float32)
-    for seed_index, seed in enumerate(ct.DYING_SEEDS[:2]):
+    for seed_index, seed in enumerate(ch.DYING_REPORT_SEEDS[:2]):
         net = MLP([X.shape[1], *[ct.DYING_WIDTH] * ct.DYING_DEPTH, 10], "relu", init="he",
                   seed=seed, dtype=np.float32, bias_init=bias)  # fmt: skip
         a, dead = X, []
@@ -301,10 +314,10 @@ def test_a_large_rate_kills_units_and_a_smaller_rate_is_the_remedy(dying):
     large, small = dying["large rate"], dying["zero bias, Adam"]
     assert large["dead_start"][RELU].mean() < 0.01 and large["died"][RELU].mean() > 0.5
     assert small["dead_end"][RELU].mean() < 0.02
-    assert _winner(small["test_acc"][RELU], large["test_acc"][RELU], family=5) == "A"
+    assert _winner(small["test_acc"][RELU], large["test_acc"][RELU], ch.DYING_FAMILY) == "A"
     # leaky ReLU keeps its units but is no remedy for the step size
     assert np.all(large["dead_end"][LEAKY] == 0)
-    assert _winner(large["test_acc"][LEAKY], large["test_acc"][RELU], family=5) == "B"
+    assert _winner(large["test_acc"][LEAKY], large["test_acc"][RELU], ch.DYING_FAMILY) == "B"
 
 
 @pytest.mark.receipts(
@@ -593,16 +606,26 @@ def test_on_a_wide_net_the_initialisations_cannot_be_told_apart():
         assert table["dead_start"][he].mean() < 0.01  # a wide net: little to rescue
 
 
+@pytest.mark.receipts(
+    "choosing:sgd_collapsed_relu",
+    "choosing:sgd_collapsed_leaky",
+    "choosing:sgd_same_seeds",
+    "choosing:d_sgd_leaky_vs_relu",
+    "choosing:signal_neg_last",
+    "choosing:chance",
+)
 def test_the_sgd_collapse_is_the_shrunken_signal_not_dead_units(dying):
-    """With biases at -1 and gradient descent, ReLU and leaky ReLU collapse on the same seeds,
-    though leaky ReLU has no dead units; both start with a signal shrunk about a hundredfold
-    by the last hidden layer."""
+    """With biases at -1 and gradient descent, ReLU and leaky ReLU collapse on the same seeds
+    and score alike seed by seed, though leaky ReLU has no dead units; both start with a
+    signal shrunk about a hundredfold by the last hidden layer."""
     chance = ch.majority_share()
     acc = dying["negative bias, SGD"]["test_acc"]
     relu = set(np.flatnonzero(acc[RELU] <= chance + st.COLLAPSE_MARGIN))
     leaky = set(np.flatnonzero(acc[LEAKY] <= chance + st.COLLAPSE_MARGIN))
     assert relu and relu == leaky
     assert np.all(dying["negative bias, SGD"]["dead_end"][LEAKY] == 0)
+    alike = ch.dying_comparisons()["d_sgd_leaky_vs_relu"]
+    assert alike.winner is None and abs(alike.diff) < 0.01 and alike.hi - alike.lo < 0.1
     neg = ch.signal_at_init("negative bias, SGD")
     zero = ch.signal_at_init("zero bias, Adam")
     assert neg[:, :, -1].mean() < 0.05 and zero[:, :, -1].mean() > 0.5
@@ -610,6 +633,32 @@ def test_the_sgd_collapse_is_the_shrunken_signal_not_dead_units(dying):
     # the measured collapse is one class's share of the test set, not 1/10
     collapsed = acc[RELU][sorted(relu)]
     assert np.all(collapsed <= chance) and not np.allclose(collapsed, 0.1)
+
+
+@pytest.mark.receipts("choosing:d_adam_elu_vs_relu", "choosing:d_adam_leaky_vs_relu")
+def test_with_adam_elu_beats_relu_on_every_seed_but_the_collapse_blurs_the_verdict(dying):
+    adam = dying["negative bias, Adam"]["test_acc"]
+    elu = adam[ct.DYING_ACTIVATIONS.index("elu")]
+    assert np.all(elu > adam[RELU])
+    healthy = adam[RELU] > ch.majority_share() + st.COLLAPSE_MARGIN
+    assert 0 < np.count_nonzero(~healthy) < len(healthy)
+    comparisons = ch.dying_comparisons()
+    assert comparisons["d_adam_elu_vs_relu"].winner is None
+    assert comparisons["d_adam_leaky_vs_relu"].winner is None
+    # without the collapsed seeds, the same family's verdict names ELU
+    assert _winner(elu[healthy], adam[RELU][healthy], ch.DYING_FAMILY) == "A"
+
+
+@pytest.mark.receipts("choosing:d_leaky_vs_fix", "choosing:d_elu_vs_fix")
+def test_leaky_relu_does_not_undo_negative_biases_and_elu_leads_the_remedy(dying):
+    """With biases at -1 and Adam, leaky ReLU keeps every unit yet ends behind ReLU with zero
+    biases; ELU with biases at -1 ends ahead of it."""
+    adam = dying["negative bias, Adam"]
+    assert np.all(adam["dead_end"][LEAKY] == 0)
+    assert st.collapsed(adam["test_acc"][LEAKY], ch.majority_share()) == 0
+    comparisons = ch.dying_comparisons()
+    assert comparisons["d_leaky_vs_fix"].winner == "ReLU with zero biases"
+    assert comparisons["d_elu_vs_fix"].winner == "ELU"
 
 
 # ---- gated units: the table's six pairs and its leader sentence -----
