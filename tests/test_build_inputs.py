@@ -287,7 +287,7 @@ def test_new_files_anywhere_in_the_book_count_and_build_outputs_do_not(tmp_path)
     (root / "book" / "_templates").mkdir(exist_ok=True)
     (root / "book" / "_templates" / "page.html").write_text("{{ body }}\n")
     for noise in ("book/_build/html/index.html", "src/bendlines/__pycache__/x.pyc",
-                  "tests/test_x.py", ".venv/bin/python", "figures/_build/a.svg"):  # fmt: skip
+                  "tests/helper_x.py", ".venv/bin/python", "figures/_build/a.svg"):  # fmt: skip
         (root / noise).parent.mkdir(parents=True, exist_ok=True)
         (root / noise).write_text("noise\n")
     found = {p.relative_to(root).as_posix() for p in bendlines_build_inputs.input_files(root)}
@@ -298,11 +298,15 @@ def test_new_files_anywhere_in_the_book_count_and_build_outputs_do_not(tmp_path)
         "src/bendlines/render.py",
         "figures/tiny_figure.py",
         "requirements.lock",
+        "tests/test_receipted.py",  # its receipts markers are read (bendlines_receipts)
     }
+    (root / "tests" / "test_receipted.py").write_text("def test_x():\n    pass\n")
+    found = {p.relative_to(root).as_posix() for p in bendlines_build_inputs.input_files(root)}
     assert expected <= found
     assert not any(
-        p.startswith(("book/_build", "tests/", ".venv/", "figures/_build")) for p in found
+        p.startswith(("book/_build", ".venv/", "figures/_build")) for p in found - expected
     )
+    assert "tests/helper_x.py" not in found
     assert not any(p.endswith(".pyc") for p in found)
     command = ["sphinx-build", "book", "out"]
     before = bendlines_build_inputs.input_digest(command, root, environ={})
@@ -416,6 +420,7 @@ INPUT_FILES = [
     "README.md",
     "LICENSE",
     "CITATION.cff",
+    "tests/test_receipted.py",  # the receipts read the tests' markers
 ]
 
 
@@ -432,7 +437,7 @@ def test_an_edit_to_any_input_runs_the_build(tmp_path, name):
     assert "built" in _check(project, *WRITE_PAGE).stdout
 
 
-@pytest.mark.parametrize("name", ["tests/test_x.py", "book/_build/html/other.html", ".venv/x"])
+@pytest.mark.parametrize("name", ["tests/helper_x.py", "book/_build/html/other.html", ".venv/x"])
 def test_files_that_are_not_inputs_leave_the_book_built(tmp_path, name):
     project = write_project(tmp_path / "project")
     assert "built" in _check(project, *WRITE_PAGE).stdout

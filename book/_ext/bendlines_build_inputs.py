@@ -12,10 +12,12 @@ sphinx-build is skipped; otherwise it runs, and the digest is recorded only if i
 The inputs (:func:`input_files`) are every file of the repository except folders that are
 provably not read by the build: version control, virtual environments, build outputs and
 caches (``_build``, ``__pycache__``, ...), and the test and benchmark suites and CI
-configuration, which nothing under ``book/`` or ``src/`` reads. So a chapter, the package's
-modules and data, the figure scripts, the stored results, ``book/_ext``, ``book/_static``,
-templates, ``conf.py``, the bibliography, the lock files, ``pyproject.toml``, the licences
-and ``CITATION.cff`` all count, as does any file added later in those places. To these the
+configuration, which nothing under ``book/`` or ``src/`` reads, except the test files'
+``receipts`` markers (:data:`READ_FROM_SKIPPED`: the receipts name the tests that check
+them). So a chapter, the package's modules and data, the figure scripts, the stored
+results, ``book/_ext``, ``book/_static``, templates, ``conf.py``, the bibliography, the
+lock files, ``pyproject.toml``, the licences and ``CITATION.cff`` all count, as does any
+file added later in those places. To these the
 digest adds what the build reads from outside the repository (:func:`environment_facts`):
 the sphinx-build command line, the Python version, the installed distributions, the
 environment variables that steer the build, the chapters, OpenBLAS or matplotlib, a results
@@ -73,6 +75,10 @@ NOT_INPUT_NAMES = frozenset(
 NOT_INPUT_TOP = frozenset(
     {".venv", "venv", "tests", "benchmarks", ".github", ".ci", "test-artifacts"}
 )
+#: Files in those folders that the build does read: the test files, whose ``receipts``
+#: markers name the glued values each test checks (book/_ext/bendlines_receipts.py lists
+#: them in every receipt, on the evidence page and in the downloads).
+READ_FROM_SKIPPED = (("tests", "test_*.py"),)
 #: Environment variables that steer the build, by prefix: the book's own, the BLAS and numpy
 #: kernels and threads, Python's and Jupyter's, matplotlib's, Sphinx's.
 ENVIRONMENT_PREFIXES = (
@@ -129,6 +135,11 @@ def input_files(root: Path = ROOT, skip: Iterable[Path] = ()) -> list[Path]:
                 continue
             path = here / name
             if path not in skipped and path.is_file():
+                found.append(path)
+    for top, pattern in READ_FROM_SKIPPED:
+        for path in (root / top).rglob(pattern) if (root / top).is_dir() else []:
+            inner = path.relative_to(root).parts[1:]
+            if path.is_file() and path not in skipped and not _skipped_folder(Path(*inner)):
                 found.append(path)
     return sorted(found)
 

@@ -317,8 +317,9 @@ def _tests_folder(app: Sphinx) -> Path:
 def _tests_digest(app: Sphinx) -> str:
     sha = hashlib.sha256()
     folder = _tests_folder(app)
-    for path in sorted(folder.glob("test_*.py")) if folder.is_dir() else []:
-        sha.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for path in sorted(folder.rglob("test_*.py")) if folder.is_dir() else []:
+        sha.update(path.relative_to(folder).as_posix().encode())
+        sha.update(b"\0" + path.read_bytes() + b"\0")
     return sha.hexdigest()
 
 
@@ -431,7 +432,7 @@ def download_receipts(app: Sphinx, docname: str) -> tuple[bytes, str] | None:
 def download_inputs(root: Path) -> list[Path]:
     """The files a download's receipts read beyond the book's sources: the test files."""
     tests = root / "tests"
-    return sorted(tests.glob("test_*.py")) if tests.is_dir() else []
+    return sorted(tests.rglob("test_*.py")) if tests.is_dir() else []
 
 
 # --- the evidence page --------------------------------------------------------------------------
