@@ -25,8 +25,6 @@
 
 from __future__ import annotations
 
-import ast
-import fnmatch
 import hashlib
 import json
 import os
@@ -56,7 +54,6 @@ PROVENANCE: dict[str, Any] = {
     "store": [],
 }
 RERUN = ".venv/bin/python -m bendlines.receipts {id}"
-_MARKER = "receipts"
 
 
 # --- the receipted value ------------------------------------------------------------------------
@@ -235,79 +232,27 @@ def merge_receipts(app: Sphinx, env: BuildEnvironment, docnames, other: BuildEnv
 
 
 # --- the tests that check a receipt --------------------------------------------------------------
-def _marker_patterns(expressions: list[ast.expr]) -> list[str]:
-    """The string arguments of every ``pytest.mark.receipts(...)`` (or ``mark.receipts(...)``)
-    among ``expressions`` (a test's decorators, or the items of ``pytestmark``)."""
-    patterns = []
-    for call in expressions:
-        if (
-            isinstance(call, ast.Call)
-            and isinstance(call.func, ast.Attribute)
-            and call.func.attr == _MARKER
-            and (
-                (isinstance(call.func.value, ast.Attribute) and call.func.value.attr == "mark")
-                or (isinstance(call.func.value, ast.Name) and call.func.value.id == "mark")
-            )
-        ):
-            patterns += [
-                a.value
-                for a in call.args
-                if isinstance(a, ast.Constant) and isinstance(a.value, str)
-            ]
-    return patterns
-
-
-def _test_functions(body: list[ast.stmt], prefix: str):
-    """``(node id, function)`` of every test function in ``body``, in ``Test*`` classes too."""
-    for item in body:
-        if isinstance(item, ast.ClassDef) and item.name.startswith("Test"):
-            yield from _test_functions(item.body, f"{prefix}{item.name}::")
-        elif isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name.startswith(
-            "test"
-        ):
-            yield f"{prefix}{item.name}", item
-
-
 def marked_tests(tests: Path, root: Path) -> dict[str, list[str]]:
     """``{node id: [DOCNAME:KEY pattern, ...]}`` of every test in the ``test_*.py`` files under
     ``tests`` that declares, with ``@pytest.mark.receipts(...)`` or its module's ``pytestmark``,
-    the glued values it checks (the rule of ``bendlines.receipts.markers``, which the
-    receipts' own checks use). Read from the syntax trees, not imported."""
-    found: dict[str, list[str]] = {}
-    for path in sorted(tests.rglob("test_*.py")) if tests.is_dir() else []:
-        try:
-            tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-        except SyntaxError as error:
-            raise ExtensionError(f"cannot read the receipts markers of {path}: {error}") from error
-        module = []
-        for statement in tree.body:
-            if isinstance(statement, ast.Assign) and any(
-                isinstance(t, ast.Name) and t.id == "pytestmark" for t in statement.targets
-            ):
-                value = statement.value
-                items = value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value]
-                module += _marker_patterns(items)
+    the glued values it checks: ``bendlines.receipts.markers``, which the receipts' own checks
+    use, read from the syntax trees (nothing imported). A file it cannot read stops the build."""
+    from bendlines.receipts.markers import declared
 
-        for node_id, function in _test_functions(
-            tree.body, f"{path.relative_to(root).as_posix()}::"
-        ):
-            patterns = module + _marker_patterns(function.decorator_list)
-            if patterns:
-                found[node_id] = list(dict.fromkeys(patterns))
-    return found
+    if not tests.is_dir():
+        return {}
+    try:
+        return declared(tests, root)
+    except (SyntaxError, ValueError) as error:
+        raise ExtensionError(f"cannot read the receipts markers under {tests}: {error}") from error
 
 
 def tests_for(entry: dict, marked: dict[str, list[str]]) -> list[str]:
-    """The node ids of the tests with a pattern ``DOCNAME:KEY`` whose DOCNAME is the
-    receipt's page and whose KEY (an ``fnmatch`` pattern) matches its key (without the
+    """The node ids of the tests whose markers name a receipt's ``DOCNAME:KEY`` (without the
     format spec: that is how the page shows the value, not what a test declares)."""
-    key = entry["key"].split(":")[0]
+    from bendlines.receipts import markers
 
-    def names(pattern: str) -> bool:
-        docname, _, wanted = pattern.partition(":")
-        return docname == entry["page"] and fnmatch.fnmatchcase(key, wanted)
-
-    return sorted(node for node, patterns in marked.items() if any(map(names, patterns)))
+    return markers.tests_for(entry["page"], entry["key"].split(":")[0], marked)
 
 
 def _tests_folder(app: Sphinx) -> Path:
