@@ -1,7 +1,7 @@
 """Receipts: every glued value of the book with the evidence behind it.
 
 Chapters glue values with :func:`glue` instead of ``myst_nb.glue``. It emits the same output
-(so every ``{glue:...}`` role works as before) and adds ``metadata["bendlines_receipt"]`` with
+(so every glue role of MyST-NB works as before) and adds ``metadata["bendlines_receipt"]`` with
 six fields:
 
 ``code``

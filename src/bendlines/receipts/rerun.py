@@ -2,7 +2,7 @@
 shows them, recomputed.
 
 An ID is ``DOCNAME:KEY`` or ``DOCNAME:KEY:SPEC`` (a receipt's id: the chapter's docname, the
-glue key, and the format spec of a ``{glue:text}`` role). The command reads the chapter's
+glue key, and the format spec of a text glue role). The command reads the chapter's
 code cells from ``book/DOCNAME.md`` with the reader the build uses
 (``book/_ext/bendlines_imports.py``), runs them in order in the book folder as the build does
 (one top-level statement after another, as IPython runs a cell), with every
