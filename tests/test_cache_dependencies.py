@@ -158,3 +158,22 @@ def test_a_remembered_parse_gives_the_same_imports(repo, tmp_path):
     bendlines_imports.load_memo(tmp_path / "parsed.json")
     assert bendlines_cache.dependencies(repo / "chapter.md", repo) == fresh
     bendlines_imports.load_memo(tmp_path / "missing.json")
+
+
+def test_trimming_the_cache_keeps_the_newest_records_in_one_query(tmp_path):
+    """jupyter-cache's own trim could delete a record a parallel reader had just added; the
+    build's replacement reads the records beyond the newest ``keep`` in one query."""
+    import datetime
+
+    from jupyter_cache import get_cache
+    from jupyter_cache.cache.db import NbCacheRecord, session_context
+
+    cache = get_cache(tmp_path / "cache")
+    with session_context(cache.db) as session:
+        for day in (3, 1, 2):
+            session.add(NbCacheRecord(hashkey=f"h{day}", uri=f"n{day}.ipynb",
+                                      accessed=datetime.datetime(2026, 1, day)))  # fmt: skip
+        session.commit()
+        by_day = {r.hashkey: r.pk for r in session.query(NbCacheRecord).all()}
+    assert bendlines_cache.records_beyond(1, cache.db) == [by_day["h2"], by_day["h1"]]
+    assert bendlines_cache.records_beyond(3, cache.db) == []

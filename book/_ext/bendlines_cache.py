@@ -11,6 +11,10 @@
    (``results/``) of the experiment modules they reach. When any of them changes, the
    chapter's cache record is dropped and it re-executes; when nothing changed, nothing
    executes.
+3. jupyter-cache trims old records after each execution by reading the records to keep and
+   then all records, in two queries; a record that a parallel reader commits between them
+   looks old and is deleted before its notebook is written ("Notebook file does not exist
+   for cache record"). :func:`records_beyond` does it in one query.
 """
 
 from __future__ import annotations
@@ -82,6 +86,17 @@ def cache_content(path: Path) -> str:
     return digest(files, path)
 
 
+def records_beyond(keep: int, db) -> list[int]:
+    """The cache records after the ``keep`` most recently used ones (their ids), read in one
+    query, so a record another process adds meanwhile is never among them."""
+    from jupyter_cache.cache.db import NbCacheRecord, session_context
+    from sqlalchemy import desc
+
+    with session_context(db) as session:
+        rows = session.query(NbCacheRecord.pk).order_by(desc("accessed")).offset(keep).all()
+    return [pk for (pk,) in rows]
+
+
 def _prepare_cache(app: Sphinx) -> None:
     path = cache_path(app)
     verified = path / VERIFIED
@@ -94,7 +109,9 @@ def _prepare_cache(app: Sphinx) -> None:
         logger.info("bendlines: clearing the execution cache at %s: %s", path, problem)
         shutil.rmtree(path)
     from jupyter_cache import get_cache
+    from jupyter_cache.cache.db import NbCacheRecord
 
+    NbCacheRecord.records_to_delete = staticmethod(records_beyond)  # before readers fork
     # Creating the database here, in the main process, keeps parallel readers from racing.
     get_cache(path).list_cache_records()
     if not checked:
