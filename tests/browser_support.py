@@ -34,16 +34,23 @@ def require_chromium_and_site(built: bool) -> None:
 
 
 class Visit:
-    """A phone-sized page with its console errors and requests recorded."""
+    """A phone-sized page with its console errors and requests recorded.
 
-    def __init__(self, browser, url, **context):
+    ``wait_until`` is the load state :meth:`page.goto` waits for (by default until the network
+    has been idle for half a second). With ``clock`` the page runs on Playwright's clock: time
+    flows as usual, and ``page.clock.run_for(ms)`` runs the page's timers forward at once
+    instead of waiting for them."""
+
+    def __init__(self, browser, url, *, wait_until="networkidle", clock=False, **context):
         self.context = browser.new_context(viewport=PHONE, **context)
         self.page = self.context.new_page()
         self.errors, self.requests = [], []
         self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.page.on("request", lambda q: self.requests.append(q.url))
-        self.page.goto(url, wait_until="networkidle")
+        if clock:
+            self.page.clock.install()
+        self.page.goto(url, wait_until=wait_until)
 
     def open(self, kind, timeout=30_000):
         """Open a widget (as a reader does, by its summary) and wait until it is mounted."""
