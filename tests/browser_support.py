@@ -96,3 +96,33 @@ def touch_drag_left(visit: Visit, target, step: float, moves: int = 8) -> None:
         visit.page.wait_for_timeout(16)
     touch("touchEnd", x)
     visit.page.wait_for_timeout(100)
+
+
+def open_widgets(visit: Visit, kinds) -> None:
+    """Open every widget of ``kinds`` on the visited page (as a reader does, by its summary)."""
+    for kind in kinds:
+        visit.open(kind)
+
+
+def past_the_text(page, selector: str) -> list[str]:
+    """The elements matching ``selector`` that reach past the right edge of the page's text
+    column (each as ``tag.class``): what would run off a phone's screen."""
+    return page.evaluate(
+        "s => { const edge = document.querySelector('article.bd-article')"
+        ".getBoundingClientRect().right + 1;"
+        " return [...document.querySelectorAll(s)]"
+        ".filter(e => e.getBoundingClientRect().right > edge)"
+        ".map(e => e.tagName + '.' + (e.className.baseVal ?? e.className)); }",
+        selector,
+    )
+
+
+def small_touch_targets(page, selector: str) -> list:
+    """The elements matching ``selector`` narrower or lower than 24 px, the least a finger
+    can hit (WCAG 2.5.8), each as [name, width, height]."""
+    return page.evaluate(
+        "s => [...document.querySelectorAll(s)]"
+        ".map(e => [e.id || e.textContent || e.className.baseVal, e.getBoundingClientRect()])"
+        ".filter(([, r]) => r.width < 24 || r.height < 24).map(([n, r]) => [n, r.width, r.height])",
+        selector,
+    )

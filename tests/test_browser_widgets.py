@@ -15,8 +15,11 @@ from browser_support import (
     PHONE,
     SITE,
     drawn,
+    open_widgets,
+    past_the_text,
     require_chromium_and_site,
     shown_text,
+    small_touch_targets,
 )
 
 from bendlines import activations, regions
@@ -166,18 +169,10 @@ def test_a_drag_moves_the_linked_control_without_long_tasks(visit, kind, handle,
 @pytest.mark.parametrize("path", sorted(set(WIDGETS.values())))
 def test_with_every_widget_open_axe_is_clean_and_nothing_is_wider_than_a_phone(visit, path):
     v = visit(path)
-    for kind in [k for k, p in WIDGETS.items() if p == path]:
-        v.open(kind)
+    open_widgets(v, [k for k, p in WIDGETS.items() if p == path])
     v.page.wait_for_timeout(200)
     assert v.page.evaluate("document.documentElement.scrollWidth") == PHONE["width"]
-    wide = v.page.evaluate(
-        "() => { const edge = document.querySelector('article.bd-article')"
-        ".getBoundingClientRect().right + 1;"
-        " return [...document.querySelectorAll('.bl-widget, .bl-widget *:not(svg *)')]"
-        ".filter(e => e.getBoundingClientRect().right > edge)"
-        ".map(e => e.tagName + '.' + e.className.baseVal + e.className); }"
-    )
-    assert wide == []
+    assert past_the_text(v.page, ".bl-widget, .bl-widget *:not(svg *)") == []
     result = Axe().run(v.page)
     assert result.violations_count == 0, result.generate_report()
     assert v.errors == []
@@ -186,15 +181,9 @@ def test_with_every_widget_open_axe_is_clean_and_nothing_is_wider_than_a_phone(v
 @pytest.mark.parametrize("path", sorted(set(WIDGETS.values())))
 def test_touch_targets_are_at_least_24_px(visit, path):
     v = visit(path)
-    for kind in [k for k, p in WIDGETS.items() if p == path]:
-        v.open(kind)
-    small = v.page.evaluate(
-        "() => [...document.querySelectorAll('.bl-widget summary, .bl-widget input,"
-        " .bl-widget select, .bl-widget button, .bl-widget .bl-handle-zone')]"
-        ".map(e => [e.id || e.textContent || e.className.baseVal, e.getBoundingClientRect()])"
-        ".filter(([, r]) => r.width < 24 || r.height < 24).map(([n, r]) => [n, r.width, r.height])"
-    )
-    assert small == []
+    open_widgets(v, [k for k, p in WIDGETS.items() if p == path])
+    controls = ".bl-widget summary, .bl-widget input, .bl-widget select, .bl-widget button"
+    assert small_touch_targets(v.page, controls + ", .bl-widget .bl-handle-zone") == []
 
 
 # --- what the widgets compute --------------------------------------------------------------------
