@@ -15,16 +15,20 @@ from __future__ import annotations
 LONGEST_FIRST = (
     "test_browser.py",
     "test_figures.py",
-    "test_browser_widgets.py",
     "test_browser_widgets_contract.py",
+    "test_browser_widgets.py",
     "test_browser_widgets_networks.py",
     "test_build.py",
-    "test_site.py",
     "test_downloads.py",
     "test_pdf.py",
-    "test_browser_widgets_numbers.py",
+    "test_results.py",
+    "test_order_chaos.py",
     "test_regions.py",
     "test_widgets_trainer.py",
+    "test_ci_skips.py",
+    "test_stats.py",
+    "test_deep.py",
+    "test_browser_widgets_numbers.py",
 )
 
 
