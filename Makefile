@@ -53,8 +53,13 @@ $(TEST_STAMP): $(STAMP) requirements-test.lock
 	$(UV) --require-hashes -r requirements-test.lock
 	touch $@
 
+# sphinx-build runs only when an input of the book changed since the last successful build
+# into $(HTML), or one of its outputs is missing (book/_ext/bendlines_build_inputs.py):
+# a rebuild with no change takes a fraction of a second. BENDLINES_ALWAYS_BUILD=1 runs it anyway.
+SPHINX_BUILD := $(PY) $(BOOK)/_ext/bendlines_build_inputs.py --outdir $(HTML) -- $(BIN)/sphinx-build
+
 book: $(STAMP)
-	$(BIN)/sphinx-build -b html $(SPHINX_OPTS) -j $(JOBS) $(BOOK) $(HTML)
+	$(SPHINX_BUILD) -b html $(SPHINX_OPTS) -j $(JOBS) $(BOOK) $(HTML)
 	@echo
 	@echo "The book is in $(HTML)/index.html"
 	@echo "View it with:  $(PY) -m http.server --directory $(HTML) 8000   then open http://127.0.0.1:8000"
@@ -108,10 +113,10 @@ browser-deps:
 # alone (and fails under CI).
 pdf: $(TEST_STAMP) browser-deps
 	@if command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ]; then \
-		$(BIN)/sphinx-build -b html $(SPHINX_OPTS) -j $(JOBS) -D bendlines_pdf=1 $(BOOK) $(HTML); \
+		$(SPHINX_BUILD) -b html $(SPHINX_OPTS) -j $(JOBS) -D bendlines_pdf=1 $(BOOK) $(HTML); \
 	elif [ -n "$$CI" ]; then echo "CI: Chromium is missing, cannot print the PDF"; exit 1; \
 	else echo "Chromium not found: the site without its PDF (sudo apt-get install -y chromium)"; \
-		$(BIN)/sphinx-build -b html $(SPHINX_OPTS) -j $(JOBS) $(BOOK) $(HTML); fi
+		$(SPHINX_BUILD) -b html $(SPHINX_OPTS) -j $(JOBS) $(BOOK) $(HTML); fi
 
 # The current Nu HTML checker (vnu-jar from npm, pinned with its integrity hash; tests/vnu.py).
 validator: $(STAMP)

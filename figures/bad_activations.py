@@ -1,10 +1,10 @@
 """Why not any nonlinear function: candidates trained on the spiral at tuned learning rates.
 
 Left: test accuracy of two-hidden-layer spiral nets (32 units) per candidate activation,
-mean over the seeds with its 95 % interval (a bootstrap over seeds, inside 0-1), each
-candidate at the Adam learning rate that did best on a validation split; square root and
-logarithm are marked where every run stopped at a non-finite loss. Right: square against
-ReLU as the number of hidden layers grows.
+mean over the report seeds with its 95 % interval (a bootstrap over seeds, inside 0-1), each
+candidate at the Adam learning rate that did best on a validation split with the tuning
+seeds (``choosing.reported``); square root and logarithm are marked where every run stopped
+at a non-finite loss. Right: square against ReLU as the number of hidden layers grows.
 
 Run it alone: ``python figures/bad_activations.py -o bad.svg``.
 """

@@ -96,3 +96,65 @@ def test_imported_modules_reads_every_form_of_import():
 
 def test_a_plain_page_has_no_code():
     assert bendlines_imports.chapter_code("# Title\n\nimport nothing\n") == []
+
+
+def test_the_stored_results_a_chapter_reads_count(repo, monkeypatch):
+    """Entries of the experiment modules the chapter reaches (here through a figure script)
+    are inputs: a refilled entry re-executes the chapter; other modules' entries do not."""
+    monkeypatch.setattr(bendlines_cache, "ROOT", repo)
+    (repo / "src" / "bendlines" / "experiments" / "sweep.py").write_text("x = 1\n")
+    (repo / "figures" / "helper.py").write_text("from bendlines.experiments import sweep\n")
+    store = repo / "results"
+    store.mkdir()
+    (store / "sweep-run-0123.npz").write_bytes(b"first")
+    (store / "other-run-0123.npz").write_bytes(b"other")
+    found = names(bendlines_cache.dependencies(repo / "chapter.md", repo), repo)
+    assert "results/sweep-run-0123.npz" in found
+    assert "results/other-run-0123.npz" not in found
+    before = bendlines_cache._digest(bendlines_cache.dependencies(repo / "chapter.md", repo))
+    (store / "sweep-run-0123.npz").write_bytes(b"refilled")
+    after = bendlines_cache._digest(bendlines_cache.dependencies(repo / "chapter.md", repo))
+    assert before != after
+
+
+def test_the_real_chapters_depend_on_the_runs_they_read():
+    deps = bendlines_cache.dependencies(ROOT / "book" / "primer.md")
+    assert any(p.parent.name == "results" and p.name.startswith("primer_runs-") for p in deps)
+
+
+def test_parsed_answers_are_reused_only_for_the_same_text_and_code(tmp_path, monkeypatch):
+    """The staleness scan remembers what it parsed between builds, keyed by the text's
+    digest and the parsing code's version: never an answer about other text or code."""
+    calls: list[str] = []
+
+    def parse(text: str) -> list[str]:
+        calls.append(text)
+        return [text.upper()]
+
+    memo = tmp_path / "parsed.json"
+    bendlines_imports.load_memo(memo)  # none yet
+    assert bendlines_imports.remembered("kind", "a", parse) == ["A"]
+    assert bendlines_imports.remembered("kind", "a", parse) == ["A"]
+    assert calls == ["a"]
+    bendlines_imports.save_memo(memo)
+    bendlines_imports.load_memo(memo)  # the next build
+    assert bendlines_imports.remembered("kind", "a", parse) == ["A"]
+    assert bendlines_imports.remembered("kind", "b", parse) == ["B"]
+    assert calls == ["a", "b"]
+    monkeypatch.setattr(bendlines_imports, "_memo_version", lambda: "edited parser")
+    bendlines_imports.load_memo(memo)
+    assert bendlines_imports.remembered("kind", "a", parse) == ["A"]
+    assert calls == ["a", "b", "a"]
+    memo.write_text("{ damaged")
+    bendlines_imports.load_memo(memo)
+    assert bendlines_imports.remembered("kind", "b", parse) == ["B"]
+    assert calls == ["a", "b", "a", "b"]
+    bendlines_imports.load_memo(tmp_path / "missing.json")
+
+
+def test_a_remembered_parse_gives_the_same_imports(repo, tmp_path):
+    fresh = bendlines_cache.dependencies(repo / "chapter.md", repo)
+    bendlines_imports.save_memo(tmp_path / "parsed.json")
+    bendlines_imports.load_memo(tmp_path / "parsed.json")
+    assert bendlines_cache.dependencies(repo / "chapter.md", repo) == fresh
+    bendlines_imports.load_memo(tmp_path / "missing.json")

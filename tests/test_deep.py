@@ -36,12 +36,14 @@ def test_family_is_the_registry_definition_of_common_use():
         assert curves["cite"][name] == activations.get(name).cite
 
 
+@pytest.mark.receipts("deep:sig_max")
 def test_sigmoid_slope_is_at_most_a_quarter():
     peak, where = dp.sigmoid_slope_max()
     assert peak == pytest.approx(0.25, abs=1e-12) and abs(where) < 1e-3
 
 
 # ---- forward and backward: one product of slopes -----
+@pytest.mark.receipts("deep:sig_last_spread")
 def test_sigmoid_xavier_forward_signal_collapses_to_a_constant(profiles):
     spread = profiles["sigmoid", "xavier"]["spread"]
     assert len(spread) == dp.SIGNAL_DEPTH
@@ -50,6 +52,13 @@ def test_sigmoid_xavier_forward_signal_collapses_to_a_constant(profiles):
     assert spread[-1] < 1e-4 * profiles["relu", "he"]["spread"][-1]
 
 
+@pytest.mark.receipts(
+    "deep:sig_fwd_factor",
+    "deep:sig_bwd_factor",
+    "deep:sig_pred_factor",
+    "deep:relu_fwd_factor",
+    "deep:relu_pred_factor",
+)
 def test_forward_and_backward_factors_are_the_same_product_of_slopes(profiles):
     # for the hidden-to-hidden layers (equal widths) the forward spread and the backward signal
     # change by the same factor per layer, sqrt(n Var w) * rms slope
@@ -74,6 +83,7 @@ def test_forward_and_backward_factors_are_the_same_product_of_slopes(profiles):
     assert total_fwd < 1e-5
 
 
+@pytest.mark.receipts("deep:sig_bwd_drop", "deep:tanh_bwd_drop", "deep:relu_bwd_change")
 def test_vanishing_means_a_drop_of_more_than_10x_and_relu_he_has_none(profiles):
     drop = {k: p["backward"][-1] / p["backward"][0] for k, p in profiles.items()}
     assert drop["sigmoid", "xavier"] > 1e4  # vanishing
@@ -81,6 +91,7 @@ def test_vanishing_means_a_drop_of_more_than_10x_and_relu_he_has_none(profiles):
         assert drop[key] < 10, key  # the 10x threshold: no vanishing
 
 
+@pytest.mark.receipts("deep:relu_w_ratio", "deep:relu_wc_ratio")
 def test_relu_he_weight_gradient_drop_is_the_shared_positive_mean(profiles):
     p = profiles["relu", "he"]
     raw, centred = p["grad_norm"], p["grad_norm_centred"]
@@ -92,6 +103,7 @@ def test_relu_he_weight_gradient_drop_is_the_shared_positive_mean(profiles):
 
 
 # ---- weight variance: vanishing, preserved, exploding -----
+@pytest.mark.receipts("deep:fwd_factor_*", "deep:bwd_factor_*")
 @pytest.mark.parametrize("c", dp.VARIANCES)
 def test_relu_forward_and_backward_change_by_c_over_2_per_layer(depth_signals, c):
     s = depth_signals[c]
@@ -100,6 +112,7 @@ def test_relu_forward_and_backward_change_by_c_over_2_per_layer(depth_signals, c
     assert dp.per_layer_factor(s["backward"][::-1]) == pytest.approx(c / 2, rel=0.05)
 
 
+@pytest.mark.receipts("deep:explode_total", "deep:vanish_total")
 def test_four_over_n_explodes_and_one_over_n_vanishes(depth_signals):
     assert depth_signals[4.0]["forward"][-1] > 1e12 * depth_signals[4.0]["forward"][0]
     assert depth_signals[4.0]["backward"][0] > 1e12 * depth_signals[4.0]["backward"][-1]
@@ -123,6 +136,7 @@ def test_xavier_averages_the_forward_and_backward_conditions():
         dp.fan_conditions(0, 3)
 
 
+@pytest.mark.receipts("deep:he_measured", "deep:he_predicted")
 def test_he_backward_half_telescopes_to_a_ratio_of_widths():
     # with the forward choice 2/fan_in, each ReLU layer scales the backward variance by
     # fan_out / fan_in, so a whole net scales it by last width / first width: no exponential
@@ -138,6 +152,7 @@ def test_he_backward_half_telescopes_to_a_ratio_of_widths():
 
 
 # ---- gains -----
+@pytest.mark.receipts("deep:gain_relu", "deep:gain_tanh")
 def test_forward_variance_gains():
     assert dp.variance_gain("relu") == pytest.approx(math.sqrt(2), rel=1e-8)
     tanh_gain = dp.variance_gain("tanh")
@@ -155,6 +170,7 @@ def test_selu_constants_are_the_normal_fixed_point():
     assert abs(mean) < 1e-12 and second == pytest.approx(1.0, abs=1e-12)
 
 
+@pytest.mark.receipts("deep:selu_high_reach", "deep:selu_low_reach")
 def test_selu_attracts_from_variance_10_and_from_0_04(attraction):
     selu = attraction["selu"]
     assert dp.SELU_DEPTH >= 20
@@ -179,6 +195,7 @@ def test_relu_with_he_keeps_any_scale_it_is_given(attraction):
     assert dp.layers_to_reach(relu[10.0]["var"]) is None
 
 
+@pytest.mark.receipts("deep:selu_map_slope")
 def test_selu_map_slope_at_the_fixed_point_is_below_one_relu_is_one():
     eps = 1e-4
     for name, gain, expected in (("selu", 1.0, "attracting"), ("relu", math.sqrt(2), "neutral")):
@@ -214,6 +231,7 @@ def test_bad_names_are_rejected_with_the_allowed_list():
 
 
 # ---- rescuing a deep sigmoid net -----
+@pytest.mark.receipts("deep:rg_first_*")
 def test_rescues_restore_the_first_layer_gradient_at_initialisation():
     g = dp.rescue_gradients()
     assert g["plain"][0] < 1e-5 * g["plain"][-1]  # the first layer gets almost nothing
@@ -231,6 +249,7 @@ def rescue():
     return dp.rescue_reported()
 
 
+@pytest.mark.receipts("deep:rs_seeds", "deep:rs_report_seeds")
 def test_rescue_reports_on_enough_seeds_that_chose_nothing():
     assert len(dp.RESCUE_SEEDS) >= 2 and len(dp.RESCUE_REPORT_SEEDS) >= 10
     assert not set(dp.RESCUE_SEEDS) & set(dp.RESCUE_REPORT_SEEDS)
@@ -255,6 +274,7 @@ def test_rescue_protocol_tuned_rates_inside_the_grid(rescue):
         assert not s["at_edge"], (v, s["lr"])  # an edge choice means: extend the grid
 
 
+@pytest.mark.receipts("deep:rs_acc_*", "deep:rs_plain_hi", "deep:rs_stable")
 def test_normalisation_and_residual_connections_rescue_the_deep_sigmoid_net(rescue):
     assert rescue["plain"]["test"]["mean"] < 0.2  # about chance (10 classes)
     assert rescue["plain"]["test"]["collapsed"] == rescue["plain"]["test"]["n"]
@@ -269,6 +289,7 @@ def test_normalisation_and_residual_connections_rescue_the_deep_sigmoid_net(resc
     assert dp.rescue_ranking_stable(rescue)
 
 
+@pytest.mark.receipts("deep:rs_verdicts")
 def test_rescue_verdicts_are_the_paired_holm_family(rescue):
     v = dp.rescue_comparisons(rescue)
     assert len(v) == 3 and {c.family for c in v.values()} == {3}

@@ -40,6 +40,7 @@ def test_a_fixed_slope_is_leaky_relu_and_the_learned_one_moves():
     assert np.all(fixed["slopes"] == 0.01)
 
 
+@pytest.mark.receipts("choosing:pr_n_report", "choosing:pr_tune_seeds")
 def test_tuning_and_report_seeds_are_disjoint_and_report_has_ten():
     assert not set(lp.TUNING_SEEDS) & set(lp.REPORT_SEEDS)
     assert len(lp.REPORT_SEEDS) >= 10
@@ -50,6 +51,7 @@ def test_bad_contender_is_a_clear_error():
         lp.prelu_runs("swish", [1e-3], [0])
 
 
+@pytest.mark.receipts("choosing:pr_slope_sentence")
 def test_slope_sentence_counts_negative_slopes_per_layer():
     slopes = np.array([[-0.1, 0.2], [-0.2, -0.01], [0.3, 0.1]])
     text = ch.slope_sentence(slopes)
@@ -74,6 +76,7 @@ def test_one_stored_report_run_recomputes_equal():
     assert again["test"][0, 0] == pytest.approx(cmp["prelu"]["test"][0], abs=0.005)
 
 
+@pytest.mark.receipts("choosing:pr_vs_001", "choosing:pr_vs_025", "choosing:pr_vs_*_long")
 def test_the_prelu_verdicts_are_the_paired_bonferroni_comparisons():
     """The chapter's two PReLU verdicts come from bendlines.stats on the report seeds, judged
     as one family of two, and a declared winner is the one with the larger mean."""
@@ -93,6 +96,7 @@ def test_the_prelu_verdicts_are_the_paired_bonferroni_comparisons():
             assert "not distinguishable" in said[key]
 
 
+@pytest.mark.receipts("choosing:pr_ranking", "choosing:pr_long_steps")
 def test_a_second_budget_is_stored_and_the_ranking_sentence_follows_the_verdicts():
     cmp = lp.comparison()
     for r in cmp.values():

@@ -29,6 +29,11 @@ def test_two_layer_collapse_is_the_textbook_algebra():
     np.testing.assert_array_equal(b, [0.5])
 
 
+@pytest.mark.receipts(
+    "nonlinearity:collapse_diff",
+    "nonlinearity:collapse_scale",
+    "nonlinearity:collapse_sizes",
+)
 def test_deep_linear_net_equals_its_collapse_to_1e_12():
     result = nl.collapse_demo()
     assert result.sizes == nl.COLLAPSE_SIZES
@@ -46,6 +51,7 @@ def test_collapse_fails_as_soon_as_there_is_an_activation():
         assert np.max(np.abs(bent - (X @ W + b))) > 0.1
 
 
+@pytest.mark.receipts("nonlinearity:collapse_rank", "nonlinearity:collapse_narrowest")
 @pytest.mark.parametrize("sizes", nl.RANK_ARCHITECTURES, ids=str)
 def test_collapsed_rank_is_the_narrowest_width(sizes):
     rank = nl.collapsed_rank(sizes)
@@ -53,6 +59,7 @@ def test_collapsed_rank_is_the_narrowest_width(sizes):
     assert rank == min(sizes)  # random weights lose nothing more: the bottleneck is the limit
 
 
+@pytest.mark.receipts("nonlinearity:collapse_rank", "nonlinearity:collapse_narrowest")
 def test_collapse_demo_rank_is_at_most_narrowest_width():
     result = nl.collapse_demo()
     assert result.rank <= result.narrowest == min(nl.COLLAPSE_SIZES)
@@ -64,6 +71,11 @@ def test_collapse_demo_rank_is_at_most_narrowest_width():
 # --------------------------------------------------------------------------------------------
 
 
+@pytest.mark.receipts(
+    "nonlinearity:lines_identity_bend",
+    "nonlinearity:lines_relu_bend",
+    "nonlinearity:lines_tanh_bend",
+)
 def test_random_linear_nets_draw_straight_lines_and_activations_bend_them():
     result = nl.line_curves()
     assert set(result.curves) == set(nl.LINES_ACTIVATIONS)
@@ -83,6 +95,7 @@ def toy():
     return nl.toy_experiment()
 
 
+@pytest.mark.receipts("nonlinearity:xor_linear_acc_hi", "nonlinearity:xor_linear_acc_lo")
 def test_no_linear_net_exceeds_76_percent_on_xor(toy):
     keys = toy.linear_keys("xor")
     assert len(keys) == 1 + len(nl.TOY_DEPTHS)
@@ -90,11 +103,17 @@ def test_no_linear_net_exceeds_76_percent_on_xor(toy):
         assert toy.test_acc[key] <= 0.76, key
 
 
+@pytest.mark.receipts("nonlinearity:xor_relu_min", "nonlinearity:toy_nonlinear_min")
 def test_relu_net_reaches_99_percent_on_xor(toy):
     for depth in nl.TOY_DEPTHS:
         assert toy.test_acc[("xor", "relu", depth)] >= 0.99
 
 
+@pytest.mark.receipts(
+    "nonlinearity:xor_loss_gap",
+    "nonlinearity:xor_weight_max",
+    "nonlinearity:xor_ln2",
+)
 def test_trained_linear_nets_on_xor_end_at_the_constant_prediction(toy):
     """Loss within 1e-3 of ln 2 and weights near zero: the flat 50/50 model, not a bad line."""
     result = nl.xor_linear_losses(toy)
@@ -104,6 +123,12 @@ def test_trained_linear_nets_on_xor_end_at_the_constant_prediction(toy):
         assert result.weight_length[key] < 0.1, key
 
 
+@pytest.mark.receipts(
+    "nonlinearity:xor_line_acc",
+    "nonlinearity:xor_line_loss_min",
+    "nonlinearity:xor_scale_min",
+    "nonlinearity:xor_scale_max",
+)
 def test_three_of_four_line_loses_to_the_constant_at_every_scale(toy):
     result = nl.xor_linear_losses(toy)
     assert min(result.scales) <= 0.05
@@ -146,6 +171,11 @@ def test_three_of_four_loss_rejects_bad_input():
         nl.three_of_four_loss(X, y, 1.0, min_accuracy=0.99)
 
 
+@pytest.mark.receipts(
+    "nonlinearity:toy_linear_gap",
+    "nonlinearity:circles_logistic",
+    "nonlinearity:spiral_logistic",
+)
 @pytest.mark.parametrize("dataset", ["circles", "spiral"])
 def test_deep_linear_nets_match_logistic_regression(toy, dataset):
     logistic = toy.test_acc[(dataset, "logistic", 0)]
@@ -181,6 +211,12 @@ def mnist():
     return nl.mnist1d_experiment()
 
 
+@pytest.mark.receipts(
+    "nonlinearity:mnist_seeds",
+    "nonlinearity:mnist_tune_seeds",
+    "nonlinearity:mnist_steps",
+    "nonlinearity:mnist_batch",
+)
 def test_mnist_follows_the_fair_comparison_protocol(mnist):
     """Tuned rate per model on a validation split, >= 10 seeds, the paper's budget."""
     assert len(mnist.seeds) >= 10
@@ -206,6 +242,7 @@ def test_validation_split_is_carved_from_the_training_set():
     assert not {r.tobytes() for r in Xt} & {r.tobytes() for r in Xv}
 
 
+@pytest.mark.receipts("nonlinearity:mnist_linear_verdict", "nonlinearity:mnist_linear_gap")
 def test_deep_linear_nets_cannot_be_told_apart_from_logistic_regression(mnist):
     verdicts = nl.mnist_verdicts(mnist)
     for i, depth in enumerate(mnist.depths):
@@ -214,6 +251,7 @@ def test_deep_linear_nets_cannot_be_told_apart_from_logistic_regression(mnist):
         assert abs(linear.mean() - mnist.logistic.mean()) <= 0.03, depth
 
 
+@pytest.mark.receipts("nonlinearity:mnist_relu_verdict", "nonlinearity:mnist_relu_margin*")
 def test_relu_mlps_beat_logistic_regression_by_20_points(mnist):
     verdicts = nl.mnist_verdicts(mnist)
     for i, depth in enumerate(mnist.depths):
@@ -224,11 +262,13 @@ def test_relu_mlps_beat_logistic_regression_by_20_points(mnist):
         assert relu.mean() - mnist.logistic.mean() >= 0.20, depth
 
 
+@pytest.mark.receipts("nonlinearity:mnist_seeds", "nonlinearity:mnist_tune_seeds")
 def test_reported_seeds_chose_nothing_and_are_enough():
     assert len(nl.MNIST_SEEDS) >= 10 and len(nl.MNIST_TUNE_SEEDS) >= 2
     assert not set(nl.MNIST_SEEDS) & set(nl.MNIST_TUNE_SEEDS)
 
 
+@pytest.mark.receipts("nonlinearity:mnist_relu_ties")
 def test_the_depth_sentence_is_backed_by_both_halves(mnist):
     """A named leading depth must lead on all seeds and on each half; otherwise the sentence
     names the depths the data cannot separate."""
@@ -244,6 +284,7 @@ def test_the_depth_sentence_is_backed_by_both_halves(mnist):
         assert st.join_words([str(d) for d in depths]) in text, key
 
 
+@pytest.mark.receipts("nonlinearity:mnist_relu_train_min")
 def test_relu_mlps_fit_the_training_set_and_generalise_far_less(mnist):
     """The train-test gap: nearly all training signals right, about two thirds of the test."""
     train = mnist.train_acc["relu"].mean(axis=1)
@@ -252,6 +293,10 @@ def test_relu_mlps_fit_the_training_set_and_generalise_far_less(mnist):
     assert np.all(train - test >= 0.25), train - test
 
 
+@pytest.mark.receipts(
+    "nonlinearity:paper_mean",
+    "nonlinearity:paper_mlp",
+)
 def test_the_paper_recipe_lands_near_the_papers_68_percent(mnist):
     mean = st.mean_interval(mnist.paper_test)["mean"]
     assert abs(mean - nl.PAPER_ACCURACY["mlp"]) <= 0.02
@@ -261,6 +306,7 @@ def test_the_paper_recipe_lands_near_the_papers_68_percent(mnist):
     assert early.mean() < mnist.final("relu", 2).mean() - 0.01
 
 
+@pytest.mark.receipts("nonlinearity:mnist_half_steps")
 def test_half_the_budget_gives_the_same_winners(mnist):
     """Every ReLU MLP beats every linear model at half the steps too: the ranking is settled."""
     i = int(np.flatnonzero(mnist.steps == nl.MNIST_BUDGET["steps"] // 2)[0])

@@ -33,6 +33,7 @@ def depth():
 # ---------------------------------------------------------------------------- hinges
 
 
+@pytest.mark.receipts("piecewise:kink")
 def test_neuron_kink_is_at_minus_b_over_w():
     kink = -pw.NEURON_B / pw.NEURON_W
     x = np.array([kink - 0.1, kink, kink + 0.1])
@@ -69,6 +70,7 @@ def test_hinge_sum_rejects_mismatched_lengths():
 # --------------------------------------------------------------------- approximation
 
 
+@pytest.mark.receipts("piecewise:hinge_gap")
 @pytest.mark.parametrize("name", ["sin", "nielsen"])
 def test_hinge_form_equals_interpolant(name):
     gap = pw.hinge_form_gap(name)
@@ -76,6 +78,7 @@ def test_hinge_form_equals_interpolant(name):
     assert gap["network"] <= 1e-12
 
 
+@pytest.mark.receipts("piecewise:slope_sin", "piecewise:slope_nielsen", "piecewise:worst_ratio_*")
 @pytest.mark.parametrize("name", ["sin", "nielsen"])
 def test_error_within_bound_and_slope_minus_two(name):
     c = pw.convergence(name)
@@ -83,6 +86,7 @@ def test_error_within_bound_and_slope_minus_two(name):
     assert abs(c["slope"] + 2.0) <= 0.15
 
 
+@pytest.mark.receipts("piecewise:err_sin_*", "piecewise:err_nielsen_*")
 @pytest.mark.parametrize("name", ["sin", "nielsen"])
 def test_approximation_error_falls_with_units(name):
     a = pw.approximations(name)
@@ -108,6 +112,14 @@ def test_hinge_budget_meets_each_tolerance(name):
 # -------------------------------------------------------------------------- training
 
 
+@pytest.mark.receipts(
+    "piecewise:fine_rms_short",
+    "piecewise:fine_rms_long",
+    "piecewise:fine_max_long",
+    "piecewise:constructed_rms",
+    "piecewise:constructed_max",
+    "piecewise:fine_gain_short",
+)
 def test_fine_tuning_the_hand_built_net_beats_it(trained):
     # The interpolant is not the best 20-unit net: Adam started from it lowers both errors.
     short, long = (trained["runs"][b] for b in trained["budgets"])
@@ -119,6 +131,11 @@ def test_fine_tuning_the_hand_built_net_beats_it(trained):
     assert np.all((long["fine_kinks"] > lo) & (long["fine_kinks"] < hi))
 
 
+@pytest.mark.receipts(
+    "piecewise:random_mean_*",
+    "piecewise:random_best_beats",
+    "piecewise:random_best_long",
+)
 def test_random_starts_fall_short_from_optimisation(trained):
     short, long = (trained["runs"][b] for b in trained["budgets"])
     # budget: ten times more steps lowers the error of every seed
@@ -132,6 +149,11 @@ def test_random_starts_fall_short_from_optimisation(trained):
     assert long["random_rms"].min() < trained["constructed_rms"]
 
 
+@pytest.mark.receipts(
+    "piecewise:fine_bend",
+    "piecewise:constructed_bend",
+    "piecewise:random_empty_bins",
+)
 def test_fine_tuned_kinks_slide_to_bends_and_random_kinks_bunch(trained):
     long = trained["runs"][trained["budgets"][-1]]
     assert long["fine_bend"] > 1.2 * trained["constructed_bend"]
@@ -140,6 +162,11 @@ def test_fine_tuned_kinks_slide_to_bends_and_random_kinks_bunch(trained):
     assert np.sum(long["fine_hist"] == 0) < np.sum(long["random_hist"] == 0)
 
 
+@pytest.mark.receipts(
+    "piecewise:random_vs_constructed",
+    "piecewise:random_lo_long",
+    "piecewise:random_hi_long",
+)
 def test_random_starts_tie_with_the_construction_on_average(trained):
     # after the longest budget the random starts' 95 % interval contains the hand-built
     # error: a tie on average, although fine-tuning beats both
@@ -147,6 +174,12 @@ def test_random_starts_tie_with_the_construction_on_average(trained):
     assert lo < trained["constructed_rms"] < hi
 
 
+@pytest.mark.receipts(
+    "piecewise:lr_fine_*",
+    "piecewise:lr_random_*",
+    "piecewise:lr_min",
+    "piecewise:lr_max",
+)
 def test_learning_rates_are_tuned_inside_the_grid(trained):
     n = len(trained["lrs"])
     for run in trained["runs"].values():
@@ -175,6 +208,7 @@ def test_first_layer_kinks():
 # ----------------------------------------------------------------------------- plane
 
 
+@pytest.mark.receipts("piecewise:arr_count", "piecewise:arr_formula", "piecewise:arr_n")
 def test_arrangement_matches_formula():
     a = pw.arrangement_example()
     xmin, xmax, ymin, ymax = a["box"]
@@ -183,6 +217,13 @@ def test_arrangement_matches_formula():
     assert a["count"] == a["formula"] == 1 + a["n"] + a["n"] * (a["n"] - 1) // 2
 
 
+@pytest.mark.receipts(
+    "piecewise:many_count",
+    "piecewise:many_formula",
+    "piecewise:many_n",
+    "piecewise:many_smallest",
+    "piecewise:many_width",
+)
 def test_many_lines_in_a_huge_box_give_every_region():
     a = pw.arrangement_example(pw.MANY_LINES_UNITS, pw.MANY_LINES_SEED)
     assert a["count"] == a["formula"] == 1 + 40 + 40 * 39 // 2
@@ -190,11 +231,18 @@ def test_many_lines_in_a_huge_box_give_every_region():
     assert a["smallest"] < 1e-18  # a region far below any sliver threshold still counts
 
 
+@pytest.mark.receipts("piecewise:small_exact", "piecewise:small_grid", "piecewise:small_min_cells")
 def test_grid_count_is_exact_when_regions_are_large(grid):
     assert grid["small_min_cells"] > 10
     assert grid["small_grid"] == grid["small_exact"]
 
 
+@pytest.mark.receipts(
+    "piecewise:miss_exact",
+    "piecewise:miss_finest",
+    "piecewise:miss_coarsest",
+    "piecewise:miss_smallest",
+)
 def test_grid_misses_small_regions(grid):
     counts = grid["miss_grid"]
     assert np.all(np.diff(counts) >= 0)
@@ -214,6 +262,7 @@ def test_exact_regions_tile_the_box(grid):
 # --------------------------------------------------------------------------- learned
 
 
+@pytest.mark.receipts("piecewise:acc_min_*", "piecewise:near_*")
 def test_regions_move_to_the_data_from_both_starts(learned):
     for start in pw.SPIRAL_STARTS:
         r = learned["starts"][start]
@@ -222,12 +271,18 @@ def test_regions_move_to_the_data_from_both_starts(learned):
         assert np.all(r["near_trained"] > r["near_init"] + 0.08)
 
 
+@pytest.mark.receipts("piecewise:ratio_rand_min", "piecewise:ratio_rand_max")
 def test_region_count_barely_changes_from_the_random_net_start(learned):
     # Hanin and Rolnick: training does not multiply the regions of a random start.
     r = learned["starts"]["random net"]
     assert np.all((r["ratio"] > 0.8) & (r["ratio"] < 1.5))
 
 
+@pytest.mark.receipts(
+    "piecewise:ratio_zero_min",
+    "piecewise:count_init_zero_max",
+    "piecewise:count_init_rand_min",
+)
 def test_the_jump_in_count_comes_from_the_zero_bias_start(learned):
     zero, rand = learned["starts"]["zero bias"], learned["starts"]["random net"]
     # zero biases: every first-layer line through the origin, few regions at the start...
@@ -252,6 +307,7 @@ def test_spiral_start_rejects_unknown_names():
 # ----------------------------------------------------------------------------- depth
 
 
+@pytest.mark.receipts("piecewise:tent_*")
 def test_tent_map_has_two_to_the_k_pieces():
     t = pw.tent_pieces()
     assert list(t["k"]) == list(range(1, 11))
@@ -270,6 +326,7 @@ def test_tent_values_zigzag():
     np.testing.assert_allclose(y, [0, 1, 0, 1, 0, 1, 0, 1, 0])
 
 
+@pytest.mark.receipts("piecewise:depth_ratio_max", "piecewise:min_width", "piecewise:r64_d4_ratio")
 def test_depth_does_not_multiply_regions_at_init(depth):
     # Equal neurons, every layer at least 16 wide: at initialisation a deeper random net
     # never has more than 1.1 times the regions of one layer (Hanin and Rolnick), nowhere
@@ -286,6 +343,7 @@ def test_depth_does_not_multiply_regions_at_init(depth):
             assert done[i, j] == (n % d == 0 and n // d >= 16)
 
 
+@pytest.mark.receipts("piecewise:regions_growth", "piecewise:regions_16", "piecewise:regions_64")
 def test_regions_grow_with_neurons(depth):
     one_layer = depth["mean"][:, 0]
     # roughly quadratic in the number of neurons: 4x the neurons, at least 8x the regions

@@ -19,6 +19,7 @@ from bendlines.mlp import MLP, cross_entropy_loss, mse_loss, one_hot
 # ------------------------------------------------------------------------------ data and losses
 
 
+@pytest.mark.receipts("primer:n_rows", "primer:w_best")
 def test_data_table_is_small_and_rising():
     x, y = pr.line_data()
     assert x.shape == y.shape == (pr.LINE_N,)
@@ -27,6 +28,7 @@ def test_data_table_is_small_and_rising():
     assert w > 0  # the labels rise with the input: the best line slopes up
 
 
+@pytest.mark.receipts("primer:mse_start", "primer:mse_best")
 def test_mse_by_hand_matches_bendlines():
     x, y = pr.line_data()
     for w, b in (pr.LINE_START, pr.fit_line(x, y), (0.7, -0.3)):
@@ -40,6 +42,7 @@ def test_mse_by_hand_matches_bendlines():
     )
 
 
+@pytest.mark.receipts("primer:probs", "primer:p_true", "primer:ce_example")
 def test_softmax_cross_entropy_by_hand_matches_bendlines():
     logits = np.array([pr.SOFTMAX_LOGITS])
     p = pr.softmax(logits)[0]
@@ -54,6 +57,7 @@ def test_softmax_cross_entropy_by_hand_matches_bendlines():
         np.testing.assert_allclose(grad[0], p - one_hot(np.array([label]), 3)[0], atol=1e-12)
 
 
+@pytest.mark.receipts("primer:ln10")
 def test_uniform_guess_costs_ln_k_nats():
     assert pr.uniform_guess_loss(10) == pytest.approx(math.log(10), abs=1e-12)
     assert pr.uniform_guess_loss(2) == pytest.approx(math.log(2), abs=1e-12)
@@ -64,6 +68,7 @@ def test_uniform_guess_costs_ln_k_nats():
     assert net.loss_value(X, np.arange(20) % 10) == pytest.approx(math.log(10), abs=1e-12)
 
 
+@pytest.mark.receipts("primer:untrained_min", "primer:untrained_max", "primer:untrained_nets")
 def test_untrained_mnist1d_nets_are_worse_than_a_uniform_guess():
     losses = pr.untrained_mnist1d_loss()
     assert len(losses) >= 5
@@ -71,6 +76,7 @@ def test_untrained_mnist1d_nets_are_worse_than_a_uniform_guess():
     assert np.all(losses > math.log(10) + 0.5)  # "confidently wrong", not a rounding
 
 
+@pytest.mark.receipts("primer:untrained_small_gap", "primer:small_last")
 def test_small_last_layer_starts_at_ln_10_the_sanity_check():
     small = pr.untrained_mnist1d_loss(last_layer_scale=pr.SMALL_LAST_LAYER)
     assert np.all(np.abs(small - math.log(10)) < 0.02)  # "within a few hundredths"
@@ -83,6 +89,7 @@ def test_small_last_layer_starts_at_ln_10_the_sanity_check():
 # ------------------------------------------------------------------------------ gradient
 
 
+@pytest.mark.receipts("primer:grad_w", "primer:grad_b")
 def test_line_gradient_matches_finite_differences_and_backprop():
     x, y = pr.line_data()
     h = 1e-6
@@ -96,6 +103,7 @@ def test_line_gradient_matches_finite_differences_and_backprop():
         assert gw == pytest.approx(dW[0, 0], rel=1e-12) and gb == pytest.approx(db[0], rel=1e-12)
 
 
+@pytest.mark.receipts("primer:mse_step", "primer:lr_good_2d")
 def test_one_step_downhill_lowers_the_loss():
     x, y = pr.line_data()
     w0, b0 = pr.LINE_START
@@ -108,6 +116,7 @@ def test_one_step_downhill_lowers_the_loss():
 # ------------------------------------------------------------------------------ learning rate
 
 
+@pytest.mark.receipts("primer:loss1_*", "primer:loss2_*", "primer:limit1", "primer:limit2")
 @pytest.mark.parametrize("descent", [pr.descent_1d, pr.descent_2d])
 def test_small_crawls_good_converges_too_large_diverges(descent):
     result = descent()
@@ -119,12 +128,14 @@ def test_small_crawls_good_converges_too_large_diverges(descent):
     assert result["rates"]["too large"] > result["limit"] > result["rates"]["good"]
 
 
+@pytest.mark.receipts("primer:loss1_good", "primer:loss1_min")
 def test_good_rate_gets_near_the_bottom_in_one_dimension():
     x, y = pr.line_data()
     best = pr.line_loss(np.sum(x * y) / np.sum(x * x), 0.0, x, y)
     assert pr.descent_1d()["losses"]["good"][-1] < 1.01 * best
 
 
+@pytest.mark.receipts("primer:good_factor1")
 def test_good_rate_jumps_across_the_bottom_at_every_step_and_closes_in():
     # 1 - eta L'' is negative: the slope parameter lands on the other side every step
     result = pr.descent_1d()
@@ -137,6 +148,7 @@ def test_good_rate_jumps_across_the_bottom_at_every_step_and_closes_in():
     np.testing.assert_allclose(offsets[1:] / offsets[:-1], factor, rtol=1e-9)
 
 
+@pytest.mark.receipts("primer:curv1", "primer:limit1")
 @pytest.mark.parametrize("fraction, converges", [(0.98, True), (1.02, False)])
 def test_the_border_is_two_over_the_curvature(fraction, converges):
     """Just below 2 / L'' gradient descent converges, just above it diverges."""
@@ -153,6 +165,7 @@ def test_the_border_is_two_over_the_curvature(fraction, converges):
     assert bool(abs(w - w_best) < 1e-3) is converges
 
 
+@pytest.mark.receipts("primer:curv2")
 def test_two_d_curvature_is_the_top_hessian_eigenvalue():
     x, y = pr.line_data()
     h = 1e-4
@@ -167,6 +180,12 @@ def test_two_d_curvature_is_the_top_hessian_eigenvalue():
 # ------------------------------------------------------------------------------ curvature
 
 
+@pytest.mark.receipts(
+    "primer:sin_f2_at_1",
+    "primer:minus_sin_1",
+    "primer:chord_gap",
+    "primer:chord_bound",
+)
 def test_second_derivative_and_chord_bound():
     assert pr.second_derivative(np.sin, np.array([1.0]))[0] == pytest.approx(-math.sin(1), abs=1e-5)
     for a, h in ((1.0, 0.5), (0.0, 1.0), (2.0, 0.1)):
@@ -214,6 +233,12 @@ def comparison():
     return pr.optimiser_comparison()
 
 
+@pytest.mark.receipts(
+    "primer:opt_seeds",
+    "primer:opt_tune_seeds",
+    "primer:adam_*_lr",
+    "primer:sgd_*_lr",
+)
 def test_comparison_is_fair(comparison):
     assert len(pr.OPT_TUNE_SEEDS) >= 2 and len(pr.OPT_REPORT_SEEDS) >= 10
     assert not set(pr.OPT_TUNE_SEEDS) & set(pr.OPT_REPORT_SEEDS)  # reported seeds chose nothing
@@ -229,6 +254,7 @@ def test_comparison_is_fair(comparison):
             assert np.all(comparison["same_path"][opt])
 
 
+@pytest.mark.receipts("primer:verdict_short", "primer:verdict_long")
 def test_adam_ahead_after_few_steps_not_distinguishable_after_many(comparison):
     """The primer's verdicts, from the paired comparison on the report seeds."""
     short, long = min(pr.OPT_BUDGETS), max(pr.OPT_BUDGETS)
@@ -238,6 +264,7 @@ def test_adam_ahead_after_few_steps_not_distinguishable_after_many(comparison):
     assert min(test[long]["adam"].mean(), test[long]["sgd"].mean()) > 0.95
 
 
+@pytest.mark.receipts("primer:verdict_long")
 def test_ranking_settles_before_the_long_budget(comparison):
     """Over the last quarter of the long runs, at the tuned rates, the paired verdict on
     validation accuracy (report seeds, Holm over those evaluations) stays "not
@@ -265,17 +292,20 @@ def over():
     return pr.overfitting()
 
 
+@pytest.mark.receipts("primer:of_train_end_max", "primer:of_noise_var")
 def test_training_loss_falls_below_the_noise(over):
     noise = pr.OVERFIT_NOISE**2
     assert np.all(over["train"][:, -1] < noise / 3)  # memorised the noise
 
 
+@pytest.mark.receipts("primer:of_val_best_mean", "primer:of_val_end_mean", "primer:of_best_max")
 def test_validation_loss_turns_back_up(over):
     val = over["val"]
     assert np.all(val[:, -1] > 1.5 * val.min(axis=1))
     assert np.all(over["best_step"] < 0.2 * pr.OVERFIT_STEPS)
 
 
+@pytest.mark.receipts("primer:of_test_best", "primer:of_test_end")
 def test_early_stopping_wins_on_the_test_set(over):
     assert np.all(over["test_at_best"] < over["test_at_end"])
     assert over["test_at_best"].mean() < 1.6 * pr.OVERFIT_NOISE**2  # near the noise floor
@@ -284,6 +314,7 @@ def test_early_stopping_wins_on_the_test_set(over):
 # ------------------------------------------------------------------------------ chain rule
 
 
+@pytest.mark.receipts("primer:h_*", "primer:diff_fd")
 def test_chain_rule_three_ways():
     hand = pr.by_hand(**pr.CHAIN)
     loss, backprop = pr.by_backprop(**pr.CHAIN)
@@ -333,6 +364,7 @@ def test_backprop_matches_finite_differences_on_a_larger_net(loss):
 # ------------------------------------------------------------------------------ notation
 
 
+@pytest.mark.receipts("primer:mc_*", "primer:phi_1")
 def test_normal_facts_match_their_exact_values():
     facts = pr.normal_facts()
     se = 1 / math.sqrt(pr.NOTATION_SAMPLES)

@@ -86,6 +86,17 @@ def test_words():
     assert "not distinguishable at this strictness (difference -0.3 points" in w.words()
 
 
+def test_words_never_print_a_nonzero_end_as_zero():
+    """An interval end of -0.004 points must show its sign: "-0.0" reads like "0.0", and
+    "0.0 to 4.9" beside "not distinguishable" reads like a contradiction."""
+    v = st.Comparison("GLU", "ReLU", diff=0.024, lo=-0.00004, hi=0.049, level=0.99, p=0.06,
+                      p_holm=0.06, n=10, family=6)  # fmt: skip
+    assert "interval -0.004 to 4.9)" in v.words()
+    w = st.Comparison("ReLU", "sqrt", diff=0.002, lo=0.0003, hi=0.004, level=0.99, p=0.01,
+                      p_holm=0.01, n=10, family=2)  # fmt: skip
+    assert w.words() == "ReLU ahead of sqrt by 0.2 points (interval 0.03 to 0.4)"
+
+
 def test_false_positive_rate_at_no_difference():
     """With no true difference, the family of a 6-contender table (15 pairs, Holm) declares
     anything in at most 5 % of experiments; a lone pair, in about 5 %."""

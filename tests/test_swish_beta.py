@@ -52,6 +52,12 @@ def test_bad_contender_is_a_clear_error():
         sb.swish_runs("beta_3", [1e-3], [0], steps=1)
 
 
+@pytest.mark.receipts(
+    "gallery:sw_tune_seeds",
+    "gallery:sw_n_report",
+    "gallery:sw_short",
+    "gallery:sw_long",
+)
 def test_design_tuning_and_report_seeds_are_disjoint_two_budgets():
     assert not set(sb.TUNING_SEEDS) & set(sb.REPORT_SEEDS)
     assert len(sb.TUNING_SEEDS) >= 2 and len(sb.REPORT_SEEDS) >= 10
@@ -59,6 +65,7 @@ def test_design_tuning_and_report_seeds_are_disjoint_two_budgets():
     assert None in sb.CONTENDERS.values()  # ReLU, the beta -> infinity limit
 
 
+@pytest.mark.receipts("gallery:sw_n_report", "gallery:sw_edge")
 def test_stored_comparison_has_ten_seeds_per_budget_and_no_rate_at_an_edge():
     cmp = sb.comparison()
     assert set(cmp) == set(sb.CONTENDERS)
@@ -76,6 +83,7 @@ def test_one_stored_report_run_recomputes_equal():
     assert again["test"][0, 0] == pytest.approx(cmp["beta_2"]["test"][sb.BUDGETS[0]][0], abs=0.005)
 
 
+@pytest.mark.receipts("gallery:swish_vs_relu_*", "gallery:swish_top")
 def test_the_verdicts_are_the_holm_family_on_the_report_seeds():
     cmp = sb.comparison()
     words = gal.verdicts()

@@ -14,11 +14,13 @@ def runs():
     return sy.symmetry_runs()
 
 
+@pytest.mark.receipts("primer:sym_const_spread", "primer:sym_const_distinct")
 def test_constant_start_keeps_every_hidden_unit_a_copy(runs):
     assert np.all(runs["constant"]["spread"] == 0.0)  # exactly, not approximately
     assert np.all(runs["constant"]["distinct"] == 1)
 
 
+@pytest.mark.receipts("primer:sym_rand_acc", "primer:sym_const_acc")
 def test_random_start_gives_distinct_units_and_a_better_net(runs):
     assert np.all(runs["random"]["distinct"] == sy.WIDTH)
     assert np.all(runs["random"]["spread"] > 0.5)

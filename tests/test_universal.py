@@ -94,6 +94,12 @@ def layer_curve():
     return uni.one_layer_errors()
 
 
+@pytest.mark.receipts(
+    "universal:tw_ratio_lo",
+    "universal:tw_ratio_hi",
+    "universal:tw_slope",
+    "universal:tw_units_*",
+)
 def test_tower_error_halves_when_the_cells_halve(tower_curve):
     assert tuple(tower_curve.units) == tuple(towers.tower_grid_units(n) for n in uni.TOWER_CELLS)
     assert np.all(np.diff(uni.TOWER_CELLS) > 0)
@@ -104,6 +110,13 @@ def test_tower_error_halves_when_the_cells_halve(tower_curve):
     assert -0.8 < tower_curve.slope() < -0.5
 
 
+@pytest.mark.receipts(
+    "universal:ol_rms_first",
+    "universal:ol_rms_last",
+    "universal:ol_max_first",
+    "universal:ol_max_last",
+    "universal:ol_slope",
+)
 def test_one_hidden_layer_error_falls_with_width(layer_curve):
     assert np.all(np.diff(layer_curve.rms) < 0), layer_curve.rms
     assert layer_curve.rms[-1] < layer_curve.rms[0] / 20
@@ -111,6 +124,7 @@ def test_one_hidden_layer_error_falls_with_width(layer_curve):
     assert layer_curve.slope() < -0.8
 
 
+@pytest.mark.receipts("universal:ol_slope", "universal:tw_slope")
 def test_one_layer_beats_towers_with_no_more_units(tower_curve, layer_curve):
     assert layer_curve.slope() < tower_curve.slope() - 0.2  # falls more steeply
     for units, rms in zip(tower_curve.units, tower_curve.rms, strict=True):
@@ -119,6 +133,7 @@ def test_one_layer_beats_towers_with_no_more_units(tower_curve, layer_curve):
         assert layer_curve.rms[fewer][-1] < rms, units
 
 
+@pytest.mark.receipts("universal:twf_*")
 def test_fitted_tower_heights_stay_behind_the_one_layer_and_close_to_sampled(
     tower_curve, layer_curve
 ):

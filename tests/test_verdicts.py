@@ -8,14 +8,11 @@ HTML pages; without a build they skip (``make book`` first).
 
 from __future__ import annotations
 
-import ast
 import re
-from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
-SITE = ROOT / "book" / "_build" / "html"
+from glued import SITE, outputs
+from glued import values as _glued
 
 #: chapter -> the function returning its verdict sentences (glue name -> text)
 VERDICTS = {
@@ -34,38 +31,37 @@ DECIDING = re.compile(
 )
 
 
-def _glued(chapter: str) -> dict[str, str]:
-    import nbformat
-
-    path = SITE / "_sources" / f"{chapter}.ipynb"
-    if not path.is_file():
-        pytest.skip("build the book first: make book")
-    notebook = nbformat.read(path, as_version=4)
-    values = {}
-    for cell in notebook.cells:
-        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
-            scrapbook = output.get("metadata", {}).get("scrapbook")
-            if scrapbook:
-                prefix = scrapbook.get("mime_prefix", "")
-                plain = output["data"].get(f"{prefix}text/plain")
-                if plain is not None:
-                    try:
-                        values[scrapbook["name"]] = ast.literal_eval(plain)
-                    except (ValueError, SyntaxError):
-                        values[scrapbook["name"]] = plain
-    return values
-
-
+@pytest.mark.receipts(
+    "primer:verdict_short", "primer:verdict_long",
+    "nonlinearity:mnist_linear_verdict", "nonlinearity:mnist_relu_verdict",
+    "nonlinearity:mnist_relu_ties", "nonlinearity:mnist_family",
+    "piecewise:random_vs_constructed", "deep:rs_verdicts",
+    "gallery:swish_top", "gallery:swish_vs_relu_2000", "gallery:swish_vs_relu_4000",
+    "choosing:bad_ssq_vs_relu", "choosing:square_verdicts", "choosing:scale_*_verdict",
+    "choosing:fixed_*_verdict", "choosing:d_*_vs_*", "choosing:init_all_tie",
+    "choosing:g_*_relu", "choosing:pr_vs_*", "choosing:pr_ranking", "choosing:top_[28]_*",
+    "choosing:leaders_[28]", "choosing:relu_rank_[28]", "choosing:leaky_[28]_*",
+    "choosing:gelu_[28]_*", "choosing:best_8", "choosing:relu_vs_best_8", "choosing:gelu_claim",
+    "choosing:sigmoid_8_long", "choosing:speed_shared_[28]", "choosing:speed_fastest_[28]",
+)  # fmt: skip
 @pytest.mark.parametrize("chapter", sorted(VERDICTS))
 def test_every_glued_verdict_is_the_verdict_function_on_the_stored_runs(chapter):
     import importlib
 
+    from bendlines.stats import evidence_of
+
     glued = _glued(chapter)
+    receipts = {o["name"]: o["metadata"]["bendlines_receipt"] for o in outputs(chapter)}
     module, name = VERDICTS[chapter]
     expected = getattr(importlib.import_module(module), name)()
     assert expected, chapter
     for key, text in expected.items():
         assert glued.get(key) == text, (chapter, key)
+        # and its receipt names the statistics the verdict function decided it with
+        method, compared = evidence_of(text)
+        assert method, (chapter, key)
+        assert receipts[key]["method"] == method, (chapter, key)
+        assert receipts[key]["compared"] == list(compared), (chapter, key)
     # and no other glued text decides a comparison on its own
     strays = {k: v for k, v in glued.items()
               if k not in expected and isinstance(v, str) and DECIDING.search(v)}  # fmt: skip

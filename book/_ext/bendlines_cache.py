@@ -2,12 +2,15 @@
 
 1. A missing, half-created or corrupt jupyter-cache is cleared and created afresh before
    any (possibly parallel) reader touches it, so ``-j`` builds do not race on creating it.
+   The check reads every record; the digest of the cache's files it passed is kept, and a
+   cache whose files still have that digest is not read again.
 2. MyST-NB's cache hashes only cell sources, so each chapter is also keyed by everything it
    reads: every file of ``src/bendlines`` (modules and data files such as the gallery's cost
-   table), the lock file, and the figure scripts it imports (every name of a multi-name
-   import, found by the AST walk the downloads use), with those they import. When any of them
-   changes, the chapter's cache record is dropped and it re-executes; when nothing changed,
-   nothing executes.
+   table), the lock file, the figure scripts it imports (every name of a multi-name import,
+   found by the AST walk the downloads use), with those they import, and the stored results
+   (``results/``) of the experiment modules they reach. When any of them changes, the
+   chapter's cache record is dropped and it re-executes; when nothing changed, nothing
+   executes.
 """
 
 from __future__ import annotations
@@ -19,7 +22,13 @@ import sqlite3
 from pathlib import Path
 
 from bendlines_freshness import digest
-from bendlines_imports import chapter_code, figure_scripts
+from bendlines_imports import (
+    chapter_code,
+    figure_scripts,
+    load_memo,
+    save_memo,
+    stored_results,
+)
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
@@ -28,6 +37,8 @@ logger = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "src" / "bendlines"
 DIGESTS = "bendlines-dependencies.json"
+PARSED = "bendlines-parsed.json"  # what chapters and scripts import, by their text's digest
+VERIFIED = "bendlines-verified.sha256"  # the cache's content when it last passed the check
 
 
 # --- a safe cache ---------------------------------------------------------------------------
@@ -59,9 +70,26 @@ def cache_problem(path: Path) -> str | None:
     return None
 
 
+def cache_content(path: Path) -> str:
+    """A digest of the cache's own files (its database and executed notebooks), without the
+    files this extension keeps beside them."""
+    ours = {DIGESTS, PARSED, VERIFIED}
+    files = [
+        p
+        for p in path.rglob("*")
+        if p.is_file() and p.name not in ours and not p.name.endswith((".tmp", ".partial"))
+    ]
+    return digest(files, path)
+
+
 def _prepare_cache(app: Sphinx) -> None:
     path = cache_path(app)
-    problem = cache_problem(path)
+    verified = path / VERIFIED
+    try:  # the very bytes a previous build checked need no second check
+        checked = verified.read_text(encoding="ascii").strip() == cache_content(path)
+    except OSError:
+        checked = False
+    problem = None if checked else cache_problem(path)
     if problem:
         logger.info("bendlines: clearing the execution cache at %s: %s", path, problem)
         shutil.rmtree(path)
@@ -69,6 +97,17 @@ def _prepare_cache(app: Sphinx) -> None:
 
     # Creating the database here, in the main process, keeps parallel readers from racing.
     get_cache(path).list_cache_records()
+    if not checked:
+        partial = verified.with_name(verified.name + ".partial")
+        partial.write_text(cache_content(path) + "\n", encoding="ascii")
+        os.replace(partial, verified)
+    load_memo(path / PARSED)
+
+
+def _save_parsed(app: Sphinx, exception: Exception | None) -> None:
+    """Keep what this build parsed for the next one (after the downloads' scan)."""
+    if exception is None:
+        save_memo(cache_path(app) / PARSED)
 
 
 # --- never-stale chapters -------------------------------------------------------------------
@@ -90,12 +129,16 @@ def dependencies(source: Path, root: Path = ROOT) -> list[Path]:
 
     Every chapter runs the package, so all of ``src/bendlines`` counts (its data files too),
     and so does the lock file; of the figure scripts, those the chapter's code cells import,
-    directly or through other figure scripts.
+    directly or through other figure scripts; of the results store, the entries of the
+    experiment modules the chapter or those scripts reach (what it reads instead of
+    recomputing, as its download holds them).
     """
     code = chapter_code(source.read_text(encoding="utf-8"))
     package = root / "src" / "bendlines"
     lock = root / "requirements.lock"
-    return [*package_files(package), lock, *figure_scripts(code, root / "figures")]
+    scripts = figure_scripts(code, root / "figures")
+    reached = [*code, *(script.read_text(encoding="utf-8") for script in scripts)]
+    return [*package_files(package), lock, *scripts, *stored_results(reached, root)]
 
 
 def _digest(paths: list[Path]) -> str:
@@ -144,4 +187,5 @@ def setup(app: Sphinx) -> dict[str, object]:
     app.connect("builder-inited", _prepare_cache)
     app.connect("source-read", _note_dependencies)
     app.connect("env-get-outdated", _stale_chapters)
+    app.connect("build-finished", _save_parsed, priority=995)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

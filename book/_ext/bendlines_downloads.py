@@ -29,7 +29,7 @@ from pathlib import Path
 
 import nbformat
 from bendlines_freshness import Stamp, digest, files_under
-from bendlines_imports import chapter_code, figure_scripts, stored_results
+from bendlines_imports import chapter_code, figure_scripts, remembered, stored_results
 from bendlines_myst import directive_blocks
 from bendlines_plain_notebook import plain_notebook
 from sphinx.application import Sphinx
@@ -45,7 +45,9 @@ def is_notebook(app: Sphinx, docname: str) -> bool:
     if docname not in app.env.all_docs:
         return False
     source = Path(app.env.doc2path(docname)).read_text(encoding="utf-8")
-    return bool(directive_blocks(source, "code-cell"))
+    return remembered(
+        "has code cells", source, lambda text: bool(directive_blocks(text, "code-cell"))
+    )
 
 
 def pinned_requirements(lock: Path, roots: list[str]) -> str:

@@ -25,7 +25,9 @@ majority-class rate makes the outcomes bimodal; :func:`collapsed` counts such se
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+import weakref
+from collections.abc import Iterable, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from itertools import combinations
 
@@ -37,13 +39,18 @@ __all__ = [
     "COLLAPSE_MARGIN",
     "CONFIDENCE",
     "Comparison",
+    "Evidenced",
+    "Verdicts",
     "bounded_interval",
     "collapsed",
     "compare",
+    "evidence_of",
     "halves",
     "holm",
     "join_words",
     "mean_interval",
+    "note_read",
+    "observe",
     "paired_difference",
     "proportion_interval",
     "replicated_top",
@@ -58,6 +65,43 @@ CONFIDENCE = 0.95
 BOOTSTRAP_DRAWS = 20_000
 #: A seed is *collapsed* when its accuracy is at most the majority-class share plus this.
 COLLAPSE_MARGIN = 0.01
+
+
+# ---- what each result was decided with -----
+#: Objects told of every interval and comparison made (``observer.note(method, compared)``):
+#: :class:`Verdicts`, and the book's receipts (:mod:`bendlines.receipts`). Held weakly.
+_OBSERVERS: weakref.WeakSet = weakref.WeakSet()
+
+
+def observe(observer) -> None:
+    """Tell ``observer`` (an object with ``note(method: str, compared: tuple[str, ...])``) of
+    every interval and comparison made from now on, until it is garbage collected."""
+    _OBSERVERS.add(observer)
+
+
+_MUTED = [0]
+
+
+@contextmanager
+def _muted():
+    """Make no notes (for the inner steps of a method that notes itself)."""
+    _MUTED[0] += 1
+    try:
+        yield
+    finally:
+        _MUTED[0] -= 1
+
+
+def _note(method: str, compared: Iterable[str] = ()) -> None:
+    if _MUTED[0]:
+        return
+    compared = tuple(str(c) for c in compared)
+    for observer in list(_OBSERVERS):
+        observer.note(method, compared)
+
+
+def _level(confidence: float) -> str:
+    return f"{100 * confidence:g} %"
 
 
 def _values(values, name: str = "values", minimum: int = 2) -> np.ndarray:
@@ -87,6 +131,7 @@ def mean_interval(values, confidence: float = CONFIDENCE) -> dict[str, float]:
     n = x.size
     mean, std = float(x.mean()), float(x.std(ddof=1))
     half = _t(confidence, n - 1) * std / math.sqrt(n)
+    _note(f"Student t {_level(confidence)} interval of the mean of {n} values")
     return {"mean": mean, "std": std, "half": half, "lo": mean - half, "hi": mean + half, "n": n}
 
 
@@ -116,6 +161,10 @@ def bounded_interval(values, confidence: float = CONFIDENCE, seed: int = 0,
     """
     x = _values(values)
     n = x.size
+    _note(
+        f"expanded percentile bootstrap {_level(confidence)} interval of the mean of {n} "
+        f"values ({draws} resamples)"
+    )
     if np.isnan(x).any():
         return {"mean": math.nan, "lo": math.nan, "hi": math.nan, "n": n}
     z = math.sqrt(n / (n - 1)) * _t(confidence, n - 1)
@@ -131,6 +180,7 @@ def proportion_interval(successes: int, trials: int,
     """Wilson interval of a probability from ``successes`` of ``trials`` independent trials."""
     if not 0 <= successes <= trials or trials < 1:
         raise ValueError(f"need 0 <= successes <= trials and trials >= 1, got {successes}/{trials}")
+    _note(f"Wilson {_level(confidence)} interval of a proportion ({successes} of {trials})")
     ci = _stats.binomtest(int(successes), int(trials)).proportion_ci(confidence, method="wilson")
     return float(ci.low), float(ci.high)
 
@@ -225,6 +275,21 @@ class Comparison:
     n: int
     family: int
     confidence: float = CONFIDENCE
+    #: How the family's verdicts are corrected: "Holm" (:func:`compare`) or "Bonferroni"
+    #: (:func:`verdict`).
+    correction: str = "Holm"
+
+    @property
+    def method(self) -> str:
+        """The statistics of this verdict in words, e.g. ``"paired t-test on 10 seeds, Holm
+        over 15 comparisons (95 % family-wise)"``."""
+        test = f"paired t-test on {self.n} seeds"
+        if self.family == 1:
+            return f"{test} ({_level(self.confidence)})"
+        return (
+            f"{test}, {self.correction} over {self.family} comparisons "
+            f"({_level(self.confidence)} family-wise)"
+        )
 
     @property
     def winner(self) -> str | None:
@@ -249,13 +314,22 @@ class Comparison:
         ``unit`` after multiplying by ``scale``), e.g. ``"SiLU ahead of tanh by 3.4 points
         (interval 0.9 to 5.9)"``; ``ahead`` names what a larger value means ("faster than");
         ``sentence`` adds the verb ("is ahead of", "are not distinguishable")."""
+        return Evidenced(self._words(unit, scale, digits, ahead, sentence), self.method,
+                         (self.first, self.second))  # fmt: skip
+
+    def _words(self, unit: str, scale: float, digits: int, ahead: str, sentence: bool) -> str:
         are, is_ = (" are", " is") if sentence else ("", "")
         if math.isnan(self.diff):
             return f"{self.first} and {self.second}{are} not comparable: a run diverged"
         d, lo, hi = (scale * v for v in (self.diff, self.lo, self.hi))
 
         def fmt(x: float) -> str:
-            return f"{x:.{digits}f}"
+            # a nonzero end must not print as 0.0 or -0.0: add decimals until its sign shows
+            for places in range(digits, digits + 3):
+                text = f"{x:.{places}f}"
+                if x == 0 or float(text) != 0:
+                    break
+            return text
 
         if self.winner is None:
             head = f"{self.first} and {self.second}{are} not distinguishable at this strictness"
@@ -308,6 +382,7 @@ def compare(table: Mapping[str, Sequence[float]], pairs: Sequence[tuple[str, str
         d = paired_difference(table[a], table[b], confidence=level)
         out[a, b] = Comparison(a, b, d["diff"], d["lo"], d["hi"], level, float(p[i]),
                                float(adjusted[i]), d["n"], m, confidence)  # fmt: skip
+        _note(out[a, b].method, (a, b))
     return out
 
 
@@ -319,8 +394,10 @@ def verdict(a, b, names: tuple[str, str] = ("A", "B"), family: int = 1,
     p = 1.0 if np.isnan(d["p"]) else d["p"]
     level = 1 - (1 - confidence) / family
     w = paired_difference(a, b, confidence=level)
-    return Comparison(names[0], names[1], w["diff"], w["lo"], w["hi"], level, p,
-                      min(1.0, family * p), w["n"], family, confidence)  # fmt: skip
+    out = Comparison(names[0], names[1], w["diff"], w["lo"], w["hi"], level, p,
+                     min(1.0, family * p), w["n"], family, confidence, "Bonferroni")  # fmt: skip
+    _note(out.method, names)
+    return out
 
 
 # ---- leaders -----
@@ -355,13 +432,13 @@ def replicated_top(table: Mapping[str, Sequence[float]],
     x = {k: np.asarray(v, dtype=np.float64) for k, v in table.items()}
     n = len(next(iter(x.values())))
     first, second = halves(n)
-    out = {
-        "all": top_group(x, confidence),
-        "first": top_group({k: v[first] for k, v in x.items()}, confidence),
-        "second": top_group({k: v[second] for k, v in x.items()}, confidence),
-    }
+    out = {"all": top_group(x, confidence)}
+    with _muted():
+        out["first"] = top_group({k: v[first] for k, v in x.items()}, confidence)
+        out["second"] = top_group({k: v[second] for k, v in x.items()}, confidence)
     out["holds"] = out["all"] == out["first"] == out["second"]
     out["unseparated"] = out["all"] | out["first"] | out["second"]
+    _note(f"top group on all {n} seeds and on each half of them")
     return out
 
 
@@ -371,3 +448,100 @@ def join_words(words: Sequence[str]) -> str:
     if not words:
         raise ValueError("nothing to join")
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+# ---- verdict sentences that keep their statistics -----
+class Evidenced(str):
+    """A verdict sentence (a ``str``) that carries what it was decided with: ``method``
+    (the statistics in words, ``""`` if none), ``compared`` (the contenders' names) and
+    ``store`` (the results-store entries read for it, when something reported reads: see
+    :func:`note_read`)."""
+
+    method: str
+    compared: tuple[str, ...]
+    store: tuple[str, ...]
+
+    def __new__(cls, text: str, method: str = "", compared: Iterable[str] = (),
+                store: Iterable[str] = ()):  # fmt: skip
+        out = super().__new__(cls, text)
+        out.method, out.compared, out.store = method, tuple(compared), tuple(store)
+        return out
+
+
+def note_read(key: str) -> None:
+    """Tell the observers that read entries (:class:`Verdicts`) that the results-store entry
+    ``key`` was read (the book's receipts call this from their store hook)."""
+    for observer in list(_OBSERVERS):
+        read = getattr(observer, "read", None)
+        if read is not None:
+            read(key)
+
+
+class _Notes:
+    """The intervals and comparisons made, and the stored entries read, while it lives (an
+    observer for :func:`observe`)."""
+
+    def __init__(self):
+        self.made: list[tuple[str, tuple[str, ...]]] = []
+        self.reads: list[str] = []
+
+    def note(self, method: str, compared: tuple[str, ...]) -> None:
+        self.made.append((method, compared))
+
+    def read(self, key: str) -> None:
+        self.reads.append(key)
+
+
+def evidence_of(text) -> tuple[str, tuple[str, ...]]:
+    """``(method, compared)`` of an :class:`Evidenced` sentence; ``("", ())`` for other values."""
+    return (text.method, text.compared) if isinstance(text, Evidenced) else ("", ())
+
+
+class Verdicts(dict):
+    """A chapter's verdict sentences (glue name -> text) that remember what decided them.
+
+    Each value set is stored as an :class:`Evidenced` sentence carrying the methods and
+    contenders of every interval and comparison made (by this module) since the previous value
+    was set or the dict was made, and the stored entries read (:func:`note_read`) since then;
+    when none were made (or none read) since, the statistics (or the entries) of the value
+    before: sentences set one after another from one computation share them.
+    :meth:`update` gives all its values the same. A sentence already :class:`Evidenced` (such
+    as :meth:`Comparison.words`) keeps its statistics and gets the entries read.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__()
+        self._notes = _Notes()
+        self._last: tuple[str, tuple[str, ...], tuple[str, ...]] = ("", (), ())
+        observe(self._notes)
+        self.update(*args, **kwargs)
+
+    def _evidenced(self, text: str) -> Evidenced:
+        made, reads = self._notes.made, self._notes.reads
+        method, compared, store = self._last
+        if made:
+            method = "; ".join(dict.fromkeys(m for m, _ in made))
+            compared = tuple(dict.fromkeys(c for _, names in made for c in names))
+        if reads:
+            store = tuple(dict.fromkeys(reads))
+        self._last = (method, compared, store)
+        self._notes.made, self._notes.reads = [], []
+        method, compared, store = self._last
+        if isinstance(text, Evidenced):
+            return Evidenced(text, text.method, text.compared, text.store or store)
+        return Evidenced(text, method, compared, store)
+
+    def __setitem__(self, key: str, text: str) -> None:
+        super().__setitem__(key, self._evidenced(text))
+
+    def update(self, *args, **kwargs) -> None:
+        """Set every item of ``dict(*args, **kwargs)``, all with what was made and read since
+        the previous value was set."""
+        items = dict(*args, **kwargs)
+        shared = self._evidenced("")
+        for key, text in items.items():
+            if isinstance(text, Evidenced):
+                value = Evidenced(text, text.method, text.compared, text.store or shared.store)
+            else:
+                value = Evidenced(text, shared.method, shared.compared, shared.store)
+            super().__setitem__(key, value)

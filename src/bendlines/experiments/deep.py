@@ -697,7 +697,9 @@ def rescue_verdicts(summary: dict) -> str:
 def verdicts(summary: dict | None = None) -> dict[str, str]:
     """The chapter's glued verdict sentences (glue name -> text)."""
     summary = rescue_reported() if summary is None else summary
-    return {"rs_verdicts": rescue_verdicts(summary)}
+    out = st.Verdicts()
+    out["rs_verdicts"] = rescue_verdicts(summary)
+    return out
 
 
 def rescue_ranking_stable(summary: dict) -> bool:

@@ -244,7 +244,7 @@ def verdicts() -> dict[str, str]:
 
     cmp = swish_beta.comparison()
     names = swish_names()
-    out, tops = {}, []
+    out, tops = st.Verdicts(), []
     for steps in swish_beta.BUDGETS:
         table = {c: r["test"][steps] for c, r in cmp.items()}
         v = compare_swish(table)

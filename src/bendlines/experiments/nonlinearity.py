@@ -832,6 +832,7 @@ def verdicts(result: MnistResult | None = None) -> dict[str, str]:
     a leader named only when the top group is the same on all seeds and on both halves.
     """
     result = mnist1d_experiment() if result is None else result
+    out = st.Verdicts()
     v = mnist_verdicts(result)
     family = len(v)
     linear = [v[f"linear, {d} hidden", "logistic regression"] for d in result.depths]
@@ -879,9 +880,10 @@ def verdicts(result: MnistResult | None = None) -> dict[str, str]:
             f"of {n // 2} seeds give other top groups (first half: {group('first')}; second "
             f"half: {group('second')}), so the data name no best depth."
         )
-    return {
-        "mnist_linear_verdict": linear_text,
-        "mnist_relu_verdict": relu_text,
-        "mnist_relu_ties": ties_text,
-        "mnist_family": str(family),
-    }
+    out.update(
+        mnist_linear_verdict=linear_text,
+        mnist_relu_verdict=relu_text,
+        mnist_relu_ties=ties_text,
+        mnist_family=str(family),
+    )
+    return out

@@ -761,6 +761,7 @@ def verdicts(tvc: dict | None = None) -> dict[str, str]:
     construction is one fixed number): "cannot be told apart" when the 95 % interval of the
     mean contains it."""
     tvc = trained_vs_constructed() if tvc is None else tvc
+    out = st.Verdicts()
     run = tvc["runs"][max(tvc["budgets"])]
     s = st.mean_interval(run["random_rms"])
     c = tvc["constructed_rms"]
@@ -775,4 +776,5 @@ def verdicts(tvc: dict | None = None) -> dict[str, str]:
             f"That interval lies wholly {side} the construction's {c:.4f}: on average the "
             f"random starts do {'worse' if side == 'above' else 'better'}."
         )
-    return {"random_vs_constructed": text}  # fmt: skip
+    out["random_vs_constructed"] = text
+    return out

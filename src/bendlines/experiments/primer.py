@@ -57,6 +57,7 @@ __all__ = [
     "by_backprop",
     "by_finite_differences",
     "by_hand",
+    "chord_gap",
     "descent_1d",
     "descent_2d",
     "fit_line",
@@ -73,6 +74,7 @@ __all__ = [
     "softmax",
     "softmax_cross_entropy_by_hand",
     "uniform_guess_loss",
+    "untrained_mnist1d_loss",
     "verdicts",
 ]
 
@@ -310,7 +312,7 @@ def verdicts(comparison: dict | None = None) -> dict[str, str]:
     """The chapter's glued verdict sentences (glue name -> text): Adam against SGD at the short
     and the long budget, a paired comparison on the report seeds (:mod:`bendlines.stats`)."""
     comparison = optimiser_comparison() if comparison is None else comparison
-    out = {}
+    out = st.Verdicts()
     for tag, budget in (("short", min(OPT_BUDGETS)), ("long", max(OPT_BUDGETS))):
         test = comparison["test"][budget]
         out[f"verdict_{tag}"] = st.verdict(test["adam"], test["sgd"], names=("Adam", "SGD")).words()
