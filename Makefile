@@ -69,7 +69,7 @@ book: $(STAMP)
 # CI=true, a skip fails: tests/ci_skips.py). benchmarks/suite_split.py runs and times each part;
 # `make bench` prints the split of the last run.
 TEST_PARTS := lint js workflows browser-deps validator pdf suite
-PYTEST_JOBS := -n $(JOBS) --dist loadfile
+PYTEST_JOBS := -n $(JOBS) --dist loadfile --no-loadscope-reorder
 
 test: $(TEST_STAMP)
 	MAKE="$(MAKE)" $(PY) benchmarks/suite_split.py run $(TEST_PARTS)

@@ -34,16 +34,23 @@ def require_chromium_and_site(built: bool) -> None:
 
 
 class Visit:
-    """A phone-sized page with its console errors and requests recorded."""
+    """A phone-sized page with its console errors and requests recorded.
 
-    def __init__(self, browser, url, **context):
+    ``wait_until`` is the load state :meth:`page.goto` waits for (by default until the network
+    has been idle for half a second). With ``clock`` the page runs on Playwright's clock: time
+    flows as usual, and ``page.clock.run_for(ms)`` runs the page's timers forward at once
+    instead of waiting for them."""
+
+    def __init__(self, browser, url, *, wait_until="networkidle", clock=False, **context):
         self.context = browser.new_context(viewport=PHONE, **context)
         self.page = self.context.new_page()
         self.errors, self.requests = [], []
         self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.page.on("request", lambda q: self.requests.append(q.url))
-        self.page.goto(url, wait_until="networkidle")
+        if clock:
+            self.page.clock.install()
+        self.page.goto(url, wait_until=wait_until)
 
     def open(self, kind, timeout=30_000):
         """Open a widget (as a reader does, by its summary) and wait until it is mounted."""
@@ -89,3 +96,33 @@ def touch_drag_left(visit: Visit, target, step: float, moves: int = 8) -> None:
         visit.page.wait_for_timeout(16)
     touch("touchEnd", x)
     visit.page.wait_for_timeout(100)
+
+
+def open_widgets(visit: Visit, kinds) -> None:
+    """Open every widget of ``kinds`` on the visited page (as a reader does, by its summary)."""
+    for kind in kinds:
+        visit.open(kind)
+
+
+def past_the_text(page, selector: str) -> list[str]:
+    """The elements matching ``selector`` that reach past the right edge of the page's text
+    column (each as ``tag.class``): what would run off a phone's screen."""
+    return page.evaluate(
+        "s => { const edge = document.querySelector('article.bd-article')"
+        ".getBoundingClientRect().right + 1;"
+        " return [...document.querySelectorAll(s)]"
+        ".filter(e => e.getBoundingClientRect().right > edge)"
+        ".map(e => e.tagName + '.' + (e.className.baseVal ?? e.className)); }",
+        selector,
+    )
+
+
+def small_touch_targets(page, selector: str) -> list:
+    """The elements matching ``selector`` narrower or lower than 24 px, the least a finger
+    can hit (WCAG 2.5.8), each as [name, width, height]."""
+    return page.evaluate(
+        "s => [...document.querySelectorAll(s)]"
+        ".map(e => [e.id || e.textContent || e.className.baseVal, e.getBoundingClientRect()])"
+        ".filter(([, r]) => r.width < 24 || r.height < 24).map(([n, r]) => [n, r.width, r.height])",
+        selector,
+    )

@@ -7,6 +7,7 @@ import bendlines  # noqa: F401  isort: skip
 import pytest
 from ci_skips import pytest_make_collect_report, pytest_runtest_makereport  # noqa: F401
 from hypothesis import settings
+from longest_first import order
 
 from bendlines.results import KernelMismatchError
 
@@ -23,10 +24,14 @@ def pytest_collection_modifyitems(config, items):
     """Tests that read the built site carry the ``site`` marker: every test of a module that
     names the built site ``SITE`` (the site, download, PDF and browser tests) and single tests
     marked ``@pytest.mark.site``. `make unit` leaves them out (``-m "not site"``); `make test`
-    runs every test once the book, its PDF and the HTML checker are there."""
+    runs every test once the book, its PDF and the HTML checker are there.
+
+    The longest test files come first (tests/longest_first.py), so the suite's two processes
+    finish together."""
     for item in items:
         if hasattr(getattr(item, "module", None), "SITE"):
             item.add_marker(pytest.mark.site)
+    order(items)
 
 
 @pytest.hookimpl(wrapper=True)

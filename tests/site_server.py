@@ -19,6 +19,13 @@ from urllib.parse import urlsplit
 COMPRESSIBLE = {".html", ".css", ".js", ".svg", ".json", ".xml", ".txt", ".map", ".md", ".ipynb"}
 
 
+@functools.lru_cache(maxsize=1024)
+def _gzipped(body: bytes) -> bytes:
+    """``body`` gzip-compressed, once per content: the browser tests load the same pages,
+    scripts and figures hundreds of times, each time in a fresh browser context."""
+    return gzip.compress(body, compresslevel=6, mtime=0)
+
+
 class _Handler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format, *args):
         pass
@@ -37,7 +44,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         ctype = self.guess_type("x" + suffix)
         gzipped = suffix in COMPRESSIBLE and "gzip" in self.headers.get("Accept-Encoding", "")
         if gzipped:
-            body = gzip.compress(body, compresslevel=6, mtime=0)
+            body = _gzipped(body)
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))

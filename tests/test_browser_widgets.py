@@ -15,8 +15,11 @@ from browser_support import (
     PHONE,
     SITE,
     drawn,
+    open_widgets,
+    past_the_text,
     require_chromium_and_site,
     shown_text,
+    small_touch_targets,
 )
 
 from bendlines import activations, regions
@@ -35,10 +38,22 @@ require_chromium_and_site((SITE / "piecewise.html").is_file())
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402
 
 
+@pytest.fixture
+def visit(visit):
+    """The shared ``visit`` (tests/conftest.py), done waiting once the page has loaded (each
+    test then waits for its widget to be mounted); the tests that look at the page's requests,
+    its layout or axe wait, as by default, until the network has been idle for half a second."""
+
+    def make(path, **context):
+        return visit(path, **{"wait_until": "load", **context})
+
+    return make
+
+
 # --- loading ------------------------------------------------------------------------------------
 @pytest.mark.parametrize("kind", WIDGETS)
 def test_a_widget_loads_its_module_only_when_opened_cleanly_and_offline(visit, base_url, kind):
-    v = visit(WIDGETS[kind])
+    v = visit(WIDGETS[kind], wait_until="networkidle")
     root = v.page.locator(f'details[data-widget="{kind}"]')
     assert root.evaluate("d => d.open") is False  # collapsed: the static figure comes first
     assert not [u for u in v.requests if u.endswith("/" + MODULES[kind])]
@@ -58,14 +73,15 @@ def test_a_widget_loads_its_module_only_when_opened_cleanly_and_offline(visit, b
 
 
 def test_pages_without_widgets_load_no_widget_code(visit):
-    v = visit("bibliography.html")  # nonlinearity.html holds the trainer and collapse widgets
+    # (nonlinearity.html holds the trainer and collapse widgets)
+    v = visit("bibliography.html", wait_until="networkidle")
     assert not [u for u in v.requests if "/widgets/" in u]
 
 
 def test_the_stylesheet_keeps_classes_only_the_modules_use(visit):
     """.bl-handle and .bl-readouts appear only inside dynamically imported modules; the
     purged bundle of a widget page must still style them."""
-    v = visit("piecewise.html")
+    v = visit("piecewise.html", wait_until="networkidle")
     root = v.open("hinges")
     handle = root.locator(".bl-handle").first
     assert handle.evaluate("e => getComputedStyle(e).cursor") == "grab"
@@ -165,19 +181,11 @@ def test_a_drag_moves_the_linked_control_without_long_tasks(visit, kind, handle,
 # tests/test_browser_widgets_contract.py) ------------------------------------------------------
 @pytest.mark.parametrize("path", sorted(set(WIDGETS.values())))
 def test_with_every_widget_open_axe_is_clean_and_nothing_is_wider_than_a_phone(visit, path):
-    v = visit(path)
-    for kind in [k for k, p in WIDGETS.items() if p == path]:
-        v.open(kind)
+    v = visit(path, wait_until="networkidle")
+    open_widgets(v, [k for k, p in WIDGETS.items() if p == path])
     v.page.wait_for_timeout(200)
     assert v.page.evaluate("document.documentElement.scrollWidth") == PHONE["width"]
-    wide = v.page.evaluate(
-        "() => { const edge = document.querySelector('article.bd-article')"
-        ".getBoundingClientRect().right + 1;"
-        " return [...document.querySelectorAll('.bl-widget, .bl-widget *:not(svg *)')]"
-        ".filter(e => e.getBoundingClientRect().right > edge)"
-        ".map(e => e.tagName + '.' + e.className.baseVal + e.className); }"
-    )
-    assert wide == []
+    assert past_the_text(v.page, ".bl-widget, .bl-widget *:not(svg *)") == []
     result = Axe().run(v.page)
     assert result.violations_count == 0, result.generate_report()
     assert v.errors == []
@@ -185,16 +193,10 @@ def test_with_every_widget_open_axe_is_clean_and_nothing_is_wider_than_a_phone(v
 
 @pytest.mark.parametrize("path", sorted(set(WIDGETS.values())))
 def test_touch_targets_are_at_least_24_px(visit, path):
-    v = visit(path)
-    for kind in [k for k, p in WIDGETS.items() if p == path]:
-        v.open(kind)
-    small = v.page.evaluate(
-        "() => [...document.querySelectorAll('.bl-widget summary, .bl-widget input,"
-        " .bl-widget select, .bl-widget button, .bl-widget .bl-handle-zone')]"
-        ".map(e => [e.id || e.textContent || e.className.baseVal, e.getBoundingClientRect()])"
-        ".filter(([, r]) => r.width < 24 || r.height < 24).map(([n, r]) => [n, r.width, r.height])"
-    )
-    assert small == []
+    v = visit(path, wait_until="networkidle")
+    open_widgets(v, [k for k, p in WIDGETS.items() if p == path])
+    controls = ".bl-widget summary, .bl-widget input, .bl-widget select, .bl-widget button"
+    assert small_touch_targets(v.page, controls + ", .bl-widget .bl-handle-zone") == []
 
 
 # --- what the widgets compute --------------------------------------------------------------------

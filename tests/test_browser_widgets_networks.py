@@ -13,8 +13,11 @@ from browser_support import (
     PHONE,
     SITE,
     drawn,
+    open_widgets,
+    past_the_text,
     require_chromium_and_site,
     shown_text,
+    small_touch_targets,
 )
 
 from bendlines import regions
@@ -30,6 +33,19 @@ WIDGETS = [
 require_chromium_and_site((SITE / "piecewise.html").is_file())
 
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402
+
+
+@pytest.fixture
+def visit(visit):
+    """The shared ``visit`` (tests/conftest.py), done waiting once the page has loaded (each
+    test then waits for its widget to be mounted); the tests that look at the page's requests,
+    its layout or axe wait, as by default, until the network has been idle for half a second."""
+
+    def make(path, **context):
+        return visit(path, **{"wait_until": "load", **context})
+
+    return make
+
 
 #: Record every run of the widgets' own scripts (one callback: a timer, an event, an animation
 #: frame) that took over 50 ms, from the long-animation-frame entries' script attribution.
@@ -71,7 +87,7 @@ def _wait_steps(page, root, at_least: int, timeout: float = 20_000) -> None:
 
 @pytest.mark.parametrize(("kind", "path"), WIDGETS)
 def test_each_widget_opens_cleanly_offline_under_its_figure(visit, base_url, kind, path):
-    v = visit(path)
+    v = visit(path, wait_until="networkidle")
     root = v.open(kind)
     v.page.wait_for_timeout(500)
     assert v.errors == []
@@ -368,19 +384,11 @@ def test_a_malformed_hash_falls_back_to_defaults_with_a_note(visit, path, hash_)
 
 @pytest.mark.parametrize("path", sorted({p for _, p in WIDGETS}))
 def test_with_the_widgets_open_axe_is_clean_and_nothing_is_wider_than_a_phone(visit, path):
-    v = visit(path)
-    for kind in [k for k, p in WIDGETS if p == path]:
-        v.open(kind)
+    v = visit(path, wait_until="networkidle")
+    open_widgets(v, [k for k, p in WIDGETS if p == path])
     v.page.wait_for_timeout(500)
     assert v.page.evaluate("document.documentElement.scrollWidth") == PHONE["width"]
-    wide = v.page.evaluate(
-        "() => { const edge = document.querySelector('article.bd-article')"
-        ".getBoundingClientRect().right + 1;"
-        " return [...document.querySelectorAll('.bl-widget, .bl-widget *')]"
-        ".filter(e => e.getBoundingClientRect().right > edge)"
-        ".map(e => e.tagName + '.' + (e.className.baseVal ?? e.className)); }"
-    )
-    assert wide == []
+    assert past_the_text(v.page, ".bl-widget, .bl-widget *") == []
     result = Axe().run(v.page)
     assert result.violations_count == 0, result.generate_report()
     assert v.errors == []
@@ -388,16 +396,10 @@ def test_with_the_widgets_open_axe_is_clean_and_nothing_is_wider_than_a_phone(vi
 
 @pytest.mark.parametrize("path", sorted({p for _, p in WIDGETS}))
 def test_touch_targets_are_at_least_24_px(visit, path):
-    v = visit(path)
-    for kind in [k for k, p in WIDGETS if p == path]:
-        v.open(kind)
-    small = v.page.evaluate(
-        "() => [...document.querySelectorAll('.bl-app input, .bl-app select,"
-        " .bl-app button, .bl-app .bl-handle-zone')]"
-        ".map(e => [e.id || e.textContent || e.className.baseVal, e.getBoundingClientRect()])"
-        ".filter(([, r]) => r.width < 24 || r.height < 24).map(([n, r]) => [n, r.width, r.height])"
-    )
-    assert small == []
+    v = visit(path, wait_until="networkidle")
+    open_widgets(v, [k for k, p in WIDGETS if p == path])
+    controls = ".bl-app input, .bl-app select, .bl-app button, .bl-app .bl-handle-zone"
+    assert small_touch_targets(v.page, controls) == []
 
 
 def test_the_depth_explorers_snippet_loads_on_request_and_follows_the_state(visit):

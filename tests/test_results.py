@@ -386,22 +386,20 @@ def test_default_store_is_the_checkout_then_the_user_cache(monkeypatch, tmp_path
     assert results.default_store().root == tmp_path / "mine"
 
 
+def _pip(*args: str) -> None:
+    """Run this Python's pip quietly, without its dependencies or version check; fail on error."""
+    command = [sys.executable, "-m", "pip", *args, "--no-deps", "--quiet"]
+    subprocess.run([*command, "--disable-pip-version-check"], check=True, capture_output=True)
+
+
 def test_an_installed_wheel_writes_its_store_into_the_user_cache_only(tmp_path):
     wheels = tmp_path / "wheels"
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet",
-         "--disable-pip-version-check", "-w", str(wheels), str(ROOT)],
-        check=True, capture_output=True,
-    )  # fmt: skip
+    _pip("wheel", "--no-build-isolation", "-w", str(wheels), str(ROOT))
     (wheel,) = wheels.glob("bendlines-*.whl")
     with zipfile.ZipFile(wheel) as archive:
         assert not [n for n in archive.namelist() if n.startswith("results/") or "/results/" in n]
     target = tmp_path / "site"
-    subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--no-deps", "--quiet", "--no-index",
-         "--disable-pip-version-check", "--target", str(target), str(wheel)],
-        check=True, capture_output=True,
-    )  # fmt: skip
+    _pip("install", "--no-index", "--target", str(target), str(wheel))
     (tmp_path / "tinyexp.py").write_text("def table(n):\n    return {'x': list(range(n))}\n")
     before = sorted(p for p in target.rglob("*") if "__pycache__" not in p.parts)
     script = (

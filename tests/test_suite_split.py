@@ -78,3 +78,18 @@ def test_without_a_record_bench_says_so(split, capsys):
     assert "no `make test` recorded yet" in capsys.readouterr().out
     assert split.main(["show"]) == 1
     assert split.main(["bogus"]) == 2
+
+
+def test_the_longest_test_files_are_handed_out_first():
+    """tests/longest_first.py names existing test files, once each; the collected tests of
+    those files come first, in its order, and every other test keeps its place."""
+    from types import SimpleNamespace
+
+    from longest_first import LONGEST_FIRST, order
+
+    assert all((ROOT / "tests" / name).is_file() for name in LONGEST_FIRST)
+    assert len(set(LONGEST_FIRST)) == len(LONGEST_FIRST)
+    names = ["test_a.py", LONGEST_FIRST[1], "test_b.py", LONGEST_FIRST[0], "test_a.py"]
+    items = [SimpleNamespace(path=ROOT / "tests" / name, n=i) for i, name in enumerate(names)]
+    order(items)
+    assert [item.n for item in items] == [3, 1, 0, 2, 4]
