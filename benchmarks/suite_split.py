@@ -1,12 +1,14 @@
 """Run the parts of `make test` one after another, timing each: the test suite's split.
 
 ``python benchmarks/suite_split.py run lint js book ...`` runs ``make PART`` for each part in
-order, stops at the first that fails (with its exit status), prints how long each took and
+order (a part ``a+b`` runs ``make a`` and ``make b`` side by side, and is timed as one: the
+book's build uses about one core, so the tests that need no site run beside it), stops at the
+first that fails (with its exit status), prints how long each took and
 records it in book/_build/test-split.json, with the machine's load when each part began (other
 work on the machine slows every part). ``python benchmarks/suite_split.py show`` prints the
 last record; `make bench` includes it (it measures the last real run rather than running the
-whole suite again). The pytest part also leaves book/_build/test-suite.xml (JUnit XML), from
-which the record adds the summed test time per test file.
+whole suite again). The pytest parts also leave JUnit XML files in book/_build (``JUNITS``),
+from which the record adds the summed test time per test file.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 RECORD = ROOT / "book" / "_build" / "test-split.json"
-JUNIT = ROOT / "book" / "_build" / "test-suite.xml"
+#: The JUnit XML the pytest parts write: `make suite`, or `make unit-tests` and `make site-tests`.
+JUNITS = tuple(ROOT / "book" / "_build" / f"test-{n}.xml" for n in ("suite", "unit", "site"))
 #: `make test` on a 2-core machine from a clean clone (the project's target).
 BUDGET_SECONDS = 420.0
 
@@ -37,10 +40,12 @@ def load_average() -> list[float]:
         return []
 
 
-def seconds_per_test_file(junit: Path = JUNIT) -> dict[str, float]:
-    """Summed duration of the tests of each file, from pytest's JUnit XML (largest first)."""
+def seconds_per_test_file(*junits: Path) -> dict[str, float]:
+    """Summed duration of the tests of each file, from pytest's JUnit XML files (largest
+    first)."""
     totals: dict[str, float] = defaultdict(float)
-    for case in ET.parse(junit).getroot().iter("testcase"):
+    cases = (case for junit in junits for case in ET.parse(junit).getroot().iter("testcase"))
+    for case in cases:
         module = case.get("classname", "").split(".")
         name = "/".join(part for part in module if part.startswith("test_")) or "?"
         totals[f"{name}.py"] += float(case.get("time", 0))
@@ -65,7 +70,7 @@ def run(parts: list[str], make: str = "make") -> int:
     status = 0
     for part in parts:
         load, start, cpu = load_average(), time.perf_counter(), children_cpu_seconds()
-        status = subprocess.call([make, "--no-print-directory", part], cwd=ROOT)
+        status = _make_side_by_side(make, part.split("+"))
         seconds, cpu = time.perf_counter() - start, children_cpu_seconds() - cpu
         record["parts"].append(
             {"name": part, "seconds": round(seconds, 1), "cpu": round(cpu, 1), "load": load}
@@ -74,13 +79,23 @@ def run(parts: list[str], make: str = "make") -> int:
             record["failed"] = part
             break
     record["total"] = round(sum(p["seconds"] for p in record["parts"]), 1)
-    if status == 0 and JUNIT.is_file() and JUNIT.stat().st_mtime > time.time() - record["total"]:
-        record["test_files"] = {k: round(v, 1) for k, v in seconds_per_test_file().items()}
+    fresh = [j for j in JUNITS if j.is_file() and j.stat().st_mtime > time.time() - record["total"]]
+    if status == 0 and fresh:
+        record["test_files"] = {k: round(v, 1) for k, v in seconds_per_test_file(*fresh).items()}
     RECORD.parent.mkdir(parents=True, exist_ok=True)
     RECORD.write_text(json.dumps(record, indent=1) + "\n")
     print()
     print(describe(record))
     return status
+
+
+def _make_side_by_side(make: str, targets: list[str]) -> int:
+    """Run ``make TARGET`` for every target at once; the first non-zero exit status, or 0."""
+    running = [
+        subprocess.Popen([make, "--no-print-directory", target], cwd=ROOT) for target in targets
+    ]
+    statuses = [process.wait() for process in running]
+    return next((status for status in statuses if status != 0), 0)
 
 
 def _commit() -> str:

@@ -22,7 +22,7 @@ def split(tmp_path, monkeypatch):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     monkeypatch.setattr(module, "RECORD", tmp_path / "test-split.json")
-    monkeypatch.setattr(module, "JUNIT", tmp_path / "test-suite.xml")
+    monkeypatch.setattr(module, "JUNITS", (tmp_path / "test-unit.xml", tmp_path / "test-site.xml"))
     return module
 
 
@@ -62,15 +62,41 @@ def test_a_failing_part_stops_the_run_with_its_status(split, tmp_path, capsys):
     assert split.rows() == []  # no split of a failed run in `make bench`
 
 
+def test_parts_joined_by_a_plus_run_side_by_side_and_are_timed_as_one(split, tmp_path):
+    """``pdf+unit-tests``: both run at once (each sleeps 0.6 s: together well under 1.2 s),
+    and a failure of either fails the part."""
+    script = tmp_path / "make"
+    script.write_text(
+        "#!/bin/sh\n"
+        f'echo "$2" >> {tmp_path / "ran"}\n'
+        'python3 -c "import time; time.sleep(0.6)"\n'
+        '[ "$2" = "broken" ] && exit 4\n'
+        "exit 0\n"
+    )
+    script.chmod(script.stat().st_mode | stat.S_IXUSR)
+    assert split.run(["lint", "pdf+unit-tests"], make=str(script)) == 0
+    record = json.loads(split.RECORD.read_text())
+    assert [p["name"] for p in record["parts"]] == ["lint", "pdf+unit-tests"]
+    assert 0.6 <= record["parts"][1]["seconds"] < 1.1
+    assert sorted((tmp_path / "ran").read_text().split()) == ["lint", "pdf", "unit-tests"]
+    assert split.run(["pdf+broken", "site-tests"], make=str(script)) == 4
+    assert json.loads(split.RECORD.read_text())["failed"] == "pdf+broken"
+
+
 def test_pytest_time_is_summed_per_test_file(split):
-    split.JUNIT.write_text(
+    unit, site = split.JUNITS
+    unit.write_text(
         '<testsuites><testsuite name="pytest">'
         '<testcase classname="tests.test_site" name="a" time="1.5"/>'
-        '<testcase classname="tests.test_site" name="b" time="2.0"/>'
         '<testcase classname="tests.test_build" name="c" time="7.25"/>'
         "</testsuite></testsuites>"
     )
-    assert split.seconds_per_test_file(split.JUNIT) == {"test_build.py": 7.25, "test_site.py": 3.5}
+    site.write_text(
+        '<testsuites><testsuite name="pytest">'
+        '<testcase classname="tests.test_site" name="b" time="2.0"/>'
+        "</testsuite></testsuites>"
+    )
+    assert split.seconds_per_test_file(unit, site) == {"test_build.py": 7.25, "test_site.py": 3.5}
 
 
 def test_without_a_record_bench_says_so(split, capsys):
