@@ -24,7 +24,7 @@ export OPENBLAS_NUM_THREADS ?= 1
 REFERENCE_KERNELS := $(shell $(PYTHON) src/bendlines/blas.py 2>/dev/null)
 $(foreach setting,$(REFERENCE_KERNELS),$(eval export $(setting)))
 
-.PHONY: help install install-test book pdf test suite unit-tests late-unit-tests site-tests lint unit js browser-deps validator workflows serve figures bench experiments linkcheck lock clean distclean
+.PHONY: help install install-test book pdf test suite unit-tests site-tests lint unit js browser-deps validator workflows serve figures bench experiments linkcheck lock clean distclean
 
 help:
 	@echo "make book     install (first run) and build the site into $(HTML)"
@@ -68,12 +68,11 @@ book: $(STAMP)
 # last and runs every test once, after the book, its PDF and the HTML checker are there, so no test skips for a missing build (under CI,
 # CI=true, a skip fails: tests/ci_skips.py). benchmarks/suite_split.py runs and times each part;
 # `make bench` prints the split of the last run.
-TEST_PARTS := lint js workflows browser-deps validator pdf+unit-tests site-tests+late-unit-tests
+TEST_PARTS := lint js workflows browser-deps validator pdf+unit-tests site-tests
 PYTEST_JOBS := -n $(JOBS) --dist loadfile --no-loadscope-reorder
-# The site tests wait on Chromium (page loads, idle network) much of the time, and the book's
-# build keeps about one core busy: two CPU-bound files of the tests that need no site run
-# beside the site tests instead of beside the build, so both halves keep the cores busy.
-LATE_UNIT_TESTS := tests/test_figures.py tests/test_build.py
+# The site tests wait on Chromium (page loads, idle network) much of the time: one process
+# more than cores keeps the cores busy.
+SITE_JOBS := $(shell echo $$(( $(JOBS) + 1 )))
 
 test: $(TEST_STAMP)
 	MAKE="$(MAKE)" $(PY) benchmarks/suite_split.py run $(TEST_PARTS)
@@ -84,19 +83,14 @@ suite: $(TEST_STAMP)
 		--junitxml=$(BOOK)/_build/test-suite.xml
 
 # `make test` runs pytest in two halves: the tests that need no site beside the book's build
-# (which uses about one core), then the site tests once the book is built, with two files of
-# the first half beside them (LATE_UNIT_TESTS).
+# (which uses about one core), then the site tests once the book is built.
 unit-tests: $(TEST_STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(PY) -m pytest -q $(PYTEST_JOBS) -m "not site" \
-		$(addprefix --ignore=,$(LATE_UNIT_TESTS)) --junitxml=$(BOOK)/_build/test-unit.xml
-
-late-unit-tests: $(TEST_STAMP)
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(PY) -m pytest -q -m "not site" $(LATE_UNIT_TESTS) \
-		--junitxml=$(BOOK)/_build/test-late.xml
+		--junitxml=$(BOOK)/_build/test-unit.xml
 
 site-tests: $(TEST_STAMP)
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(PY) -m pytest -q $(PYTEST_JOBS) -m site \
-		--junitxml=$(BOOK)/_build/test-site.xml
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(PY) -m pytest -q -n $(SITE_JOBS) --dist loadfile \
+		--no-loadscope-reorder -m site --junitxml=$(BOOK)/_build/test-site.xml
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check src tests figures benchmarks book/conf.py book/_ext

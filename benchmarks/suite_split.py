@@ -26,10 +26,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 RECORD = ROOT / "book" / "_build" / "test-split.json"
-#: The JUnit XML the pytest parts write: `make suite`, or the halves `make test` runs.
-JUNITS = tuple(
-    ROOT / "book" / "_build" / f"test-{n}.xml" for n in ("suite", "unit", "late", "site")
-)
+#: The JUnit XML the pytest parts write: `make suite`, or `make unit-tests` and `make site-tests`.
+JUNITS = tuple(ROOT / "book" / "_build" / f"test-{n}.xml" for n in ("suite", "unit", "site"))
 #: `make test` on a 2-core machine from a clean clone (the project's target).
 BUDGET_SECONDS = 420.0
 
