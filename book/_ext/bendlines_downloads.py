@@ -30,7 +30,7 @@ import zipfile
 from pathlib import Path
 
 import nbformat
-from bendlines_freshness import Stamp, digest, files_under
+from bendlines_freshness import Stamp, digest, files_under, write_if_changed
 from bendlines_imports import chapter_code, figure_scripts, remembered, stored_results
 from bendlines_myst import directive_blocks
 from bendlines_plain_notebook import plain_notebook
@@ -111,15 +111,6 @@ def zip_bytes(files: dict[str, bytes]) -> bytes:
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, files[name])
     return buffer.getvalue()
-
-
-def write_if_changed(path: Path, data: bytes) -> None:
-    if path.is_file() and path.read_bytes() == data:
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
-    partial.write_bytes(data)
-    partial.replace(path)
 
 
 def chapter_files(app: Sphinx, docname: str, wheel: Path, requirements: str) -> dict[str, bytes]:

@@ -58,3 +58,14 @@ class Stamp:
         partial = self.path.with_name(self.path.name + ".partial")
         partial.write_text(current + "\n", encoding="ascii")
         os.replace(partial, self.path)
+
+
+def write_if_changed(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` unless it already holds exactly that (its date then stays),
+    through a partial file renamed into place, so nothing is ever half-written."""
+    if path.is_file() and path.read_bytes() == data:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    partial.write_bytes(data)
+    os.replace(partial, path)

@@ -27,11 +27,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from pathlib import Path
 from typing import Any
 
+from bendlines_freshness import write_if_changed
 from docutils import nodes
 from myst_nb.core.variables import RetrievalError
 from myst_nb.ext.glue.roles import PasteMarkdownRole, PasteTextRole
@@ -309,15 +309,6 @@ def page_json(app: Sphinx, docname: str, marked: dict[str, list[str]]) -> bytes:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
-def _write_if_changed(path: Path, data: bytes) -> None:
-    if path.is_file() and path.read_bytes() == data:
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
-    partial.write_bytes(data)
-    os.replace(partial, path)
-
-
 def write_receipts(app: Sphinx, exception: Exception | None) -> None:
     """Write every page's receipts (and remove those of pages that have none any more)."""
     if exception is not None or app.builder.format != "html":
@@ -328,7 +319,7 @@ def write_receipts(app: Sphinx, exception: Exception | None) -> None:
     for docname in sorted(_store(app.env)):
         path = folder / f"{docname}.json"
         wanted.add(path)
-        _write_if_changed(path, page_json(app, docname, marked))
+        write_if_changed(path, page_json(app, docname, marked))
     for stale in folder.rglob("*.json") if folder.is_dir() else []:
         if stale not in wanted:
             stale.unlink()
