@@ -126,3 +126,15 @@ def small_touch_targets(page, selector: str) -> list:
         ".filter(([, r]) => r.width < 24 || r.height < 24).map(([n, r]) => [n, r.width, r.height])",
         selector,
     )
+
+
+def until_loaded(visit):
+    """The shared ``visit`` fixture (tests/conftest.py), done waiting once the page has loaded
+    (each widget test then waits for its widget to be mounted); the tests that look at the
+    page's requests, its layout or axe pass ``wait_until="networkidle"`` and wait, as by
+    default, until the network has been idle for half a second."""
+
+    def make(path, **context):
+        return visit(path, **{"wait_until": "load", **context})
+
+    return make

@@ -18,6 +18,7 @@ from browser_support import (
     require_chromium_and_site,
     shown_text,
     small_touch_targets,
+    until_loaded,
 )
 
 from bendlines import regions
@@ -37,14 +38,8 @@ from axe_playwright_python.sync_playwright import Axe  # noqa: E402
 
 @pytest.fixture
 def visit(visit):
-    """The shared ``visit`` (tests/conftest.py), done waiting once the page has loaded (each
-    test then waits for its widget to be mounted); the tests that look at the page's requests,
-    its layout or axe wait, as by default, until the network has been idle for half a second."""
-
-    def make(path, **context):
-        return visit(path, **{"wait_until": "load", **context})
-
-    return make
+    """The shared ``visit``, done waiting once the page has loaded (browser_support)."""
+    return until_loaded(visit)
 
 
 #: Record every run of the widgets' own scripts (one callback: a timer, an event, an animation
