@@ -114,6 +114,20 @@ def _errors(params: list, points: np.ndarray, target: np.ndarray) -> tuple[float
     return float(np.sqrt(np.mean(err**2))), float(np.max(np.abs(err)))
 
 
+def _curve(units: Sequence[int], params: list, resolution: int) -> ErrorCurve:
+    """The RMS and largest error of each net in ``params`` against the surface, on the
+    evaluation grid of ``resolution`` points per side."""
+    _, _, points = evaluation_grid(resolution)
+    target = surface(points[:, 0], points[:, 1])
+    errs = [_errors(p, points, target) for p in params]
+    return ErrorCurve(
+        units=np.array([int(u) for u in units]),
+        rms=np.array([e[0] for e in errs]),
+        max=np.array([e[1] for e in errs]),
+        params=params,
+    )
+
+
 def tower_errors(
     cells: Sequence[int] = TOWER_CELLS, resolution: int = EVAL_RESOLUTION
 ) -> ErrorCurve:
@@ -130,16 +144,8 @@ def tower_errors(
     -------
     ErrorCurve
     """
-    _, _, points = evaluation_grid(resolution)
-    target = surface(points[:, 0], points[:, 1])
     params = [towers.tower_grid_params(surface, int(n), BOUNDS) for n in cells]
-    errs = [_errors(p, points, target) for p in params]
-    return ErrorCurve(
-        units=np.array([towers.tower_grid_units(int(n)) for n in cells]),
-        rms=np.array([e[0] for e in errs]),
-        max=np.array([e[1] for e in errs]),
-        params=params,
-    )
+    return _curve([towers.tower_grid_units(int(n)) for n in cells], params, resolution)
 
 
 def fitted_tower_errors(
@@ -151,8 +157,6 @@ def fitted_tower_errors(
     tower) and bias minimise the squared error on the ``FIT_RESOLUTION`` grid, as
     :func:`one_layer_params` does for the single layer: the even-handed comparison.
     """
-    _, _, points = evaluation_grid(resolution)
-    target = surface(points[:, 0], points[:, 1])
     _, _, fit_points = evaluation_grid(FIT_RESOLUTION)
     fit_target = surface(fit_points[:, 0], fit_points[:, 1])
     params = []
@@ -164,13 +168,7 @@ def fitted_tower_errors(
         design = np.column_stack([np.ones(len(fit_points)), post[-2]])
         coef = np.linalg.lstsq(design, fit_target, rcond=None)[0]
         params.append([*hidden, (coef[1:, None], coef[:1])])
-    errs = [_errors(p, points, target) for p in params]
-    return ErrorCurve(
-        units=np.array([towers.tower_grid_units(int(n)) for n in cells]),
-        rms=np.array([e[0] for e in errs]),
-        max=np.array([e[1] for e in errs]),
-        params=params,
-    )
+    return _curve([towers.tower_grid_units(int(n)) for n in cells], params, resolution)
 
 
 def _zero_output(hidden: list) -> list:
@@ -233,16 +231,7 @@ def one_layer_errors(
     resolution: int = EVAL_RESOLUTION,
 ) -> ErrorCurve:
     """Error of :func:`one_layer_params` nets of each width, on the evaluation grid."""
-    _, _, points = evaluation_grid(resolution)
-    target = surface(points[:, 0], points[:, 1])
-    params = _one_layer_fits(widths, seed, FIT_RESOLUTION)
-    errs = [_errors(p, points, target) for p in params]
-    return ErrorCurve(
-        units=np.array([int(w) for w in widths]),
-        rms=np.array([e[0] for e in errs]),
-        max=np.array([e[1] for e in errs]),
-        params=params,
-    )
+    return _curve(widths, _one_layer_fits(widths, seed, FIT_RESOLUTION), resolution)
 
 
 # --------------------------------------------------------------------------------------------
