@@ -232,7 +232,9 @@ def test_regions_and_dead_units_update_during_play_at_the_slowest_and_fastest_sp
         assert len({step for step, _ in seen[key]}) >= 10, (key, seen[key])
         assert len(set(texts)) >= 2, (key, texts)
         assert all("NaN" not in t and "undefined" not in t for t in texts)
-    assert all("seen on the" in text for _, text in seen["regions"])
+    # while playing, the count is the grid's (the exact count is for a picture that stands
+    # still, such as the one before Play, which a slow worker may write after recording began)
+    assert all("seen on the" in text for step, text in seen["regions"] if step > 0)
     assert v.errors == []
 
 
