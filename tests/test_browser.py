@@ -7,6 +7,7 @@ Without it these tests skip, except under CI, where they must run.
 from __future__ import annotations
 
 import base64
+import os
 import re
 import sys
 from pathlib import Path
@@ -34,21 +35,25 @@ def base_url():
         yield url
 
 
-def _full_page_screenshot(page, path: Path) -> None:
-    """A full-page PNG straight from Chromium (Playwright's own screenshot can stall waiting
-    for web fonts that a lazily rendered section has only just asked for)."""
-    size = page.evaluate(
-        "({w: document.documentElement.scrollWidth, h: document.documentElement.scrollHeight})"
-    )
+#: The screenshots show the first phone screen of each page; BENDLINES_FULL_SCREENSHOTS=1 takes
+#: each whole page instead (for a review by eye: about 14 s more of Chromium's time, as PNGs up
+#: to 120,000 px tall).
+FULL_SCREENSHOTS = os.environ.get("BENDLINES_FULL_SCREENSHOTS") == "1"
+
+
+def _screenshot(page, path: Path) -> None:
+    """A PNG of the phone's screen, or of the whole page with ``FULL_SCREENSHOTS``, straight
+    from Chromium (Playwright's own screenshot can stall waiting for web fonts that a lazily
+    rendered section has only just asked for)."""
+    params = {"format": "png"}
+    if FULL_SCREENSHOTS:
+        size = page.evaluate(
+            "({w: document.documentElement.scrollWidth, h: document.documentElement.scrollHeight})"
+        )
+        clip = {"x": 0, "y": 0, "width": size["w"], "height": size["h"], "scale": 1}
+        params.update(captureBeyondViewport=True, clip=clip)
     session = page.context.new_cdp_session(page)
-    shot = session.send(
-        "Page.captureScreenshot",
-        {
-            "format": "png",
-            "captureBeyondViewport": True,
-            "clip": {"x": 0, "y": 0, "width": size["w"], "height": size["h"], "scale": 1},
-        },
-    )
+    shot = session.send("Page.captureScreenshot", params)
     path.write_bytes(base64.b64decode(shot["data"]))
     session.detach()
 
@@ -145,7 +150,8 @@ def visits(browser, base_url):
                          .map(e => (e.closest('mjx-container') || e).textContent.slice(0, 60));
                        return {page: document.documentElement.scrollWidth, wide}; }"""
         )
-        _full_page_screenshot(page, SHOTS / f"{Path(name).stem}.png")
+        page.evaluate("window.scrollTo(0, 0)")
+        _screenshot(page, SHOTS / f"{Path(name).stem}.png")
         # What a screen reader gets: the browser's accessibility tree must hold every heading
         # and every formula of the page, not only those near the screen.
         tree = page.context.new_cdp_session(page).send("Accessibility.getFullAXTree")["nodes"]
