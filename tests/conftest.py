@@ -39,14 +39,37 @@ def binds_site(path: Path) -> bool:
     return False
 
 
+def marks_a_site_test(path: Path) -> bool:
+    """Whether a test module marks a test (or itself) ``pytest.mark.site``, read from its
+    syntax tree."""
+    return any(
+        isinstance(node, ast.Attribute)
+        and node.attr == "site"
+        and isinstance(node.value, ast.Attribute)
+        and node.value.attr == "mark"
+        and isinstance(node.value.value, ast.Name)
+        and node.value.value.id == "pytest"
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+    )
+
+
 def pytest_ignore_collect(collection_path: Path, config) -> bool | None:
-    """With ``-m "not site"`` (`make unit`, and `make unit-tests` beside the book's build) the
-    modules of site tests are not imported at all: some check at import that the site and its
-    PDF are built, which under CI fails rather than skips."""
-    if config.getoption("markexpr", "") != "not site" or collection_path.suffix != ".py":
+    """Modules none of whose tests the marker expression selects are not imported at all.
+
+    With ``-m "not site"`` (`make unit`, and `make unit-tests` beside the book's build) the
+    modules of site tests are left alone: some check at import that the site and its PDF are
+    built, which under CI fails rather than skips. With ``-m site`` (`make site-tests`) the
+    modules with no site test are: each of its processes would import (and rewrite the
+    assertions of) every module only to deselect all of its tests."""
+    expression = config.getoption("markexpr", "")
+    if expression not in ("site", "not site") or collection_path.suffix != ".py":
         return None
-    name = collection_path.name
-    return True if name.startswith("test_") and binds_site(collection_path) else None
+    if not collection_path.name.startswith("test_"):
+        return None
+    if expression == "not site":
+        return True if binds_site(collection_path) else None
+    on_the_site = binds_site(collection_path) or marks_a_site_test(collection_path)
+    return None if on_the_site else True
 
 
 @pytest.hookimpl(tryfirst=True)
