@@ -2,11 +2,10 @@
 
 Checked against the PDF's own text (read by PDFium, pypdfium2), destinations and bookmarks
 (read by pypdf), and against the built pages and the MyST sources (not against the code that
-printed it): the title page, a contents page
-whose numbers are the pages where each chapter and section starts, page numbers that run on,
-the chapter's title at the head of each of its pages, bookmarks, links that jump inside the
-PDF to their target, every figure, and no raw TeX or MyST. `make test` prints it (`make pdf`)
-before these checks run.
+printed it): the title page, a contents page whose numbers are the pages where each chapter
+and section starts, page numbers that run on, the chapter's title at the head of each of its
+pages, bookmarks, links that jump inside the PDF to their target, every figure, and no raw
+TeX or MyST. `make test` prints it (`make pdf`) before these checks run.
 """
 
 from __future__ import annotations
