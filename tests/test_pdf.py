@@ -1,11 +1,11 @@
 """The book's PDF (`make pdf`, book/_ext/bendlines_pdf.py) reads as a book.
 
-Checked against the PDF's own text, destinations and bookmarks, and against the built pages
-and the MyST sources (not against the code that printed it): the title page, a contents page
-whose numbers are the pages where each chapter and section starts, page numbers that run on,
-the chapter's title at the head of each of its pages, bookmarks, links that jump inside the
-PDF to their target, every figure, and no raw TeX or MyST. `make test` prints it (`make pdf`)
-before these checks run.
+Checked against the PDF's own text (read by PDFium, pypdfium2), destinations and bookmarks
+(read by pypdf), and against the built pages and the MyST sources (not against the code that
+printed it): the title page, a contents page whose numbers are the pages where each chapter
+and section starts, page numbers that run on, the chapter's title at the head of each of its
+pages, bookmarks, links that jump inside the PDF to their target, every figure, and no raw
+TeX or MyST. `make test` prints it (`make pdf`) before these checks run.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import os
 import re
 import sys
 from functools import cache
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -26,12 +27,14 @@ PDF = SITE / "bending-lines.pdf"
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
 
 from bendlines_order import reading_order  # noqa: E402
+from bendlines_print import Chapter, chapter  # noqa: E402
 
 if not PDF.is_file():
     if os.environ.get("CI"):
         pytest.fail("CI is set but the PDF was not built: make pdf", pytrace=False)
     pytest.skip("no PDF: `make pdf` builds it (needs Chromium)", allow_module_level=True)
 
+import pypdfium2  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 
 ORDER = reading_order(ROOT / "book")
@@ -57,11 +60,30 @@ def _sections(name: str) -> list[str]:
     return [_text(s.find("h2", recursive=False)) for s in top.find_all("section", recursive=False)]
 
 
+def _page_texts(path: Path) -> list[str]:
+    """The text of every page, by PDFium (a twentieth of the time pypdf takes), with plain
+    line feeds; a hyphen that ends a line, which PDFium writes as U+FFFE and joins to the next
+    line, is "-" again (the glyph the page draws). Ligatures come out as their letters."""
+    document = pypdfium2.PdfDocument(path)
+    texts = []
+    try:
+        for index in range(len(document)):
+            page = document[index]
+            textpage = page.get_textpage()
+            text = textpage.get_text_range()
+            textpage.close()
+            page.close()
+            texts.append(text.replace("\r\n", "\n").replace("\ufffe", "-"))
+    finally:
+        document.close()
+    return texts
+
+
 @pytest.fixture(scope="module")
 def pdf():
-    reader = PdfReader(PDF)
-    texts = [page.extract_text() or "" for page in reader.pages]
-    return reader, texts
+    """pypdf's reader (the PDF's structure: bookmarks, destinations, links, pictures) and the
+    text of every page."""
+    return PdfReader(PDF), _page_texts(PDF)
 
 
 def _lines(text: str) -> list[str]:
@@ -283,22 +305,42 @@ def test_every_page_offers_the_pdf():
         assert "bending-lines.pdf" in links, (name, links)
 
 
+@cache
+def _printed() -> dict[str, Chapter]:
+    """Every page of the book as a chapter of the print document (bendlines_print), by name."""
+    pages = set(ORDER)
+    return {name: chapter(SITE, name, None, pages, "https://example.org/") for name in ORDER}
+
+
+class _References(HTMLParser):
+    """The ids of a document, and its in-document references (the ``href`` or ``xlink:href``
+    starting with "#" of each link and each SVG ``use``): start tags are all it needs."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+        self.references: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if "id" in attributes:
+            self.ids.add(attributes["id"] or "")
+        if tag in ("a", "use"):
+            reference = attributes.get("href") or attributes.get("xlink:href") or ""
+            if reference.startswith("#"):
+                self.references.append(reference)
+
+
 def test_print_document_keeps_every_reference_inside_it():
     """In the document Chromium prints, every in-page link and every typeset formula's glyph
     reference points at an id the document has (a missing one prints a blank formula or a
     dead link)."""
-    from bendlines_print import chapter
-
-    pages = set(ORDER)
-    chapters = [chapter(SITE, name, None, pages, "https://example.org/") for name in ORDER]
-    soup = BeautifulSoup("".join(c.markup for c in chapters), "html.parser")
-    ids = {element["id"] for element in soup.find_all(id=True)}
-    ids |= {c.anchor for c in chapters}
-    references = [
-        element.get("href") or element.get("xlink:href")
-        for element in soup.find_all(["a", "use"])
-        if (element.get("href") or element.get("xlink:href") or "").startswith("#")
-    ]
+    chapters = list(_printed().values())
+    document = _References()
+    document.feed("".join(c.markup for c in chapters))
+    document.close()
+    ids = document.ids | {c.anchor for c in chapters}
+    references = document.references
     glyphs = [r for r in references if "MJX-" in r]
     assert len(glyphs) > 1000 and len(references) > 2000
     missing = sorted({r[1:] for r in references} - ids)
@@ -308,12 +350,9 @@ def test_print_document_keeps_every_reference_inside_it():
 def test_glued_values_print_as_plain_text():
     """On the site a glued value is a receipted element that opens a panel; in the print
     document it is its text alone (no button, no panel), and the text is all there."""
-    from bendlines_print import chapter
-
-    page = BeautifulSoup((SITE / "universal.html").read_text(encoding="utf-8"), "html.parser")
-    values = [e.get_text() for e in page.select("article [data-receipt]")]
+    values = [e.get_text() for e in _page("universal").select("article [data-receipt]")]
     assert values
-    printed = chapter(SITE, "universal", None, set(ORDER), "https://example.org/").markup
+    printed = _printed()["universal"].markup
     assert "data-receipt" not in printed and "bl-receipt" not in printed
     assert 'role="button"' not in printed
     text = BeautifulSoup(printed, "html.parser").get_text()
