@@ -65,6 +65,30 @@ class Visit:
         self.context.close()
 
 
+class OpenPages:
+    """Phone-sized visits, one per page, each with its widgets open (``kinds_on(path)``), made
+    on first use and kept: for the checks that only look at a page as it is (its width, axe,
+    touch targets), which need not load and open it each."""
+
+    def __init__(self, browser, base_url, kinds_on, *, settle_ms: int):
+        self.browser, self.base_url, self.kinds_on, self.settle_ms = (
+            browser, base_url, kinds_on, settle_ms,
+        )  # fmt: skip
+        self.visits: dict[str, Visit] = {}
+
+    def __call__(self, path: str) -> Visit:
+        if path not in self.visits:
+            v = Visit(self.browser, self.base_url + path)
+            open_widgets(v, self.kinds_on(path))
+            v.page.wait_for_timeout(self.settle_ms)
+            self.visits[path] = v
+        return self.visits[path]
+
+    def close(self):
+        for v in self.visits.values():
+            v.close()
+
+
 def drawn(root) -> str:
     """Everything a widget shows: its SVG markup and its readouts."""
     return root.evaluate(

@@ -14,8 +14,8 @@ import pytest
 from browser_support import (
     PHONE,
     SITE,
+    OpenPages,
     drawn,
-    open_widgets,
     past_the_text,
     require_chromium_and_site,
     shown_text,
@@ -43,6 +43,16 @@ from axe_playwright_python.sync_playwright import Axe  # noqa: E402
 def visit(visit):
     """The shared ``visit``, done waiting once the page has loaded (browser_support)."""
     return until_loaded(visit)
+
+
+@pytest.fixture(scope="module")
+def every_widget_open(browser, base_url):
+    """Each page with every widget of it open, loaded once for the checks that only look."""
+    pages = OpenPages(
+        browser, base_url, lambda path: [k for k, p in WIDGETS.items() if p == path], settle_ms=200
+    )
+    yield pages
+    pages.close()
 
 
 # --- loading ------------------------------------------------------------------------------------
@@ -175,10 +185,10 @@ def test_a_drag_moves_the_linked_control_without_long_tasks(visit, kind, handle,
 # --- phone, touch targets, axe with every widget of a page open (touch drag and reduced motion:
 # tests/test_browser_widgets_contract.py) ------------------------------------------------------
 @pytest.mark.parametrize("path", sorted(set(WIDGETS.values())))
-def test_with_every_widget_open_axe_is_clean_and_nothing_is_wider_than_a_phone(visit, path):
-    v = visit(path, wait_until="networkidle")
-    open_widgets(v, [k for k, p in WIDGETS.items() if p == path])
-    v.page.wait_for_timeout(200)
+def test_with_every_widget_open_axe_is_clean_and_nothing_is_wider_than_a_phone(
+    every_widget_open, path
+):
+    v = every_widget_open(path)
     assert v.page.evaluate("document.documentElement.scrollWidth") == PHONE["width"]
     assert past_the_text(v.page, ".bl-widget, .bl-widget *:not(svg *)") == []
     # the widgets, open, with what they added; the page around them: tests/test_browser.py
@@ -188,11 +198,11 @@ def test_with_every_widget_open_axe_is_clean_and_nothing_is_wider_than_a_phone(v
 
 
 @pytest.mark.parametrize("path", sorted(set(WIDGETS.values())))
-def test_touch_targets_are_at_least_24_px(visit, path):
-    v = visit(path, wait_until="networkidle")
-    open_widgets(v, [k for k, p in WIDGETS.items() if p == path])
+def test_touch_targets_are_at_least_24_px(every_widget_open, path):
+    v = every_widget_open(path)
     controls = ".bl-widget summary, .bl-widget input, .bl-widget select, .bl-widget button"
     assert small_touch_targets(v.page, controls + ", .bl-widget .bl-handle-zone") == []
+    assert v.errors == []
 
 
 # --- what the widgets compute --------------------------------------------------------------------

@@ -72,10 +72,12 @@ def test_the_contract_covers_every_kind():
 def _summary(v, root, different_from: str | None = None) -> str:
     """The widget's summary once it says something (else than ``different_from``) and has
     settled: the summary changes at most once a second, so once the page's clock has run 1.5 s
-    on, any update still pending has been shown."""
+    on, any update still pending has been shown. Read as the page shows it (``innerText``) both
+    times: the raw text can differ from it (a trailing space), which would end the wait at
+    once, before the change had reached the summary."""
     v.page.wait_for_function(
         "([r, old]) => { const s = r.querySelector('.bl-summary'); "
-        "return s && s.textContent && s.textContent !== old; }",
+        "return s && s.innerText && s.innerText !== old; }",
         arg=[root.element_handle(), different_from],
         timeout=15_000,
     )

@@ -12,8 +12,8 @@ import pytest
 from browser_support import (
     PHONE,
     SITE,
+    OpenPages,
     drawn,
-    open_widgets,
     past_the_text,
     require_chromium_and_site,
     shown_text,
@@ -40,6 +40,17 @@ from axe_playwright_python.sync_playwright import Axe  # noqa: E402
 def visit(visit):
     """The shared ``visit``, done waiting once the page has loaded (browser_support)."""
     return until_loaded(visit)
+
+
+@pytest.fixture(scope="module")
+def widgets_open(browser, base_url):
+    """Each page with every widget of this file on it open, loaded once for the checks that
+    only look."""
+    pages = OpenPages(
+        browser, base_url, lambda path: [k for k, p in WIDGETS if p == path], settle_ms=500
+    )
+    yield pages
+    pages.close()
 
 
 #: Record every run of the widgets' own scripts (one callback: a timer, an event, an animation
@@ -380,10 +391,8 @@ def test_a_malformed_hash_falls_back_to_defaults_with_a_note(visit, path, hash_)
 
 
 @pytest.mark.parametrize("path", sorted({p for _, p in WIDGETS}))
-def test_with_the_widgets_open_axe_is_clean_and_nothing_is_wider_than_a_phone(visit, path):
-    v = visit(path, wait_until="networkidle")
-    open_widgets(v, [k for k, p in WIDGETS if p == path])
-    v.page.wait_for_timeout(500)
+def test_with_the_widgets_open_axe_is_clean_and_nothing_is_wider_than_a_phone(widgets_open, path):
+    v = widgets_open(path)
     assert v.page.evaluate("document.documentElement.scrollWidth") == PHONE["width"]
     assert past_the_text(v.page, ".bl-widget, .bl-widget *") == []
     # the widgets, open, with what they added; the page around them: tests/test_browser.py
@@ -393,11 +402,11 @@ def test_with_the_widgets_open_axe_is_clean_and_nothing_is_wider_than_a_phone(vi
 
 
 @pytest.mark.parametrize("path", sorted({p for _, p in WIDGETS}))
-def test_touch_targets_are_at_least_24_px(visit, path):
-    v = visit(path, wait_until="networkidle")
-    open_widgets(v, [k for k, p in WIDGETS if p == path])
+def test_touch_targets_are_at_least_24_px(widgets_open, path):
+    v = widgets_open(path)
     controls = ".bl-app input, .bl-app select, .bl-app button, .bl-app .bl-handle-zone"
     assert small_touch_targets(v.page, controls) == []
+    assert v.errors == []
 
 
 def test_the_depth_explorers_snippet_loads_on_request_and_follows_the_state(visit):
