@@ -69,7 +69,7 @@ book: $(STAMP)
 # CI=true, a skip fails: tests/ci_skips.py). benchmarks/suite_split.py runs and times each part;
 # `make bench` prints the split of the last run.
 TEST_PARTS := lint js workflows browser-deps validator pdf+unit-tests site-tests
-PYTEST_JOBS := -n $(JOBS) --dist loadgroup --no-loadscope-reorder
+PYTEST_JOBS := -n $(JOBS) --dist loadfile --no-loadscope-reorder
 # The site tests wait on Chromium (page loads, idle network) much of the time: one process
 # more than cores keeps the cores busy.
 SITE_JOBS := $(shell echo $$(( $(JOBS) + 1 )))
@@ -89,7 +89,7 @@ unit-tests: $(TEST_STAMP)
 		--junitxml=$(BOOK)/_build/test-unit.xml
 
 site-tests: $(TEST_STAMP)
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(PY) -m pytest -q -n $(SITE_JOBS) --dist loadgroup \
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(PY) -m pytest -q -n $(SITE_JOBS) --dist loadfile \
 		--no-loadscope-reorder -m site --junitxml=$(BOOK)/_build/test-site.xml
 
 lint: $(TEST_STAMP)

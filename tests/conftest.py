@@ -72,28 +72,6 @@ def pytest_ignore_collect(collection_path: Path, config) -> bool | None:
     return None if on_the_site else True
 
 
-#: Test files whose tests the suite's processes take one at a time (pytest-xdist's
-#: ``--dist loadgroup`` with no group): they share no costly set-up, and one long file would
-#: otherwise keep one process busy while the other has finished.
-ONE_AT_A_TIME = {"test_figures.py"}
-#: Test files whose tests go by the page they check (their ``name``): a process visits each
-#: page it is given once, and only those.
-BY_PAGE = {"test_browser.py"}
-
-
-def work_unit(item) -> str | None:
-    """The group of tests one process takes together: the whole file (its tests share module
-    fixtures), one page of a file of :data:`BY_PAGE`, or none (a test alone) in
-    :data:`ONE_AT_A_TIME`."""
-    file = item.path.name
-    if file in ONE_AT_A_TIME:
-        return None
-    params = getattr(getattr(item, "callspec", None), "params", {})
-    if file in BY_PAGE and "name" in params:
-        return f"{file}::{params['name']}"
-    return file
-
-
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     """Tests that read the built site carry the ``site`` marker: every test of a module that
@@ -106,9 +84,6 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if hasattr(getattr(item, "module", None), "SITE"):
             item.add_marker(pytest.mark.site)
-        group = work_unit(item)
-        if group is not None:
-            item.add_marker(pytest.mark.xdist_group(group))
     order(items)
 
 

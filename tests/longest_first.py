@@ -1,13 +1,11 @@
 """The order the suite's processes take the test files in: the longest first (tests/conftest.py
 sorts the collected tests with :func:`order`).
 
-`make test` runs pytest on several processes (pytest-xdist, ``--dist loadgroup``), each taking
-one work unit at a time (a whole file, one page of the browser checks or a single figure test:
-tests/conftest.py's ``work_unit``), in the order of collection (``--no-loadscope-reorder``; by
-default pytest-xdist would hand out units with many tests first, however quick they are).
-Handing out the longest files first lets the processes finish together, instead of one idling
-while another works through a long file handed out last. Every other file follows in its usual
-order.
+`make test` runs pytest on two processes (pytest-xdist, ``--dist loadfile``), each taking one
+whole file at a time, in the order of collection (``--no-loadscope-reorder``; by default
+pytest-xdist would hand out files with many tests first, however quick they are). Handing out
+the longest files first lets both processes finish together, instead of one idling while the
+other works through a long file handed out last. Every other file follows in its usual order.
 """
 
 from __future__ import annotations

@@ -78,121 +78,108 @@ SCROLL_THROUGH = """async () => {
 }"""
 
 
-def _visit(browser, base_url, name: str) -> dict:
-    """Load one page (phone-sized), record what happened, then run axe on it."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page = browser.new_page(viewport={"width": 412, "height": 915})
-    record = {"console": [], "failed": [], "requested": []}
-    page.on(
-        "console",
-        lambda m, r=record: r["console"].append(m.text) if m.type == "error" else None,
-    )
-    page.on("pageerror", lambda e, r=record: r["console"].append(str(e)))
-    page.on("requestfailed", lambda q, r=record: r["failed"].append(q.url))
-    page.on(
-        "response",
-        lambda s, r=record: r["failed"].append(f"{s.status} {s.url}") if s.status >= 400 else None,
-    )
-    page.on("request", lambda q, r=record: r["requested"].append(q.url))
-    page.add_init_script(CSP_LISTENER)
-    page.goto(base_url + name, wait_until="networkidle")
-    # Math and figures load lazily as they scroll into view: scroll through the page, in
-    # steps shorter than the screen so every part of it is on screen for 30 ms.
-    page.evaluate(SCROLL_THROUGH)
-    if page.evaluate("typeof MathJax !== 'undefined'"):
-        page.evaluate("MathJax.startup.promise")
-    page.wait_for_load_state("networkidle")
-    page.wait_for_timeout(300)
-    record["raw_math"] = page.evaluate(
-        """() => [...document.querySelectorAll('.math, span.math, div.math')]
-             .filter(el => !el.querySelector('mjx-container'))
-             .map(el => el.textContent.slice(0, 60))"""
-    )
-    record["math_errors"] = page.locator('mjx-container [data-mml-node="merror"]').count()
-    # Formulas draw shared glyph shapes by reference: every reference must find its shape,
-    # and every formula must take up room on the page.
-    record["math_glyphs"] = page.evaluate(
-        """() => { const uses = [...document.querySelectorAll('mjx-container svg use')];
-                   const refs = uses.map(u => u.href.baseVal.slice(1));
-                   const empty = [...document.querySelectorAll('mjx-container > svg')]
-                     .filter(s => { const b = s.getBoundingClientRect();
-                                    return !(b.width > 0 && b.height > 0); }).length;
-                   return {uses: uses.length, empty,
-                           missing: refs.filter(id => !document.getElementById(id))}; }"""
-    )
-    # The bundled stylesheet must parse to its very end (a syntax slip swallows the rest).
-    record["css_tail"] = page.evaluate(
-        """() => { const sheet = [...document.styleSheets]
-                     .find(s => s.href && s.href.includes('/_static/bundle.'));
-                   return sheet ? [sheet.href, [...sheet.cssRules].at(-1).cssText] : null; }"""
-    )
-    record["images"] = page.evaluate(
-        """() => [...document.querySelectorAll('main img')]
-             .map(img => ({src: img.getAttribute('src'),
-                           alt: img.getAttribute('alt') || ''}))"""
-    )
-    # On a phone, nothing may run off the screen or be cut off, tables and code aside
-    # (they scroll sideways on purpose).
-    record["overflow"] = page.evaluate(
-        """() => { const edge = (document.querySelector('article.bd-article')
-                                  || document.querySelector('main'))
-                                 .getBoundingClientRect().right + 1;
-                   const wide = [...document.querySelectorAll(
-                       'article.bd-article p, article.bd-article li, article.bd-article code,'
-                       + ' article.bd-article figcaption, mjx-container > svg')]
-                     .filter(e => !e.closest('.pst-scrollable-table-container, pre, table'))
-                     .filter(e => e.getBoundingClientRect().right > edge)
-                     .map(e => (e.closest('mjx-container') || e).textContent.slice(0, 60));
-                   return {page: document.documentElement.scrollWidth, wide}; }"""
-    )
-    page.evaluate("window.scrollTo(0, 0)")
-    _screenshot(page, SHOTS / f"{Path(name).stem}.png")
-    # What a screen reader gets: the browser's accessibility tree must hold every heading
-    # and every formula of the page, not only those near the screen.
-    tree = page.context.new_cdp_session(page).send("Accessibility.getFullAXTree")["nodes"]
-    exposed = [n for n in tree if not n.get("ignored")]
-    record["a11y_headings"] = sorted(
-        n.get("name", {}).get("value", "")
-        for n in exposed
-        if n.get("role", {}).get("value") == "heading"
-    )
-    record["a11y_math"] = sum(n.get("role", {}).get("value") == "MathMLMath" for n in exposed)
-    record["dom_headings"] = sorted(
-        page.evaluate(
-            "[...document.querySelectorAll('h1, h2, h3, h4, h5, h6')]"
-            ".filter(h => h.checkVisibility())"  # shown (not a folded solution's, a sidebar's)
-            ".map(h => h.textContent.replace(/#$/, '').trim())"
-        )
-    )
-    record["dom_math"] = page.evaluate(
-        "[...document.querySelectorAll('mjx-container')].filter(m => m.checkVisibility()).length"
-    )
-    record["csp"] = page.evaluate("window.__cspViolations")
-    # Snapshot what the page itself did before axe runs: axe fetches stylesheets itself.
-    record = {k: list(v) if isinstance(v, list) else v for k, v in record.items()}
-    record["axe"] = Axe().run(page)
-    page.close()
-    return record
-
-
-class _Visits(dict):
-    """Each page's record, made by :func:`_visit` the first time a test asks for it: the tests
-    of a page go together to one of the suite's processes (tests/conftest.py), which visits
-    that page once, and only the pages it was given."""
-
-    def __init__(self, browser, base_url):
-        super().__init__()
-        self.browser, self.base_url = browser, base_url
-
-    def __missing__(self, name: str) -> dict:
-        self[name] = _visit(self.browser, self.base_url, name)
-        return self[name]
-
-
 @pytest.fixture(scope="module")
 def visits(browser, base_url):
-    """Every page's record (:func:`_visit`), each made on first use."""
-    return _Visits(browser, base_url)
+    """Load each page once (phone-sized), record what happened, then run axe on it."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    results = {}
+    for name in PAGES:
+        page = browser.new_page(viewport={"width": 412, "height": 915})
+        record = {"console": [], "failed": [], "requested": []}
+        page.on(
+            "console",
+            lambda m, r=record: r["console"].append(m.text) if m.type == "error" else None,
+        )
+        page.on("pageerror", lambda e, r=record: r["console"].append(str(e)))
+        page.on("requestfailed", lambda q, r=record: r["failed"].append(q.url))
+        page.on(
+            "response",
+            lambda s, r=record: (
+                r["failed"].append(f"{s.status} {s.url}") if s.status >= 400 else None
+            ),
+        )
+        page.on("request", lambda q, r=record: r["requested"].append(q.url))
+        page.add_init_script(CSP_LISTENER)
+        page.goto(base_url + name, wait_until="networkidle")
+        # Math and figures load lazily as they scroll into view: scroll through the page, in
+        # steps shorter than the screen so every part of it is on screen for 30 ms.
+        page.evaluate(SCROLL_THROUGH)
+        if page.evaluate("typeof MathJax !== 'undefined'"):
+            page.evaluate("MathJax.startup.promise")
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(300)
+        record["raw_math"] = page.evaluate(
+            """() => [...document.querySelectorAll('.math, span.math, div.math')]
+                 .filter(el => !el.querySelector('mjx-container'))
+                 .map(el => el.textContent.slice(0, 60))"""
+        )
+        record["math_errors"] = page.locator('mjx-container [data-mml-node="merror"]').count()
+        # Formulas draw shared glyph shapes by reference: every reference must find its shape,
+        # and every formula must take up room on the page.
+        record["math_glyphs"] = page.evaluate(
+            """() => { const uses = [...document.querySelectorAll('mjx-container svg use')];
+                       const refs = uses.map(u => u.href.baseVal.slice(1));
+                       const empty = [...document.querySelectorAll('mjx-container > svg')]
+                         .filter(s => { const b = s.getBoundingClientRect();
+                                        return !(b.width > 0 && b.height > 0); }).length;
+                       return {uses: uses.length, empty,
+                               missing: refs.filter(id => !document.getElementById(id))}; }"""
+        )
+        # The bundled stylesheet must parse to its very end (a syntax slip swallows the rest).
+        record["css_tail"] = page.evaluate(
+            """() => { const sheet = [...document.styleSheets]
+                         .find(s => s.href && s.href.includes('/_static/bundle.'));
+                       return sheet ? [sheet.href, [...sheet.cssRules].at(-1).cssText] : null; }"""
+        )
+        record["images"] = page.evaluate(
+            """() => [...document.querySelectorAll('main img')]
+                 .map(img => ({src: img.getAttribute('src'),
+                               alt: img.getAttribute('alt') || ''}))"""
+        )
+        # On a phone, nothing may run off the screen or be cut off, tables and code aside
+        # (they scroll sideways on purpose).
+        record["overflow"] = page.evaluate(
+            """() => { const edge = (document.querySelector('article.bd-article')
+                                      || document.querySelector('main'))
+                                     .getBoundingClientRect().right + 1;
+                       const wide = [...document.querySelectorAll(
+                           'article.bd-article p, article.bd-article li, article.bd-article code,'
+                           + ' article.bd-article figcaption, mjx-container > svg')]
+                         .filter(e => !e.closest('.pst-scrollable-table-container, pre, table'))
+                         .filter(e => e.getBoundingClientRect().right > edge)
+                         .map(e => (e.closest('mjx-container') || e).textContent.slice(0, 60));
+                       return {page: document.documentElement.scrollWidth, wide}; }"""
+        )
+        page.evaluate("window.scrollTo(0, 0)")
+        _screenshot(page, SHOTS / f"{Path(name).stem}.png")
+        # What a screen reader gets: the browser's accessibility tree must hold every heading
+        # and every formula of the page, not only those near the screen.
+        tree = page.context.new_cdp_session(page).send("Accessibility.getFullAXTree")["nodes"]
+        exposed = [n for n in tree if not n.get("ignored")]
+        record["a11y_headings"] = sorted(
+            n.get("name", {}).get("value", "")
+            for n in exposed
+            if n.get("role", {}).get("value") == "heading"
+        )
+        record["a11y_math"] = sum(n.get("role", {}).get("value") == "MathMLMath" for n in exposed)
+        record["dom_headings"] = sorted(
+            page.evaluate(
+                "[...document.querySelectorAll('h1, h2, h3, h4, h5, h6')]"
+                ".filter(h => h.checkVisibility())"  # shown (not a folded solution's, a sidebar's)
+                ".map(h => h.textContent.replace(/#$/, '').trim())"
+            )
+        )
+        record["dom_math"] = page.evaluate(
+            "[...document.querySelectorAll('mjx-container')]"
+            ".filter(m => m.checkVisibility()).length"
+        )
+        record["csp"] = page.evaluate("window.__cspViolations")
+        # Snapshot what the page itself did before axe runs: axe fetches stylesheets itself.
+        record = {k: list(v) if isinstance(v, list) else v for k, v in record.items()}
+        record["axe"] = Axe().run(page)
+        results[name] = record
+        page.close()
+    return results
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -252,12 +239,10 @@ def test_formulas_find_their_glyphs(visits, name):
     assert glyphs["empty"] == 0
 
 
-@pytest.mark.parametrize(
-    "name", ["nonlinearity.html", "piecewise.html", "choosing.html", "gallery.html"]
-)
-def test_the_glyph_check_is_not_vacuous(visits, name):
+def test_the_glyph_check_is_not_vacuous(visits):
     """The chapters and the gallery are full of formulas, so the check above has work to do."""
-    assert visits[name]["math_glyphs"]["uses"] > 100
+    chapters = ["nonlinearity.html", "piecewise.html", "choosing.html", "gallery.html"]
+    assert all(visits[name]["math_glyphs"]["uses"] > 100 for name in chapters)
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -293,10 +278,8 @@ def test_axe_finds_no_violations(visits, name):
     assert result.violations_count == 0, result.generate_report()
 
 
-@pytest.mark.parametrize("name", PAGES)
-def test_the_screenshot_was_saved(visits, name):
-    assert visits[name]  # the page's visit took it
-    assert (SHOTS / f"{Path(name).stem}.png").stat().st_size > 10_000
+def test_screenshots_were_saved(visits):
+    assert all((SHOTS / f"{Path(name).stem}.png").stat().st_size > 10_000 for name in PAGES)
 
 
 def test_search_finds_the_chapters_offline(browser, base_url):

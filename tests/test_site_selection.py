@@ -1,14 +1,12 @@
 """Which test modules `make site-tests` (``-m site``) and `make unit-tests` (``-m "not site"``)
-import, and which tests one process takes together: tests/conftest.py decides, from each
-module's syntax tree and each test's file and page."""
+import: tests/conftest.py decides from each module's syntax tree."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
-from conftest import binds_site, marks_a_site_test, work_unit
+from conftest import binds_site, marks_a_site_test
 
 TESTS = Path(__file__).resolve().parent
 
@@ -53,17 +51,3 @@ def test_the_modules_with_single_site_tests_are_kept_for_the_site_run():
     single = {p.name for p in modules if marks_a_site_test(p) and not binds_site(p)}
     assert {"test_glossary.py", "test_primer.py"} <= single
     assert "test_receipts_page.py" not in single
-
-
-def _item(file: str, **params):
-    return SimpleNamespace(path=TESTS / file, callspec=SimpleNamespace(params=params))
-
-
-def test_work_units_are_files_pages_or_single_figure_tests():
-    assert work_unit(_item("test_build.py")) == "test_build.py"
-    assert work_unit(_item("test_browser.py", name="piecewise.html")) == (
-        "test_browser.py::piecewise.html"
-    )
-    assert work_unit(_item("test_browser.py")) == "test_browser.py"  # a check of no one page
-    assert work_unit(_item("test_figures.py", script="line_fit")) is None
-    assert work_unit(SimpleNamespace(path=TESTS / "test_stats.py")) == "test_stats.py"
