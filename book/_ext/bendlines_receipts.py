@@ -25,6 +25,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -237,10 +238,19 @@ def marked_tests(tests: Path, root: Path) -> dict[str, list[str]]:
     ``tests`` that declares, with ``@pytest.mark.receipts(...)`` or its module's ``pytestmark``,
     the glued values it checks: ``bendlines.receipts.markers``, which the receipts' own checks
     use, read from the syntax trees (nothing imported). A file it cannot read stops the build."""
-    from bendlines.receipts.markers import declared
-
     if not tests.is_dir():
         return {}
+    files = tuple((p, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(tests.rglob("*.py")))
+    return dict(_declared(tests, root, files))
+
+
+@functools.lru_cache(maxsize=4)
+def _declared(tests: Path, root: Path, files: tuple) -> dict[str, list[str]]:
+    """:func:`marked_tests`, read once per state of the test files (``files``: each one's path,
+    time and size): every page and download of a build asks, and the answer takes a third of
+    a second to read."""
+    from bendlines.receipts.markers import declared
+
     try:
         return declared(tests, root)
     except (SyntaxError, ValueError) as error:
