@@ -240,7 +240,8 @@ def marked_tests(tests: Path, root: Path) -> dict[str, list[str]]:
     use, read from the syntax trees (nothing imported). A file it cannot read stops the build."""
     if not tests.is_dir():
         return {}
-    files = tuple((p, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(tests.rglob("*.py")))
+    stats = ((p, p.stat()) for p in sorted(tests.rglob("*.py")))
+    files = tuple((p, stat.st_mtime_ns, stat.st_size) for p, stat in stats)
     return dict(_declared(tests, root, files))
 
 
