@@ -71,9 +71,10 @@ class OpenPages:
     touch targets), which need not load and open it each."""
 
     def __init__(self, browser, base_url, kinds_on, *, settle_ms: int):
-        self.browser, self.base_url, self.kinds_on, self.settle_ms = (
-            browser, base_url, kinds_on, settle_ms,
-        )  # fmt: skip
+        self.browser = browser
+        self.base_url = base_url
+        self.kinds_on = kinds_on
+        self.settle_ms = settle_ms
         self.visits: dict[str, Visit] = {}
 
     def __call__(self, path: str) -> Visit:
