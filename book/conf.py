@@ -23,6 +23,12 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 # for before anything loads numpy; the chapters' kernels inherit this environment.
 import bendlines  # noqa: E402, F401  (its import selects them: bendlines.blas)
 
+# The chapters' kernels listen on Unix sockets, not TCP ports that another process starting
+# at the same moment can take first (bendlines.kernel_sockets).
+from bendlines.kernel_sockets import use_unix_sockets  # noqa: E402
+
+use_unix_sockets()
+
 project = "Bending Lines"
 author = "The Bending Lines authors"
 copyright = "2026, the Bending Lines authors"

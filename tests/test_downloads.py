@@ -160,7 +160,10 @@ def test_a_download_runs_in_a_fresh_python_and_shows_the_same_numbers(
     elsewhere = tmp_path / "elsewhere"  # the runner starts in another folder
     elsewhere.mkdir()
     (elsewhere / "run.py").write_text(RUNNER)
-    environment = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "VIRTUAL_ENV"}}
+    # Not this checkout's path, environment or kernel provisioner (bendlines.kernel_sockets):
+    # the fresh Python has none of them.
+    ours = {"PYTHONPATH", "VIRTUAL_ENV", "JUPYTER_DEFAULT_PROVISIONER_NAME"}
+    environment = {k: v for k, v in os.environ.items() if k not in ours}
     environment["HOME"] = str(tmp_path / "home")  # no settings of this machine
     (tmp_path / "home").mkdir()
     environment["PIP_CACHE_DIR"] = os.environ.get("PIP_CACHE_DIR", str(Path.home() / ".cache/pip"))
