@@ -69,15 +69,25 @@ def test_the_contract_covers_every_kind():
     assert set(DRAGS) == set(bw.KINDS)
 
 
+NOT_BUSY = "!r.querySelector('[aria-busy=\"true\"]')"
+
+
+def _not_busy(v, root) -> None:
+    """Wait until no part of the widget is busy: the trainer is, until its worker answers
+    the newest start (in real time, not on the page's clock)."""
+    v.page.wait_for_function(f"r => {NOT_BUSY}", arg=root.element_handle(), timeout=15_000)
+
+
 def _summary(v, root, different_from: str | None = None) -> str:
-    """The widget's summary once it says something (else than ``different_from``) and has
-    settled: the summary changes at most once a second, so once the page's clock has run 1.5 s
-    on, any update still pending has been shown. Read as the page shows it (``innerText``) both
-    times: the raw text can differ from it (a trailing space), which would end the wait at
-    once, before the change had reached the summary."""
+    """The widget's summary once it says something (else than ``different_from``), no part of
+    the widget is busy (the trainer is, until its worker answers the newest start: real time,
+    not the page's clock) and it has settled: the summary changes at most once a second, so
+    once the page's clock has run 1.5 s on, any update still pending has been shown. Read as
+    the page shows it (``innerText``) both times: the raw text can differ from it (a trailing
+    space), which would end the wait at once, before the change had reached the summary."""
     v.page.wait_for_function(
         "([r, old]) => { const s = r.querySelector('.bl-summary'); "
-        "return s && s.innerText && s.innerText !== old; }",
+        f"return s && s.innerText && s.innerText !== old && {NOT_BUSY}; }}",
         arg=[root.element_handle(), different_from],
         timeout=15_000,
     )
@@ -255,6 +265,7 @@ def test_the_charts_numbers_open_as_a_table_by_keyboard(visit, kind):
         pick.dispatch_event("change")
     else:
         _change(v, root, kind)
+    _not_busy(v, root)
     v.page.clock.run_for(1500)
     assert _open_rows(root) != rows
     assert v.errors == []

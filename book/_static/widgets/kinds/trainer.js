@@ -25,7 +25,7 @@ export async function mount(app, ctx) {
   const data = new Map();
   const loadData = (name) => data.get(name) ?? data.set(name, ctx.data(`trainer_${name}`)).get(name);
   let [box, set, newClass, snapshot, shown, history] = [[-1.5, 1.5, -1.5, 1.5], null, 1, null, null, []];
-  let [playing, wantPlay, visible] = [false, false, true];
+  let [playing, wantPlay, visible, run] = [false, false, true, 0];
   const snippet = () => (snapshot && set ? pythonSnippet(settings, snapshot.steps, set.params) : "");
   const ui = trainerControls(entries, settings, {
     change, step: (count) => send({ type: "step", count }), play: () => setPlaying(!wantPlay), reset: () => restart(), copy, add, speed,
@@ -46,6 +46,8 @@ export async function mount(app, ctx) {
       ctx.message(`Training stopped: ${msg.message}`);
       return setPlaying(false);
     }
+    if (msg.run !== run) return; // a reply to a start that a newer one replaced
+    app.removeAttribute("aria-busy");
     history = extendHistory(history, msg);
     if (msg.field) {
       shown = msg;
@@ -61,12 +63,18 @@ export async function mount(app, ctx) {
     ctx.saveState(settingsToState(settings, names));
     restart();
   }
+  // Each start is numbered: only the newest one's data and replies are shown, and the widget
+  // is busy (aria-busy) until its first reply, so quick changes never end on an older run.
   async function restart() {
+    const mine = ++run;
+    app.setAttribute("aria-busy", "true");
     setPlaying(false);
-    set = await loadData(settings.data);
+    const loaded = await loadData(settings.data);
+    if (mine !== run) return;
+    set = loaded;
     box = squareBox(set.X);
     for (const [s, i] of [[ui.px, 0], [ui.py, 2]]) Object.assign(s.input, { min: String(box[i]), max: String(box[i + 1]) });
-    send(workerStart(settings, byName.get(settings.activation), set, box, RES));
+    send({ ...workerStart(settings, byName.get(settings.activation), set, box, RES), run: mine });
     send({ type: "speed", stepsPerSecond: settings.speed === "max" ? Infinity : settings.speed });
     view.cursor(ui.px.value(), ui.py.value(), box);
   }

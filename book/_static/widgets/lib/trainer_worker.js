@@ -1,14 +1,14 @@
 // The trainer's Web Worker (a module worker loaded from this same-origin file): it owns the
 // training session, so the page's main thread only draws. Messages in:
 //   {type: "init", settings, train: {X, y}, test: {X, y}, activation: {name, params}, kinks,
-//    negativeSlope (ReLU-like activations: exact region counts), bounds, res}
+//    negativeSlope (ReLU-like activations: exact region counts), bounds, res, run}
 //   {type: "step", count}   count updates, then one snapshot
 //   {type: "play"}          train in bursts, a snapshot after each, until "pause"
 //   {type: "pause"}
 //   {type: "speed", stepsPerSecond}   at most this many updates a second while playing
 //                                     (Infinity, the start: as fast as it goes)
 // Messages out: {type: "snapshot", ...} (see `snapshot`; `last` is the newest evaluation, the
-// page keeps the curve) and {type: "error", message}.
+// page keeps the curve; `run` echoes the init it follows) and {type: "error", message}.
 
 import { bind } from "./maths/activations.js";
 import { pointwise } from "./maths/layers.js";
@@ -22,6 +22,7 @@ const FIELD_MS = 50;
 const FIELD_SHARE = 10;
 
 let session = null;
+let run = null; // the number the page gave the newest init
 let view = null;
 let playing = false;
 let rate = 0;
@@ -58,6 +59,7 @@ function snapshot(extra = {}) {
     exactCount: playing ? null : session.exactCount(view.bounds),
     rate,
     playing,
+    run, // the start this replies to
     ...extra,
   }, transfer);
 }
@@ -100,6 +102,7 @@ globalThis.onmessage = (event) => {
   try {
     if (msg.type === "init") {
       playing = false;
+      run = msg.run;
       const fn = bind(msg.activation.name, msg.activation.params || {});
       const activation = pointwise(msg.activation.name, fn.value, fn.grad);
       session = new Session(msg.settings, msg.train, msg.test, activation,
