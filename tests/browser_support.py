@@ -33,23 +33,50 @@ def require_chromium_and_site(built: bool) -> None:
         pytest.skip("build the book first: make book", allow_module_level=True)
 
 
+class Contexts:
+    """The phone-sized browser contexts of one test module, one per set of options, made on
+    first use and shared by every visit with those options, as one reader's browser is shared
+    by the pages they open: the site's styles, scripts and fonts are fetched and compiled once
+    per context, not once per visit (a fresh context costs Chromium and the test server about
+    1.3 CPU seconds to load a chapter, a new page in a used one about 0.5).
+
+    ``clock`` puts the context's pages on Playwright's clock, which belongs to the context:
+    time flows as usual, and ``page.clock.run_for(ms)`` runs the timers of its pages forward at
+    once instead of waiting for them."""
+
+    def __init__(self, browser):
+        self.browser = browser
+        self.made: dict[tuple, object] = {}
+
+    def __call__(self, *, clock: bool = False, **options):
+        key = (clock, tuple(sorted((name, repr(value)) for name, value in options.items())))
+        if key not in self.made:
+            context = self.browser.new_context(viewport=PHONE, **options)
+            if clock:
+                context.clock.install()
+            self.made[key] = context
+        return self.made[key]
+
+    def close(self):
+        for context in self.made.values():
+            context.close()
+        self.made.clear()
+
+
 class Visit:
-    """A phone-sized page with its console errors and requests recorded.
+    """A page of a shared browser context (:class:`Contexts`) with its console errors and
+    requests recorded.
 
     ``wait_until`` is the load state :meth:`page.goto` waits for (by default until the network
-    has been idle for half a second). With ``clock`` the page runs on Playwright's clock: time
-    flows as usual, and ``page.clock.run_for(ms)`` runs the page's timers forward at once
-    instead of waiting for them."""
+    has been idle for half a second)."""
 
-    def __init__(self, browser, url, *, wait_until="networkidle", clock=False, **context):
-        self.context = browser.new_context(viewport=PHONE, **context)
-        self.page = self.context.new_page()
+    def __init__(self, context, url, *, wait_until="networkidle"):
+        self.context = context
+        self.page = context.new_page()
         self.errors, self.requests = [], []
         self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.page.on("request", lambda q: self.requests.append(q.url))
-        if clock:
-            self.page.clock.install()
         self.page.goto(url, wait_until=wait_until)
 
     def open(self, kind, timeout=30_000):
@@ -62,7 +89,7 @@ class Visit:
         return root
 
     def close(self):
-        self.context.close()
+        self.page.close()
 
 
 class OpenPages:
@@ -70,8 +97,8 @@ class OpenPages:
     on first use and kept: for the checks that only look at a page as it is (its width, axe,
     touch targets), which need not load and open it each."""
 
-    def __init__(self, browser, base_url, kinds_on, *, settle_ms: int):
-        self.browser = browser
+    def __init__(self, contexts: Contexts, base_url, kinds_on, *, settle_ms: int):
+        self.contexts = contexts
         self.base_url = base_url
         self.kinds_on = kinds_on
         self.settle_ms = settle_ms
@@ -79,7 +106,7 @@ class OpenPages:
 
     def __call__(self, path: str) -> Visit:
         if path not in self.visits:
-            v = Visit(self.browser, self.base_url + path)
+            v = Visit(self.contexts(), self.base_url + path)
             open_widgets(v, self.kinds_on(path))
             v.page.wait_for_timeout(self.settle_ms)
             self.visits[path] = v

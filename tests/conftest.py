@@ -122,16 +122,28 @@ def browser():
         chromium.close()
 
 
+@pytest.fixture(scope="module")
+def contexts(browser):
+    """The module's phone-sized browser contexts, one per set of options
+    (:class:`browser_support.Contexts`)."""
+    from browser_support import Contexts
+
+    made = Contexts(browser)
+    yield made
+    made.close()
+
+
 @pytest.fixture
-def visit(browser, base_url):
-    """``visit(path, **context)``: a phone-sized :class:`browser_support.Visit`, closed after
-    the test."""
+def visit(contexts, base_url):
+    """``visit(path, wait_until=..., clock=..., **options)``: a :class:`browser_support.Visit`
+    in the module's context with those options (Playwright's ``new_context`` options, and
+    whether its clock runs the page's timers), closed after the test."""
     from browser_support import Visit
 
     opened = []
 
-    def make(path, **context):
-        v = Visit(browser, base_url + path, **context)
+    def make(path, *, wait_until="networkidle", clock=False, **options):
+        v = Visit(contexts(clock=clock, **options), base_url + path, wait_until=wait_until)
         opened.append(v)
         return v
 

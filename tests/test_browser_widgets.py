@@ -46,10 +46,10 @@ def visit(visit):
 
 
 @pytest.fixture(scope="module")
-def every_widget_open(browser, base_url):
+def every_widget_open(contexts, base_url):
     """Each page with every widget of it open, loaded once for the checks that only look."""
     pages = OpenPages(
-        browser, base_url, lambda path: [k for k, p in WIDGETS.items() if p == path], settle_ms=200
+        contexts, base_url, lambda path: [k for k, p in WIDGETS.items() if p == path], settle_ms=200
     )
     yield pages
     pages.close()

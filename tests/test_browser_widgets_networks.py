@@ -43,11 +43,11 @@ def visit(visit):
 
 
 @pytest.fixture(scope="module")
-def widgets_open(browser, base_url):
+def widgets_open(contexts, base_url):
     """Each page with every widget of this file on it open, loaded once for the checks that
     only look."""
     pages = OpenPages(
-        browser, base_url, lambda path: [k for k, p in WIDGETS if p == path], settle_ms=500
+        contexts, base_url, lambda path: [k for k, p in WIDGETS if p == path], settle_ms=500
     )
     yield pages
     pages.close()
