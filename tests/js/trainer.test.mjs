@@ -5,6 +5,7 @@ import { BASIC_ACTIVATIONS } from "../../book/_static/widgets/lib/maths/layers.j
 import { MLP, gridPatterns } from "../../book/_static/widgets/lib/maths/nn.js";
 import { PCG64 } from "../../book/_static/widgets/lib/maths/pcg64.js";
 import { Session } from "../../book/_static/widgets/lib/maths/trainer.js";
+import { trainerRuns } from "../../book/_static/widgets/lib/trainer_runs.js";
 import { DEFAULTS, pythonSnippet, settingsFromState, settingsToState, validSettings } from "../../book/_static/widgets/lib/state/trainer.js";
 
 const NAMES = ["identity", "relu", "tanh", "sigmoid"];
@@ -97,4 +98,29 @@ test("an activation undefined for negative inputs gives the diverged state at on
   assert.equal(session.history.length, 0);
   session.run(10);
   assert.equal(session.steps, 0);
+});
+
+test("only the newest start's replies reach the page, and the widget is busy until the first", () => {
+  const worker = { sent: [], postMessage(msg) { this.sent.push(msg); } };
+  const attributes = new Map();
+  const busy = { setAttribute: (k, v) => attributes.set(k, v), removeAttribute: (k) => attributes.delete(k) };
+  const shown = [];
+  const errors = [];
+  const runs = trainerRuns(worker, busy, { snapshot: (msg) => shown.push(msg.steps), error: (text) => errors.push(text) });
+  const first = runs.begin();
+  const second = runs.begin(); // a quick second change, before the worker answered the first
+  assert.equal(attributes.get("aria-busy"), "true");
+  assert.equal(runs.isNewest(first), false);
+  assert.equal(runs.isNewest(second), true);
+  runs.send({ type: "init", run: second });
+  assert.deepEqual(worker.sent, [{ type: "init", run: second }]);
+  worker.onmessage({ data: { type: "snapshot", run: first, steps: 1 } }); // late: dropped
+  assert.deepEqual(shown, []);
+  assert.equal(attributes.get("aria-busy"), "true");
+  worker.onmessage({ data: { type: "snapshot", run: second, steps: 2 } });
+  assert.deepEqual(shown, [2]);
+  assert.equal(attributes.has("aria-busy"), false);
+  worker.onmessage({ data: { type: "error", message: "boom" } });
+  worker.onerror({ message: "no module" });
+  assert.deepEqual(errors, ["Training stopped: boom", "The training worker failed to start (no module)."]);
 });

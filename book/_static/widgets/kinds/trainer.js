@@ -12,6 +12,7 @@ import { statusAndReadouts, watchVisibility } from "../lib/toolkit/page.js";
 import { svgPoint } from "../lib/toolkit/plot.js";
 import { el } from "../lib/toolkit/ui.js";
 import { RES, curves, extendHistory, picture, pictureScales, squareBox, writeReadouts } from "../lib/views/trainer.js";
+import { trainerRuns } from "../lib/trainer_runs.js";
 import { trainerControls } from "../lib/views/trainer_controls.js";
 
 const TEXT_MS = 250; // while playing: text and curves 4 times a second, the picture when sent
@@ -25,7 +26,7 @@ export async function mount(app, ctx) {
   const data = new Map();
   const loadData = (name) => data.get(name) ?? data.set(name, ctx.data(`trainer_${name}`)).get(name);
   let [box, set, newClass, snapshot, shown, history] = [[-1.5, 1.5, -1.5, 1.5], null, 1, null, null, []];
-  let [playing, wantPlay, visible, run] = [false, false, true, 0];
+  let [playing, wantPlay, visible] = [false, false, true];
   const snippet = () => (snapshot && set ? pythonSnippet(settings, snapshot.steps, set.params) : "");
   const ui = trainerControls(entries, settings, {
     change, step: (count) => send({ type: "step", count }), play: () => setPlaying(!wantPlay), reset: () => restart(), copy, add, speed,
@@ -39,15 +40,7 @@ export async function mount(app, ctx) {
   const { box: snippetBox, code: snippetCode } = codeBox("Python for this run (Copy as Python copies it)", snippet);
   app.append(ui.controls, ui.unitsBox, ui.buttons, row, stateLine, dl, ui.addBox, snippetBox);
   const worker = new Worker(new URL("../lib/trainer_worker.js", import.meta.url), { type: "module" });
-  const send = (msg) => worker.postMessage(msg);
-  worker.onerror = (event) => ctx.message(`The training worker failed to start (${event.message ?? "unknown error"}).`);
-  worker.onmessage = ({ data: msg }) => {
-    if (msg.type === "error") {
-      ctx.message(`Training stopped: ${msg.message}`);
-      return setPlaying(false);
-    }
-    if (msg.run !== run) return; // a reply to a start that a newer one replaced
-    app.removeAttribute("aria-busy");
+  const runs = trainerRuns(worker, app, { error(text) { ctx.message(text); setPlaying(false); }, snapshot(msg) {
     history = extendHistory(history, msg);
     if (msg.field) {
       shown = msg;
@@ -56,25 +49,23 @@ export async function mount(app, ctx) {
     snapshot = msg;
     if (!msg.playing && playing && msg.status === "diverged") setPlaying(false);
     frames.changed(!msg.playing);
-  };
+  } });
+  const send = runs.send;
   function change(patch, rebuild = true) {
     settings = validSettings({ ...settings, ...patch }, names);
     ui.rebuildUnits(settings, rebuild);
     ctx.saveState(settingsToState(settings, names));
     restart();
   }
-  // Each start is numbered: only the newest one's data and replies are shown, and the widget
-  // is busy (aria-busy) until its first reply, so quick changes never end on an older run.
   async function restart() {
-    const mine = ++run;
-    app.setAttribute("aria-busy", "true");
+    const run = runs.begin();
     setPlaying(false);
     const loaded = await loadData(settings.data);
-    if (mine !== run) return;
+    if (!runs.isNewest(run)) return; // a newer start replaced this one
     set = loaded;
     box = squareBox(set.X);
     for (const [s, i] of [[ui.px, 0], [ui.py, 2]]) Object.assign(s.input, { min: String(box[i]), max: String(box[i + 1]) });
-    send({ ...workerStart(settings, byName.get(settings.activation), set, box, RES), run: mine });
+    send({ ...workerStart(settings, byName.get(settings.activation), set, box, RES), run });
     send({ type: "speed", stepsPerSecond: settings.speed === "max" ? Infinity : settings.speed });
     view.cursor(ui.px.value(), ui.py.value(), box);
   }
