@@ -79,12 +79,13 @@ SCROLL_THROUGH = """async () => {
 
 
 @pytest.fixture(scope="module")
-def visits(browser, base_url):
-    """Load each page once (phone-sized), record what happened, then run axe on it."""
+def visits(contexts, base_url):
+    """Load each page once (phone-sized, in one browser context, as one reader's browser),
+    record what happened, then run axe on it."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     results = {}
     for name in PAGES:
-        page = browser.new_page(viewport={"width": 412, "height": 915})
+        page = contexts().new_page()
         record = {"console": [], "failed": [], "requested": []}
         page.on(
             "console",
